@@ -1,0 +1,285 @@
+//! The browser host: turns on the browser's event loop, one `setTimeout` for every sleeper,
+//! and `fetch` with an `AbortController` so a dropped request is really cancelled.
+//!
+//! Works on a page and in a worker: it only uses globals both have (`performance`,
+//! `queueMicrotask`, `MessageChannel`, `setTimeout`, `fetch`).
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, MessageChannel, Performance, RequestInit};
+
+use super::Host;
+use crate::net::{FetchError, FetchErrorKind, HostFetch, Response};
+use crate::runtime::Driver;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(callback: &Function);
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = fetch)]
+    fn js_fetch(input: &str, init: &RequestInit) -> Promise;
+}
+
+/// How the executor asks the browser for its next turn (lesson 9 compares them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheduler {
+    /// `queueMicrotask`: runs before the browser does anything else, even painting.
+    Microtask,
+    /// A `MessageChannel` message: a macrotask, so the browser can paint and handle input
+    /// between turns, without `setTimeout`'s clamping.
+    #[default]
+    MessageChannel,
+    /// `setTimeout(0)`: a macrotask, clamped to about 4 ms once nested.
+    Timeout,
+}
+
+/// Settings of a [`BrowserHost`].
+#[derive(Clone, Debug)]
+pub struct BrowserOptions {
+    /// How turns are scheduled.
+    pub scheduler: Scheduler,
+    /// The most polls in one turn before the executor yields to the browser.
+    pub budget: usize,
+    /// What relative URLs resolve against (defaults to the global `location`).
+    pub base_url: Option<String>,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        BrowserOptions {
+            scheduler: Scheduler::default(),
+            budget: 256,
+            base_url: None,
+        }
+    }
+}
+
+struct Callbacks {
+    turn: Closure<dyn FnMut()>,
+    channel: Option<(MessageChannel, Closure<dyn FnMut(JsValue)>)>,
+    driver: Driver,
+}
+
+/// Runs an executor on the browser's event loop.
+///
+/// ```no_run
+/// use executor::host::browser::{BrowserHost, BrowserOptions};
+/// use executor::{spawn, Executor};
+/// let ex = Executor::new(BrowserHost::new(BrowserOptions::default()));
+/// let _task = spawn(async { /* runs on the page's (or worker's) event loop */ });
+/// std::mem::forget(ex); // keep it alive: the browser drives it from now on
+/// ```
+pub struct BrowserHost {
+    options: BrowserOptions,
+    performance: Performance,
+    origin_ms: f64,
+    callbacks: RefCell<Option<Callbacks>>,
+    alarm: RefCell<Option<gloo_timers::callback::Timeout>>,
+}
+
+impl BrowserHost {
+    /// A host for the current global (window or worker).
+    ///
+    /// # Panics
+    /// If the global has no `performance` object (every browser context has one).
+    pub fn new(options: BrowserOptions) -> BrowserHost {
+        let performance: Performance = Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into().ok())
+            .expect("the browser host needs the global `performance`");
+        let origin_ms = performance.now();
+        BrowserHost {
+            options,
+            performance,
+            origin_ms,
+            callbacks: RefCell::new(None),
+            alarm: RefCell::new(None),
+        }
+    }
+
+    /// The settings this host runs with.
+    pub fn options(&self) -> &BrowserOptions {
+        &self.options
+    }
+
+    fn resolve(&self, url: &str) -> Result<String, String> {
+        match &self.options.base_url {
+            Some(base) => web_sys::Url::new_with_base(url, base)
+                .map(|u| u.href())
+                .map_err(|e| js_message(&e)),
+            None => Ok(url.to_owned()),
+        }
+    }
+}
+
+impl Host for BrowserHost {
+    fn now_us(&self) -> u64 {
+        ((self.performance.now() - self.origin_ms) * 1000.0).max(0.0) as u64
+    }
+
+    fn attach(&self, driver: Driver) {
+        let budget = self.options.budget;
+        let d = driver.clone();
+        let turn = Closure::<dyn FnMut()>::new(move || {
+            d.turn(budget);
+        });
+        let channel = (self.options.scheduler == Scheduler::MessageChannel).then(|| {
+            let channel = MessageChannel::new().expect("MessageChannel is available");
+            let d = driver.clone();
+            let on_message = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                d.turn(budget);
+            });
+            channel
+                .port1()
+                .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            (channel, on_message)
+        });
+        *self.callbacks.borrow_mut() = Some(Callbacks {
+            turn,
+            channel,
+            driver,
+        });
+    }
+
+    fn request_turn(&self) {
+        let callbacks = self.callbacks.borrow();
+        let Some(cb) = callbacks.as_ref() else {
+            return;
+        };
+        let turn: &Function = cb.turn.as_ref().unchecked_ref();
+        match (&self.options.scheduler, &cb.channel) {
+            (Scheduler::Microtask, _) => queue_microtask(turn),
+            (Scheduler::MessageChannel, Some((channel, _))) => {
+                // Posting to a live port of our own cannot fail.
+                let _ = channel.port2().post_message(&JsValue::NULL);
+            }
+            _ => {
+                set_timeout(turn, 0);
+            }
+        }
+    }
+
+    fn set_alarm(&self, at_us: Option<u64>) {
+        // Replacing the stored `Timeout` drops (and so clears) the previous one.
+        let next = at_us.and_then(|at| {
+            let driver = self.callbacks.borrow().as_ref()?.driver.clone();
+            let budget = self.options.budget;
+            let wait_ms = (at.saturating_sub(self.now_us()) as f64 / 1000.0).ceil() as u32;
+            Some(gloo_timers::callback::Timeout::new(wait_ms, move || {
+                driver.alarm_fired(budget);
+            }))
+        });
+        let previous = self.alarm.replace(next);
+        drop(previous);
+    }
+
+    fn fetch(&self, url: &str) -> HostFetch {
+        let asked = url.to_owned();
+        let resolved = self.resolve(url);
+        Box::pin(async move {
+            let url = resolved.map_err(|why| FetchError {
+                url: asked.clone(),
+                kind: FetchErrorKind::InvalidUrl(why),
+            })?;
+            let network = |e: JsValue| FetchError {
+                url: url.clone(),
+                kind: FetchErrorKind::Network(describe_fetch_error(&e)),
+            };
+            let controller = AbortController::new().map_err(network)?;
+            let guard = AbortOnDrop(Some(controller.clone()));
+            let init = RequestInit::new();
+            init.set_signal(Some(&controller.signal()));
+            let response: web_sys::Response = JsFuture::from(js_fetch(&url, &init))
+                .await
+                .map_err(network)?
+                .unchecked_into();
+            let status = response.status();
+            let headers = read_headers(&response.headers());
+            let body = JsFuture::from(response.array_buffer().map_err(network)?)
+                .await
+                .map_err(network)?;
+            guard.disarm();
+            Ok(Response {
+                status,
+                url,
+                headers,
+                body: Uint8Array::new(&body).to_vec(),
+            })
+        })
+    }
+
+    fn label(&self) -> &'static str {
+        "browser"
+    }
+}
+
+impl Drop for BrowserHost {
+    fn drop(&mut self) {
+        if let Some(cb) = self.callbacks.get_mut().take() {
+            if let Some((channel, _)) = &cb.channel {
+                channel.port1().set_onmessage(None);
+                channel.port1().close();
+            }
+        }
+    }
+}
+
+/// Aborts the request if the future holding it is dropped before the body arrived.
+struct AbortOnDrop(Option<AbortController>);
+
+impl AbortOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Explains a rejected `fetch` in plain words; the browser only says "Failed to fetch".
+fn describe_fetch_error(e: &JsValue) -> String {
+    let name = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()))
+        .unwrap_or_default();
+    let message = js_message(e);
+    match name.as_str() {
+        "AbortError" => "the request was aborted".into(),
+        "TypeError" => format!(
+            "no response ({message}): the network is down, the host is unreachable, \
+             or the server does not allow this origin (CORS)"
+        ),
+        _ => message,
+    }
+}

@@ -1,0 +1,50 @@
+//! A small single-threaded async executor for teaching, with a browser host and a virtual host.
+//!
+//! Read it in this order:
+//! 1. [`runtime`]: tasks in a slab, a ready queue, wakers that are just a task's key, turns.
+//! 2. [`time`]: every sleeper in one heap of deadlines behind one host timer.
+//! 3. [`net`]: `fetch` as a future that starts on first poll and aborts when dropped.
+//! 4. [`host`]: what the executor needs from the world, and the two worlds it runs in —
+//!    [`VirtualHost`] (a clock that jumps, a simulated network) and, with the `browser`
+//!    feature, `host::browser::BrowserHost` (the browser's event loop, `setTimeout`, `fetch`).
+//! 5. [`trace`]: the record of every spawn, poll, wake, timer and request.
+//!
+//! ```
+//! use std::time::Duration;
+//! use executor::{fetch, spawn, Executor, VirtualHost};
+//!
+//! let ex = Executor::new(VirtualHost::new());
+//! let sizes = ex.block_on(async {
+//!     // Ten downloads of one second each, all in flight at once.
+//!     let tasks: Vec<_> = (1..=10)
+//!         .map(|n| spawn(async move {
+//!             let page = fetch(format!("api/page/{n}?delay=1000")).await.unwrap();
+//!             page.body.len()
+//!         }))
+//!         .collect();
+//!     let mut sizes = Vec::new();
+//!     for t in tasks {
+//!         sizes.push(t.await.unwrap());
+//!     }
+//!     sizes
+//! }).unwrap();
+//! assert_eq!(sizes.len(), 10);
+//! assert_eq!(ex.now(), Duration::from_millis(1000)); // not 10 000
+//! ```
+
+pub mod host;
+pub mod net;
+pub mod runtime;
+pub mod slow_web;
+pub mod time;
+pub mod trace;
+mod waker;
+
+pub use host::virtual_host::VirtualHost;
+pub use host::Host;
+pub use net::{fetch, Fetch, FetchError, FetchErrorKind, Response};
+pub use runtime::{
+    current_task, spawn, spawn_named, Driver, Executor, JoinError, JoinHandle, Snapshot, Stalled,
+    Stats, YieldNow, yield_now,
+};
+pub use time::{now, sleep, Sleep};

@@ -1,0 +1,204 @@
+//! `fetch`: a request as a future, started on first poll and aborted when dropped.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::runtime::{self, with_wake_source};
+use crate::trace::{Event, RequestId, WakeSource};
+
+/// What a host's request future resolves to.
+pub type HostFetch = Pin<Box<dyn Future<Output = Result<Response, FetchError>>>>;
+
+/// A finished HTTP response with its whole body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The URL that answered (after resolving relative URLs).
+    pub url: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(String, String)>,
+    /// The body's bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// True for a 2xx status.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as text (invalid UTF-8 becomes U+FFFD).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `Ok(self)` for a 2xx status, else an error that names the URL and the status.
+    pub fn error_for_status(self) -> Result<Response, FetchError> {
+        if self.ok() {
+            Ok(self)
+        } else {
+            Err(FetchError {
+                url: self.url,
+                kind: FetchErrorKind::Status(self.status),
+            })
+        }
+    }
+}
+
+/// Why a request gave no usable response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchError {
+    /// The URL asked for.
+    pub url: String,
+    /// What went wrong.
+    pub kind: FetchErrorKind,
+}
+
+/// The kinds of [`FetchError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchErrorKind {
+    /// No HTTP response: the network failed, the host was unreachable, or CORS blocked it.
+    Network(String),
+    /// A response arrived with a non-2xx status (see [`Response::error_for_status`]).
+    Status(u16),
+    /// The URL could not be parsed or is not served by this host.
+    InvalidUrl(String),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            FetchErrorKind::Network(why) => write!(f, "could not fetch {}: {why}", self.url),
+            FetchErrorKind::Status(code) => {
+                write!(f, "{} answered HTTP {code}", self.url)
+            }
+            FetchErrorKind::InvalidUrl(why) => write!(f, "bad URL {}: {why}", self.url),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// Fetches `url` with GET through the current executor's host. Nothing is sent until the
+/// future is first polled; dropping it before it finishes aborts the request.
+///
+/// Relative URLs resolve against the host's base URL (on the virtual host, only the slow web's
+/// `api/page/…` URLs exist).
+///
+/// ```
+/// use std::time::Duration;
+/// use executor::{fetch, now, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let page = ex.block_on(async { fetch("api/page/1?delay=300").await }).unwrap().unwrap();
+/// assert_eq!(page.status, 200);
+/// assert!(page.text().contains("Page 1"));
+/// assert_eq!(ex.now(), Duration::from_millis(300));
+/// ```
+pub fn fetch(url: impl Into<String>) -> Fetch {
+    Fetch {
+        url: url.into(),
+        state: State::NotStarted,
+    }
+}
+
+/// A request in flight. Made by [`fetch`].
+#[must_use = "futures do nothing unless awaited: no request is sent"]
+pub struct Fetch {
+    url: String,
+    state: State,
+}
+
+enum State {
+    NotStarted,
+    InFlight { id: RequestId, inner: HostFetch },
+    Finished,
+}
+
+impl fmt::Debug for Fetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fetch").field("url", &self.url).finish()
+    }
+}
+
+/// Wraps a task's waker so the trace can say a request woke it.
+struct NetWaker {
+    task: Waker,
+    request: RequestId,
+}
+
+impl Wake for NetWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        with_wake_source(WakeSource::Network(self.request), || self.task.wake_by_ref());
+    }
+}
+
+impl Future for Fetch {
+    type Output = Result<Response, FetchError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if let State::NotStarted = this.state {
+            let (id, inner) = runtime::expect_current("fetch", |rt| {
+                let id = rt.next_request_id();
+                let task = rt.running_task();
+                rt.emit(|| Event::FetchStart {
+                    request: id,
+                    task,
+                    url: this.url.clone(),
+                });
+                (id, rt.host().fetch(&this.url))
+            });
+            this.state = State::InFlight { id, inner };
+        }
+        let State::InFlight { id, inner } = &mut this.state else {
+            panic!("Fetch polled after it finished");
+        };
+        let id = *id;
+        let waker = Waker::from(Arc::new(NetWaker {
+            task: cx.waker().clone(),
+            request: id,
+        }));
+        let result = match inner.as_mut().poll(&mut Context::from_waker(&waker)) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(result) => result,
+        };
+        this.state = State::Finished;
+        crate::trace::emit(|| match &result {
+            Ok(r) => Event::FetchEnd {
+                request: id,
+                status: r.status,
+                bytes: r.body.len() as u64,
+            },
+            Err(e) => Event::FetchError {
+                request: id,
+                message: e.to_string(),
+            },
+        });
+        Poll::Ready(result)
+    }
+}
+
+impl Drop for Fetch {
+    fn drop(&mut self) {
+        if let State::InFlight { id, .. } = self.state {
+            crate::trace::emit(|| Event::FetchAbort { request: id });
+        }
+        // Dropping the host's future (with `self`) is what aborts the request.
+    }
+}

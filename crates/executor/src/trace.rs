@@ -1,0 +1,120 @@
+//! The trace: a timestamped record of what the executor did, cheap when nobody listens.
+//!
+//! Every spawn, poll, wake, timer and request becomes an [`Event`] stamped with the host's clock
+//! (microseconds since the executor started). The page's timeline, the tests and the benchmark
+//! are all built on this stream. With no listener installed, [`emit`] costs one branch.
+
+use std::fmt;
+
+/// A task's number, unique for the life of one executor (1, 2, 3, …).
+pub type TaskId = u64;
+/// A request's number, unique for the life of one executor.
+pub type RequestId = u64;
+
+/// What woke a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", content = "id", rename_all = "camelCase"))]
+pub enum WakeSource {
+    /// A sleeping task's deadline passed.
+    Timer,
+    /// A request finished (or failed).
+    Network(RequestId),
+    /// Another task (or the task itself) called `wake` while it was being polled.
+    Task(TaskId),
+    /// Code outside any task: a browser callback, or the test harness.
+    External,
+}
+
+/// How a task ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", content = "message", rename_all = "camelCase"))]
+pub enum Outcome {
+    /// The future returned `Ready`.
+    Finished,
+    /// The future panicked; the message is what the panic said.
+    Panicked(String),
+    /// The task was aborted (or the executor was dropped) before it finished.
+    Cancelled,
+}
+
+/// One thing that happened inside the executor.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "camelCase"))]
+#[cfg_attr(feature = "serde", serde(rename_all_fields = "camelCase"))]
+pub enum Event {
+    /// A task was created. `parent` is the task that spawned it, if any.
+    Spawn {
+        task: TaskId,
+        name: Option<String>,
+        parent: Option<TaskId>,
+    },
+    /// The executor is about to poll a task.
+    PollStart { task: TaskId },
+    /// A poll returned; `ready` is true when the future finished.
+    PollEnd { task: TaskId, ready: bool },
+    /// A task was put on the ready queue.
+    Wake { task: TaskId, by: WakeSource },
+    /// A task ended and will not be polled again.
+    Done { task: TaskId, outcome: Outcome },
+    /// A task started sleeping until `until_us`.
+    Sleep { task: Option<TaskId>, until_us: u64 },
+    /// The host's single timer was (re)armed for `at_us`.
+    TimerArmed { at_us: u64 },
+    /// The host's timer fired and woke `woke` sleepers.
+    TimerFired { woke: u32 },
+    /// A request went out.
+    FetchStart {
+        request: RequestId,
+        task: Option<TaskId>,
+        url: String,
+    },
+    /// A request finished with an HTTP status and a body of `bytes` bytes.
+    FetchEnd {
+        request: RequestId,
+        status: u16,
+        bytes: u64,
+    },
+    /// A request failed before any HTTP status arrived (network error, CORS, bad URL).
+    FetchError { request: RequestId, message: String },
+    /// A request was dropped before it finished, and the host aborted it.
+    FetchAbort { request: RequestId },
+    /// A task (or the thread, outside any task) printed a line.
+    Print { task: Option<TaskId>, text: String },
+}
+
+/// An [`Event`] with the time it happened, in microseconds on the host's clock.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct Record {
+    /// Microseconds since the executor was created.
+    pub t_us: u64,
+    /// What happened.
+    pub event: Event,
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:>10.3} ms  {:?}", self.t_us as f64 / 1000.0, self.event)
+    }
+}
+
+/// Records an event on the current executor's trace, if it has a listener.
+///
+/// The closure runs only when someone listens, so building the event costs nothing otherwise.
+/// Outside an executor this does nothing.
+///
+/// ```
+/// use executor::{trace, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let log = ex.record_trace();
+/// trace::emit(|| trace::Event::Print { task: None, text: "hello".into() });
+/// assert_eq!(log.borrow().len(), 1);
+/// ```
+#[inline]
+pub fn emit(event: impl FnOnce() -> Event) {
+    crate::runtime::with_current(|inner| inner.emit(event));
+}

@@ -1,0 +1,88 @@
+//! Wakers that are just a task's slot key: no allocation, no reference count.
+//!
+//! A [`Waker`] is a data pointer plus a table of four functions. Ours stores the task's key (slot
+//! index and generation, packed into a `usize`) in place of the pointer, so cloning a waker is a
+//! copy and waking it pushes the key onto the current thread's ready queue. A stale key (a task
+//! that has finished, or an executor that is gone) is recognised by its generation and ignored.
+
+use std::task::{RawWaker, RawWakerVTable, Waker};
+
+/// Bits of a key that hold the slot index; the rest hold the slot's generation.
+const INDEX_BITS: u32 = if usize::BITS >= 64 { 32 } else { 20 };
+const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
+/// How many generations fit in a key before they wrap around.
+pub(crate) const GEN_MASK: u32 = (usize::MAX >> INDEX_BITS) as u32;
+/// The largest number of tasks alive at once.
+pub(crate) const MAX_TASKS: usize = INDEX_MASK;
+
+/// A task's place in the slab: index plus the generation the slot had when the task moved in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Key {
+    pub index: u32,
+    pub gen: u32,
+}
+
+impl Key {
+    pub(crate) fn pack(self) -> usize {
+        (self.index as usize) | (((self.gen & GEN_MASK) as usize) << INDEX_BITS)
+    }
+
+    pub(crate) fn unpack(raw: usize) -> Key {
+        Key {
+            index: (raw & INDEX_MASK) as u32,
+            gen: (raw >> INDEX_BITS) as u32 & GEN_MASK,
+        }
+    }
+}
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+fn raw(key: usize) -> RawWaker {
+    RawWaker::new(std::ptr::without_provenance(key), &VTABLE)
+}
+
+fn clone(data: *const ()) -> RawWaker {
+    raw(data.addr())
+}
+
+fn wake(data: *const ()) {
+    crate::runtime::wake_key(Key::unpack(data.addr()));
+}
+
+fn wake_by_ref(data: *const ()) {
+    crate::runtime::wake_key(Key::unpack(data.addr()));
+}
+
+fn drop_waker(_: *const ()) {}
+
+/// The waker of the task at `key`.
+pub(crate) fn for_key(key: Key) -> Waker {
+    // SAFETY: `Waker::from_raw` requires that the vtable functions uphold the `RawWaker`
+    // contract and are safe to call from any thread. The data "pointer" is an integer that is
+    // never dereferenced; `clone` returns a waker for the same key, `drop_waker` frees nothing,
+    // and `wake`/`wake_by_ref` only look up the calling thread's executor (doing nothing when
+    // that thread has none or the key is stale), so every function is sound on every thread.
+    unsafe { Waker::from_raw(raw(key.pack())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        for (index, gen) in [(0, 0), (1, 1), (7, 3), (MAX_TASKS as u32 - 1, GEN_MASK)] {
+            let key = Key { index, gen };
+            assert_eq!(Key::unpack(key.pack()), key);
+        }
+    }
+
+    #[test]
+    fn generations_wrap_instead_of_spilling_into_the_index() {
+        let key = Key {
+            index: 5,
+            gen: GEN_MASK.wrapping_add(1),
+        };
+        assert_eq!(Key::unpack(key.pack()).index, 5);
+    }
+}
