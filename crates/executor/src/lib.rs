@@ -42,7 +42,7 @@ mod waker;
 
 pub use host::virtual_host::VirtualHost;
 pub use host::Host;
-pub use net::{fetch, Fetch, FetchError, FetchErrorKind, Response};
+pub use net::{fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, Response};
 pub use runtime::{
     current_task, spawn, spawn_named, Driver, Executor, JoinError, JoinHandle, Snapshot, Stalled,
     Stats, YieldNow, yield_now,

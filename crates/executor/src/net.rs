@@ -113,6 +113,54 @@ pub fn fetch(url: impl Into<String>) -> Fetch {
     }
 }
 
+/// Fetches `url` and blocks the whole thread until the response is in: no other task, timer or
+/// callback runs meanwhile. This is the "blocking call" of lesson 1; in async code use [`fetch`].
+///
+/// In the browser this is a synchronous `XMLHttpRequest`, allowed only in workers (and, with a
+/// frozen page as the price, on the page itself).
+///
+/// ```
+/// use std::time::Duration;
+/// use executor::{fetch_blocking, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// for n in 1..=3 {
+///     fetch_blocking(&format!("api/page/{n}?delay=100")).unwrap();
+/// }
+/// assert_eq!(ex.now(), Duration::from_millis(300)); // one after another
+/// ```
+///
+/// # Panics
+/// Outside an executor.
+pub fn fetch_blocking(url: &str) -> Result<Response, FetchError> {
+    let (id, host) = runtime::expect_current("fetch_blocking", |rt| {
+        let id = rt.next_request_id();
+        let task = rt.running_task();
+        rt.emit(|| Event::FetchStart {
+            request: id,
+            task,
+            url: url.to_owned(),
+        });
+        (id, rt.host().clone())
+    });
+    let result = host.fetch_blocking(url);
+    finished(id, &result);
+    result
+}
+
+fn finished(id: RequestId, result: &Result<Response, FetchError>) {
+    crate::trace::emit(|| match result {
+        Ok(r) => Event::FetchEnd {
+            request: id,
+            status: r.status,
+            bytes: r.body.len() as u64,
+        },
+        Err(e) => Event::FetchError {
+            request: id,
+            message: e.to_string(),
+        },
+    });
+}
+
 /// A request in flight. Made by [`fetch`].
 #[must_use = "futures do nothing unless awaited: no request is sent"]
 pub struct Fetch {
@@ -179,17 +227,7 @@ impl Future for Fetch {
             Poll::Ready(result) => result,
         };
         this.state = State::Finished;
-        crate::trace::emit(|| match &result {
-            Ok(r) => Event::FetchEnd {
-                request: id,
-                status: r.status,
-                bytes: r.body.len() as u64,
-            },
-            Err(e) => Event::FetchError {
-                request: id,
-                message: e.to_string(),
-            },
-        });
+        finished(id, &result);
         Poll::Ready(result)
     }
 }

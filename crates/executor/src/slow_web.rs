@@ -201,7 +201,7 @@ impl std::error::Error for SlowWebError {}
 /// through [`PageRequest::to_url`] and [`PageRequest::parse`].
 ///
 /// ```
-/// use protocol::slow_web::{FailWith, PageRequest, PageResult};
+/// use executor::slow_web::{FailWith, PageRequest, PageResult};
 ///
 /// let request = PageRequest::new(3).delay(1000).jitter(200).size(512).seed(7);
 /// assert_eq!(request.to_url(), "api/page/3?delay=1000&jitter=200&size=512&seed=7");

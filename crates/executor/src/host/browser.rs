@@ -60,9 +60,12 @@ impl Default for BrowserOptions {
     }
 }
 
+/// A `MessageChannel` whose first port runs a turn for each message posted to the second.
+type TurnChannel = (MessageChannel, Closure<dyn FnMut(JsValue)>);
+
 struct Callbacks {
     turn: Closure<dyn FnMut()>,
-    channel: Option<(MessageChannel, Closure<dyn FnMut(JsValue)>)>,
+    channel: Option<TurnChannel>,
     driver: Driver,
 }
 
@@ -214,6 +217,36 @@ impl Host for BrowserHost {
         })
     }
 
+    fn fetch_blocking(&self, url: &str) -> Result<Response, FetchError> {
+        let asked = url.to_owned();
+        let url = self.resolve(url).map_err(|why| FetchError {
+            url: asked,
+            kind: FetchErrorKind::InvalidUrl(why),
+        })?;
+        let network = |e: JsValue| FetchError {
+            url: url.clone(),
+            kind: FetchErrorKind::Network(describe_fetch_error(&e)),
+        };
+        let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+        xhr.open_with_async("GET", &url, false).map_err(network)?;
+        // The thread stops here until the response is complete.
+        xhr.send().map_err(network)?;
+        let headers = xhr
+            .get_all_response_headers()
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let body = xhr.response_text().ok().flatten().unwrap_or_default();
+        Ok(Response {
+            status: xhr.status().map_err(network)?,
+            url,
+            headers,
+            body: body.into_bytes(),
+        })
+    }
+
     fn label(&self) -> &'static str {
         "browser"
     }
@@ -276,7 +309,7 @@ fn describe_fetch_error(e: &JsValue) -> String {
     let message = js_message(e);
     match name.as_str() {
         "AbortError" => "the request was aborted".into(),
-        "TypeError" => format!(
+        "TypeError" | "NetworkError" => format!(
             "no response ({message}): the network is down, the host is unreachable, \
              or the server does not allow this origin (CORS)"
         ),

@@ -28,6 +28,10 @@ pub trait Host {
     /// Starts a GET request for `url`. Dropping the returned future must abort the request.
     fn fetch(&self, url: &str) -> HostFetch;
 
+    /// Fetches `url` and blocks the calling thread until the whole response is in: no task,
+    /// timer or callback runs meanwhile (a synchronous XHR in the browser).
+    fn fetch_blocking(&self, url: &str) -> Result<crate::net::Response, crate::net::FetchError>;
+
     /// Moves the clock to `at_us` if this host's clock can jump (a virtual clock). Real clocks
     /// return false.
     fn advance_to(&self, at_us: u64) -> bool {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::Host;
 use crate::net::{FetchError, FetchErrorKind, HostFetch, Response};
-use crate::slow_web::{PageRequest, PageResult};
+use crate::slow_web::{Outcome, PageRequest, PageResult};
 
 /// A host with a virtual clock and a simulated network.
 ///
@@ -66,40 +66,54 @@ impl Host for VirtualHost {
     fn fetch(&self, url: &str) -> HostFetch {
         let url = url.to_owned();
         Box::pin(async move {
-            let request = PageRequest::parse(&url).map_err(|e| FetchError {
-                url: url.clone(),
-                kind: FetchErrorKind::InvalidUrl(format!(
-                    "the virtual network only serves the slow web (api/page/<n>): {e}"
-                )),
-            })?;
-            let outcome = request.plan();
+            let (request, outcome) = plan(&url)?;
             // The request "travels" for its delay; dropping this future cancels the sleep.
             crate::sleep(Duration::from_millis(outcome.delay_ms.into())).await;
-            match outcome.result {
-                PageResult::Ok { body } => Ok(Response {
-                    status: 200,
-                    url,
-                    headers: vec![(
-                        "content-type".into(),
-                        "text/html; charset=utf-8".into(),
-                    )],
-                    body: body.into_bytes(),
-                }),
-                PageResult::Status(status) => Ok(Response {
-                    status,
-                    body: request.failure_body(status).into_bytes(),
-                    url,
-                    headers: vec![("content-type".into(), "text/plain".into())],
-                }),
-                PageResult::NetworkError => Err(FetchError {
-                    url,
-                    kind: FetchErrorKind::Network("the connection failed (simulated)".into()),
-                }),
-            }
+            answer(url, &request, outcome)
         })
+    }
+
+    fn fetch_blocking(&self, url: &str) -> Result<Response, FetchError> {
+        let (request, outcome) = plan(url)?;
+        // Blocking: the whole thread waits, so the clock moves with nothing else running.
+        let delay_us = u64::from(outcome.delay_ms) * 1000;
+        self.now_us.set(self.now_us.get() + delay_us);
+        answer(url.to_owned(), &request, outcome)
     }
 
     fn label(&self) -> &'static str {
         "virtual"
     }
+}
+
+/// What the slow web would do with `url`.
+fn plan(url: &str) -> Result<(PageRequest, Outcome), FetchError> {
+    let request = PageRequest::parse(url).map_err(|e| FetchError {
+        url: url.to_owned(),
+        kind: FetchErrorKind::InvalidUrl(format!(
+            "the virtual network only serves the slow web (api/page/<n>): {e}"
+        )),
+    })?;
+    let outcome = request.plan();
+    Ok((request, outcome))
+}
+
+/// The response (or network error) the slow web gives once the delay is over.
+fn answer(url: String, request: &PageRequest, outcome: Outcome) -> Result<Response, FetchError> {
+    let (status, content_type, body) = match outcome.result {
+        PageResult::Ok { body } => (200, "text/html; charset=utf-8", body),
+        PageResult::Status(status) => (status, "text/plain", request.failure_body(status)),
+        PageResult::NetworkError => {
+            return Err(FetchError {
+                url,
+                kind: FetchErrorKind::Network("the connection failed (simulated)".into()),
+            })
+        }
+    };
+    Ok(Response {
+        status,
+        url,
+        headers: vec![("content-type".into(), content_type.into())],
+        body: body.into_bytes(),
+    })
 }

@@ -1,0 +1,148 @@
+//! The browser host in headless Chromium: real timers, real fetch, real abort.
+//!
+//! Run with `cargo test -p executor --features browser --target wasm32-unknown-unknown`.
+
+#![cfg(all(target_arch = "wasm32", feature = "browser"))]
+
+use std::time::Duration;
+
+use executor::host::browser::{BrowserHost, BrowserOptions, Scheduler};
+use executor::trace::Event;
+use executor::{fetch, now, sleep, spawn, Executor};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn browser(scheduler: Scheduler) -> Executor {
+    Executor::new(BrowserHost::new(BrowserOptions {
+        scheduler,
+        ..BrowserOptions::default()
+    }))
+}
+
+fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Waits `ms` on a plain browser timer, outside our executor.
+async fn browser_timeout(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+#[wasm_bindgen_test]
+async fn sleeps_wake_no_earlier_than_asked() {
+    for scheduler in [Scheduler::MessageChannel, Scheduler::Microtask, Scheduler::Timeout] {
+        let ex = browser(scheduler);
+        let tasks: Vec<_> = [120u64, 30, 60]
+            .into_iter()
+            .map(|ms| {
+                ex.spawn(async move {
+                    let (t0, w0) = (now(), wall_ms());
+                    sleep(Duration::from_millis(ms)).await;
+                    (ms, now() - t0, wall_ms() - w0)
+                })
+            })
+            .collect();
+        for task in tasks {
+            let (asked, slept, wall) = task.await.unwrap();
+            let asked_d = Duration::from_millis(asked);
+            assert!(slept >= asked_d, "{scheduler:?}: asked {asked} ms, woke after {slept:?}");
+            // Date.now() has whole-millisecond resolution: allow one tick of rounding.
+            assert!(wall + 1.0 >= asked as f64, "{scheduler:?}: wall clock says {wall} ms");
+            assert!(slept < asked_d + Duration::from_millis(500), "{scheduler:?}: {slept:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_fetch_aborts_its_signal() {
+    // Replace the global fetch with one that never answers and remembers the signal it got.
+    let stub = js_sys::Function::new_with_args(
+        "url, init",
+        "globalThis.__lastSignal = init.signal; return new Promise(() => {});",
+    );
+    let global = js_sys::global();
+    let real_fetch = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
+    js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
+
+    let ex = browser(Scheduler::MessageChannel);
+    let log = ex.record_trace();
+    let request = ex.spawn(fetch("never-answers"));
+    browser_timeout(20).await;
+    let signal: web_sys::AbortSignal = js_sys::Reflect::get(&global, &"__lastSignal".into())
+        .unwrap()
+        .dyn_into()
+        .expect("the request went out with an AbortSignal");
+    assert!(!signal.aborted(), "still in flight");
+    request.abort();
+    assert!(signal.aborted(), "dropping the fetch future aborted the browser request");
+    assert!(log
+        .borrow()
+        .iter()
+        .any(|r| matches!(r.event, Event::FetchAbort { request: 1 })));
+    js_sys::Reflect::set(&global, &"fetch".into(), &real_fetch).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_real_fetch_returns_status_and_body() {
+    let ex = browser(Scheduler::MessageChannel);
+    // The test runner's own server: the page we run in exists, a made-up path does not.
+    let missing = ex
+        .spawn(fetch("/this-file-does-not-exist.txt"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(missing.status, 404);
+    assert!(missing.error_for_status().is_err());
+    let here = js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .ok()
+        .and_then(|l| js_sys::Reflect::get(&l, &"href".into()).ok())
+        .and_then(|h| h.as_string())
+        .unwrap();
+    let page = ex.spawn(fetch(here)).await.unwrap().unwrap();
+    assert_eq!(page.status, 200);
+    assert!(!page.body.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_sleepers_share_one_timer_and_the_page_stays_responsive() {
+    let ex = browser(Scheduler::MessageChannel);
+    let log = ex.record_trace();
+    let mut x: u32 = 0x9E37_79B9;
+    let tasks: Vec<_> = (0..10_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let ms = 100 + u64::from(x % 300);
+            spawn(async move {
+                let t0 = now();
+                sleep(Duration::from_millis(ms)).await;
+                assert!(now() - t0 >= Duration::from_millis(ms));
+            })
+        })
+        .collect();
+    // While they sleep, the browser's own timers must still run on time.
+    let started = wall_ms();
+    browser_timeout(50).await;
+    let lag = wall_ms() - started - 50.0;
+    assert!(lag < 250.0, "a 50 ms browser timeout was {lag} ms late");
+    // The poll budget lets the browser in between turns: the timeout above could fire before
+    // every task had even started.
+    let polled_so_far = ex.snapshot().stats.polls;
+    assert!(polled_so_far > 0);
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let snapshot = ex.snapshot();
+    assert_eq!(snapshot.sleepers, 0);
+    assert_eq!(snapshot.live_tasks, 0);
+    // One browser timer at a time, re-armed far fewer times than there are sleepers.
+    let armed = log
+        .borrow()
+        .iter()
+        .filter(|r| matches!(r.event, Event::TimerArmed { .. }))
+        .count();
+    assert!(armed < 2_000, "armed {armed} times for 10 000 sleepers");
+}

@@ -1,0 +1,109 @@
+//! The Rust slow web against the cross-language vectors generated from `www/slow-web.js`
+//! (also asserted by `tests/e2e/slow-web.test.mjs`).
+
+use executor::slow_web::{failure_body, PageRequest, PageResult};
+use serde_json::Value;
+
+const VECTORS: &str = include_str!("../../../tests/slow-web-vectors.json");
+
+fn vectors() -> Value {
+    serde_json::from_str(VECTORS).expect("tests/slow-web-vectors.json is valid JSON")
+}
+
+/// FNV-1a, 32 bits, over the bytes, as 8 lowercase hex digits (as in the Node test).
+fn fnv1a32(bytes: &[u8]) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for &byte in bytes {
+        h ^= u32::from(byte);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}
+
+fn first_chars(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
+fn last_chars(text: &str, n: usize) -> String {
+    let count = text.chars().count();
+    text.chars().skip(count.saturating_sub(n)).collect()
+}
+
+#[test]
+fn every_case_plans_to_the_recorded_outcome() {
+    let vectors = vectors();
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 12);
+    for case in cases {
+        let url = case["url"].as_str().unwrap();
+        let expected = &case["expected"];
+        let request = PageRequest::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(
+            request.to_url(),
+            case["canonical"].as_str().unwrap(),
+            "{url}"
+        );
+
+        let outcome = request.plan();
+        let (kind, status, body) = match &outcome.result {
+            PageResult::Ok { body } => ("ok", 200, body.clone()),
+            PageResult::Status(code) => ("status", *code, request.failure_body(*code)),
+            PageResult::NetworkError => ("network", 0, String::new()),
+        };
+        assert_eq!(
+            u64::from(outcome.delay_ms),
+            expected["delayMs"].as_u64().unwrap(),
+            "{url}: delay"
+        );
+        assert_eq!(kind, expected["kind"].as_str().unwrap(), "{url}: kind");
+        assert_eq!(
+            u64::from(status),
+            expected["status"].as_u64().unwrap(),
+            "{url}: status"
+        );
+        assert_eq!(
+            body.len() as u64,
+            expected["bodyLength"].as_u64().unwrap(),
+            "{url}: length"
+        );
+        assert_eq!(
+            fnv1a32(body.as_bytes()),
+            expected["bodyFnv1a32"].as_str().unwrap(),
+            "{url}: body hash"
+        );
+        assert_eq!(
+            first_chars(&body, 40),
+            expected["bodyStart"].as_str().unwrap(),
+            "{url}"
+        );
+        assert_eq!(
+            last_chars(&body, 40),
+            expected["bodyEnd"].as_str().unwrap(),
+            "{url}"
+        );
+        assert_eq!(outcome.status(), (kind != "network").then_some(status));
+    }
+}
+
+#[test]
+fn every_error_case_gives_the_recorded_message() {
+    let vectors = vectors();
+    for case in vectors["errors"].as_array().expect("errors") {
+        let url = case["url"].as_str().unwrap();
+        let error = PageRequest::parse(url).expect_err(url);
+        assert_eq!(error.param(), case["param"].as_str().unwrap(), "{url}");
+        assert_eq!(
+            error.to_string(),
+            case["message"].as_str().unwrap(),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn failure_bodies_match_the_service_worker_text() {
+    assert_eq!(
+        failure_body(5, 503, 9),
+        "slow web: page 5 failed with 503 (seed 9)"
+    );
+}

@@ -1,0 +1,7 @@
+//! Shared vocabulary of the page and the runner worker: knobs, run requests, reports, messages.
+
+pub mod knobs;
+mod messages;
+
+pub use knobs::{KnobError, KnobSpec, KnobValues};
+pub use messages::{FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary};

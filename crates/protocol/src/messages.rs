@@ -1,0 +1,143 @@
+//! What the page and the runner worker say to each other, and the report of a run.
+
+use executor::trace::Record;
+use serde::{Deserialize, Serialize};
+
+use crate::KnobValues;
+
+/// Which network a run's requests go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Network {
+    /// Real `fetch` and XHR, answered by the slow-web service worker, on real timers.
+    SlowWeb,
+    /// The virtual host: simulated network, virtual clock; finishes at once.
+    Virtual,
+}
+
+/// Start a snippet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRequest {
+    /// Chosen by the page; every message about this run carries it.
+    pub id: u32,
+    /// Lesson folder name, e.g. `08-async-await`.
+    pub lesson: String,
+    /// Snippet file stem, e.g. `crawl`.
+    pub snippet: String,
+    /// Knob values; missing ones take their defaults.
+    pub knobs: KnobValues,
+    /// Where requests go.
+    pub network: Network,
+    /// What relative URLs (the slow web's `api/page/…`) resolve against: the site's base URL.
+    pub base_url: String,
+}
+
+/// Page → runner worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ToRunner {
+    /// Start a run. A worker runs one snippet at a time; Stop terminates the worker.
+    Run(RunRequest),
+}
+
+/// Runner worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum FromRunner {
+    /// The worker's module is instantiated and it takes runs.
+    Ready,
+    /// Trace records of a run, in order, as they happen (batched).
+    Trace {
+        /// The run.
+        id: u32,
+        /// The records since the last batch.
+        records: Vec<Record>,
+    },
+    /// The run ended (successfully or with an error the snippet returned).
+    Done {
+        /// The run.
+        id: u32,
+        /// What happened.
+        report: Report,
+    },
+    /// The snippet panicked. The worker is unusable afterwards and must be replaced.
+    Panic {
+        /// The run, if one was in progress.
+        id: Option<u32>,
+        /// The panic's message and location.
+        message: String,
+    },
+}
+
+/// One line a snippet printed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputLine {
+    /// Milliseconds since the run started.
+    pub t_ms: f64,
+    /// The printed text.
+    pub text: String,
+}
+
+/// Counts over a run's trace.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceSummary {
+    /// Trace records.
+    pub events: u64,
+    /// Tasks spawned (the snippet's main task included).
+    pub tasks: u64,
+    /// Polls.
+    pub polls: u64,
+    /// Wake-ups.
+    pub wakes: u64,
+    /// Requests started (async and blocking).
+    pub requests: u64,
+    /// Requests that failed or returned a non-2xx status.
+    pub failed_requests: u64,
+    /// Times the host's one timer was armed.
+    pub timers_armed: u64,
+}
+
+/// The result of one run, as `window.asyncTutor.run` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Milliseconds from the start of the run to the end of the snippet.
+    pub elapsed_ms: f64,
+    /// What the snippet printed.
+    pub output: Vec<OutputLine>,
+    /// The error the run ended with, in plain words, if any.
+    pub error: Option<String>,
+    /// The network the run used.
+    pub network: Network,
+    /// Counts over the trace.
+    pub trace: TraceSummary,
+}
+
+impl TraceSummary {
+    /// Counts `records`.
+    pub fn of(records: &[Record]) -> TraceSummary {
+        use executor::trace::Event;
+        let mut s = TraceSummary {
+            events: records.len() as u64,
+            ..TraceSummary::default()
+        };
+        for r in records {
+            match &r.event {
+                Event::Spawn { .. } => s.tasks += 1,
+                Event::PollStart { .. } => s.polls += 1,
+                Event::Wake { .. } => s.wakes += 1,
+                Event::FetchStart { .. } => s.requests += 1,
+                Event::FetchError { .. } => s.failed_requests += 1,
+                Event::FetchEnd { status, .. } if !(200..300).contains(status) => {
+                    s.failed_requests += 1
+                }
+                Event::TimerArmed { .. } => s.timers_armed += 1,
+                _ => {}
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,434 @@
+//! Idempotent tool set-up from the registries only: wasm target, trunk, wasm-bindgen, browser, npm.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::cmd::{probe, run_live};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The npm package the end-to-end tests drive Chromium with.
+const PLAYWRIGHT: &str = "playwright-core";
+
+/// What the tools are for: `serve` needs no browser and no npm packages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Serve,
+    Test,
+}
+
+/// Checks every tool and installs what is missing or at the wrong version.
+///
+/// Every item is tried even after one failed, so one run names all the problems.
+pub fn run(root: &Path, purpose: Purpose) -> Result<(), String> {
+    println!("==> install");
+    let started = Instant::now();
+    let mut errors = Vec::new();
+    let mut item = |result: Result<(), String>| {
+        if let Err(err) = result {
+            println!("FAILED {err}");
+            errors.push(err);
+        }
+        let _ = std::io::stdout().flush();
+    };
+    item(wasm_target());
+    item(trunk());
+    item(wasm_bindgen(root));
+    if purpose == Purpose::Test {
+        item(chromium());
+        item(node_packages(root));
+    }
+    println!("<== install in {:.1}s", started.elapsed().as_secs_f64());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = || {
+        Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .any(|l| l.trim() == WASM_TARGET)
+            })
+            .unwrap_or(false)
+    };
+    if installed() {
+        println!("ok {WASM_TARGET}");
+        return Ok(());
+    }
+    println!("installing {WASM_TARGET}");
+    run_live(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    if installed() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{WASM_TARGET} still missing after `rustup target add`"
+        ))
+    }
+}
+
+fn trunk() -> Result<(), String> {
+    let want = format!("trunk {TRUNK_VERSION}");
+    let check = || probe("trunk", &["--version"]).filter(|v| *v == want);
+    cargo_install("trunk", TRUNK_VERSION, check, &["--locked"], "~15 min")
+}
+
+fn wasm_bindgen(root: &Path) -> Result<(), String> {
+    let lock_path = root.join("Cargo.lock");
+    if !lock_path.is_file() {
+        println!("no Cargo.lock yet: cargo generate-lockfile");
+        run_live(
+            Command::new("cargo")
+                .arg("generate-lockfile")
+                .current_dir(root),
+        )?;
+    }
+    let lock = fs::read_to_string(&lock_path)
+        .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+    let versions = lock_versions(&lock, "wasm-bindgen");
+    let version = match versions.as_slice() {
+        [] => {
+            return Err(format!(
+                "{} has no `wasm-bindgen` package",
+                lock_path.display()
+            ))
+        }
+        [one] => one.clone(),
+        [first, ..] => {
+            println!(
+                "warning: Cargo.lock has several wasm-bindgen versions ({}); using {first}",
+                versions.join(", ")
+            );
+            first.clone()
+        }
+    };
+    let want = format!("wasm-bindgen {version}");
+    let want_runner = format!("wasm-bindgen-test-runner {version}");
+    let check = || {
+        let cli = probe("wasm-bindgen", &["--version"]).filter(|v| *v == want)?;
+        // The test runner must work too, and at the same version if it reports one.
+        probe("wasm-bindgen-test-runner", &["--version"])
+            .filter(|v| !v.starts_with("wasm-bindgen-test-runner ") || *v == want_runner)?;
+        Some(cli)
+    };
+    // No `--locked`: a locked dependency version is missing from the registry mirror.
+    cargo_install("wasm-bindgen-cli", &version, check, &[], "~8 min")
+}
+
+/// `ok <what check printed>`, else waits for a `cargo install` of the same crate already
+/// running (a second one would only wait for its lock and rebuild), else installs it.
+fn cargo_install(
+    krate: &str,
+    version: &str,
+    check: impl Fn() -> Option<String>,
+    extra: &[&str],
+    note: &str,
+) -> Result<(), String> {
+    if let Some(found) = check() {
+        println!("ok {found}");
+        return Ok(());
+    }
+    if wait_for_running_install(krate) {
+        if let Some(found) = check() {
+            println!("ok {found}");
+            return Ok(());
+        }
+    }
+    println!("installing {krate} {version} (cargo install from crates.io, {note})");
+    let mut install = Command::new("cargo");
+    install.arg("install").args(extra).args([
+        krate,
+        "--version",
+        version,
+        // We only get here when the installed one is wrong or broken.
+        "--force",
+    ]);
+    run_live(&mut install)?;
+    match check() {
+        Some(found) => {
+            println!("ok {found}");
+            Ok(())
+        }
+        None => Err(format!(
+            "{krate} {version} was installed but its binaries do not report that version on PATH \
+             (is an older copy earlier on PATH?)"
+        )),
+    }
+}
+
+/// Waits while another process runs `cargo install … <krate> …`; whether it had to wait.
+fn wait_for_running_install(krate: &str) -> bool {
+    let mut waited = false;
+    let started = Instant::now();
+    while let Some(pid) = running_install(krate) {
+        if !waited {
+            println!("waiting for the `cargo install {krate}` already running (pid {pid}) …");
+            let _ = std::io::stdout().flush();
+            waited = true;
+        }
+        thread::sleep(Duration::from_secs(5));
+    }
+    if waited {
+        println!(
+            "   … it ended after {:.0}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    waited
+}
+
+/// A process (not us) whose command line is `cargo [+toolchain] install … <krate> …`.
+fn running_install(krate: &str) -> Option<u32> {
+    let me = std::process::id();
+    for entry in fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(raw) = fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = raw
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if is_cargo_install_of(&args, krate) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+fn is_cargo_install_of(args: &[String], krate: &str) -> bool {
+    let Some((program, rest)) = args.split_first() else {
+        return false;
+    };
+    let is_cargo = Path::new(program).file_name().is_some_and(|n| n == "cargo");
+    let subcommand = rest.iter().find(|a| !a.starts_with('+'));
+    is_cargo && subcommand.is_some_and(|s| s == "install") && rest.iter().any(|a| a == krate)
+}
+
+/// The versions of every `[[package]]` named `name` in a Cargo.lock.
+pub fn lock_versions(lock: &str, name: &str) -> Vec<String> {
+    fn value(line: &str, key: &str) -> Option<String> {
+        let rest = line
+            .strip_prefix(key)?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        Some(rest.strip_prefix('"')?.strip_suffix('"')?.to_string())
+    }
+    let mut found = Vec::new();
+    let mut current: (Option<String>, Option<String>) = (None, None);
+    let mut flush = |current: &mut (Option<String>, Option<String>)| {
+        if let (Some(n), Some(v)) = std::mem::take(current) {
+            if n == name && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    };
+    for line in lock.lines().map(str::trim) {
+        if line.starts_with('[') {
+            flush(&mut current);
+        } else if let Some(n) = value(line, "name") {
+            current.0 = Some(n);
+        } else if let Some(v) = value(line, "version") {
+            current.1 = Some(v);
+        }
+    }
+    flush(&mut current);
+    found
+}
+
+fn chromium() -> Result<(), String> {
+    let present = || Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file();
+    if !present() {
+        let uid = probe("id", &["-u"]).unwrap_or_default();
+        if uid != "0" {
+            return Err(format!(
+                "{CHROMIUM} or {CHROMEDRIVER} is missing: install the Debian packages \
+                 `chromium` and `chromium-driver` (sudo apt-get install -y chromium chromium-driver)"
+            ));
+        }
+        println!("installing chromium chromium-driver (apt-get)");
+        run_live(
+            Command::new("apt-get")
+                .arg("update")
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+        run_live(
+            Command::new("apt-get")
+                .args(["install", "-y", "chromium", "chromium-driver"])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+        if !present() {
+            return Err(format!(
+                "apt-get installed chromium and chromium-driver but {CHROMIUM} or {CHROMEDRIVER} \
+                 is still missing"
+            ));
+        }
+    }
+    println!("ok chromium {CHROMIUM}");
+    println!("ok chromedriver {CHROMEDRIVER}");
+    Ok(())
+}
+
+fn node_packages(root: &Path) -> Result<(), String> {
+    let node = probe("node", &["--version"]).ok_or(
+        "`node` not found: install Node.js 20 or later (Debian package `nodejs`, with `npm`)",
+    )?;
+    println!("ok node {node}");
+    let dir = root.join("tests").join("e2e");
+    let manifest = dir.join("package.json");
+    let text = fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let want = json_string(&text, PLAYWRIGHT)
+        .ok_or_else(|| format!("{} does not list {PLAYWRIGHT}", manifest.display()))?;
+    let installed = || {
+        let path = dir
+            .join("node_modules")
+            .join(PLAYWRIGHT)
+            .join("package.json");
+        let text = fs::read_to_string(path).ok()?;
+        json_string(&text, "version").filter(|v| *v == want)
+    };
+    if installed().is_some() {
+        println!("ok {PLAYWRIGHT} {want}");
+        return Ok(());
+    }
+    println!("installing {PLAYWRIGHT} {want} (npm ci in tests/e2e)");
+    run_live(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )?;
+    match installed() {
+        Some(_) => {
+            println!("ok {PLAYWRIGHT} {want}");
+            Ok(())
+        }
+        None => Err(format!(
+            "npm ci did not install {PLAYWRIGHT} {want} (is tests/e2e/package-lock.json current?)"
+        )),
+    }
+}
+
+/// The string value of the first `"key": "value"` pair in a JSON text (no escapes).
+pub fn json_string(text: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(&quoted) {
+        from += pos + quoted.len();
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        if let Some(end) = rest.find('"') {
+            return Some(rest[..end].to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"# This file is automatically @generated by Cargo.
+# It is not intended for manual editing.
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "abc"
+dependencies = [
+ "cfg-if",
+ "wasm-bindgen-macro",
+]
+
+[[package]]
+name = "wasm-bindgen-backend"
+version = "0.2.130"
+
+[[package]]
+name = "wasm-bindgen-futures"
+version = "0.4.53"
+"#;
+
+    #[test]
+    fn reads_lock_versions() {
+        assert_eq!(lock_versions(LOCK, "wasm-bindgen"), ["0.2.130"]);
+        assert_eq!(lock_versions(LOCK, "wasm-bindgen-futures"), ["0.4.53"]);
+        assert!(lock_versions(LOCK, "yew").is_empty());
+        let two = format!("{LOCK}\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.99\"\n");
+        assert_eq!(lock_versions(&two, "wasm-bindgen"), ["0.2.130", "0.2.99"]);
+    }
+
+    #[test]
+    fn reads_json_strings() {
+        let manifest = r#"{ "name": "async-tutor-e2e", "private": true, "type": "module",
+            "dependencies": { "playwright-core": "1.65.1" } }"#;
+        assert_eq!(
+            json_string(manifest, "playwright-core").as_deref(),
+            Some("1.65.1")
+        );
+        let package = r#"{
+  "name": "playwright-core",
+  "version": "1.65.1",
+  "engines": { "node": ">=20" }
+}"#;
+        assert_eq!(json_string(package, "version").as_deref(), Some("1.65.1"));
+        assert_eq!(json_string(package, "private"), None);
+    }
+
+    #[test]
+    fn recognises_running_installs() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let trunk = args(&[
+            "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/cargo",
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            "0.21.14",
+        ]);
+        assert!(is_cargo_install_of(&trunk, "trunk"));
+        assert!(!is_cargo_install_of(&trunk, "wasm-bindgen-cli"));
+        assert!(is_cargo_install_of(
+            &args(&["cargo", "+stable", "install", "wasm-bindgen-cli"]),
+            "wasm-bindgen-cli"
+        ));
+        assert!(!is_cargo_install_of(
+            &args(&["cargo", "build", "-p", "trunk"]),
+            "trunk"
+        ));
+        assert!(!is_cargo_install_of(
+            &args(&["rustc", "--crate-name", "trunk", "install"]),
+            "trunk"
+        ));
+    }
+}

@@ -1,0 +1,275 @@
+//! `cargo xtask`: tool set-up, `serve` and every check of the workspace, with std only.
+
+mod cmd;
+mod install;
+mod steps;
+mod summary;
+
+use std::env;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+fn usage() -> String {
+    let mut steps = String::new();
+    for step in steps::STEPS {
+        steps.push_str(&format!("  {:<9} {}\n", step.name, step.about));
+    }
+    format!(
+        "\
+usage: cargo xtask <command> [options]
+
+commands:
+  serve [--port N] [--release] [--no-install]
+        install the tools, then `trunk serve --address 127.0.0.1 --port N` (default 8080)
+  test [--no-install] [STEP ...]
+        install the tools, then run every step (or only the named ones, in the order below),
+        print a per-step table and a last line `N passed, N failed`; exit 1 if anything failed
+  install
+        only the tool set-up of `test` (every item is checked, missing ones installed)
+  help, --help, -h
+        print this help
+
+steps:
+{steps}
+--no-install skips the tool set-up (wasm32 target, trunk {trunk}, the wasm-bindgen CLI matching
+Cargo.lock, and for `test` also Chromium, chromedriver and the npm packages of tests/e2e).
+`$HOME/.cargo/bin` is put first on PATH for every command run from here.
+XTASK_ROOT=<dir> overrides the repository root (default: the parent of xtask/).
+",
+        trunk = install::TRUNK_VERSION
+    )
+}
+
+/// Options of `cargo xtask test`.
+struct TestOpts {
+    install: bool,
+    steps: Vec<String>,
+}
+
+/// Options of `cargo xtask serve`.
+struct ServeOpts {
+    install: bool,
+    port: u16,
+    release: bool,
+}
+
+enum Cli {
+    Help,
+    Install,
+    Serve(ServeOpts),
+    Test(TestOpts),
+}
+
+fn parse_args(args: &[String]) -> Result<Cli, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Cli::Help);
+    };
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return Ok(Cli::Help);
+    }
+    match command.as_str() {
+        "help" | "--help" | "-h" => Ok(Cli::Help),
+        "install" => match rest.first() {
+            None => Ok(Cli::Install),
+            Some(arg) => Err(format!("install: unknown argument `{arg}`")),
+        },
+        "serve" => {
+            let mut opts = ServeOpts {
+                install: true,
+                port: 8080,
+                release: false,
+            };
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                let port = match arg.as_str() {
+                    "--release" => {
+                        opts.release = true;
+                        continue;
+                    }
+                    "--no-install" => {
+                        opts.install = false;
+                        continue;
+                    }
+                    "--port" | "-p" => it.next().ok_or("--port needs a value")?.as_str(),
+                    other => match other.strip_prefix("--port=") {
+                        Some(value) => value,
+                        None => return Err(format!("serve: unknown argument `{other}`")),
+                    },
+                };
+                opts.port = port
+                    .parse()
+                    .map_err(|_| format!("serve: `{port}` is not a port number"))?;
+            }
+            Ok(Cli::Serve(opts))
+        }
+        "test" => {
+            let mut opts = TestOpts {
+                install: true,
+                steps: Vec::new(),
+            };
+            for arg in rest {
+                if arg == "--no-install" {
+                    opts.install = false;
+                } else if arg.starts_with('-') {
+                    return Err(format!("test: unknown option `{arg}`"));
+                } else if steps::STEPS.iter().any(|s| s.name == arg) {
+                    opts.steps.push(arg.clone());
+                } else {
+                    let names: Vec<&str> = steps::STEPS.iter().map(|s| s.name).collect();
+                    return Err(format!(
+                        "test: unknown step `{arg}` (steps: {})",
+                        names.join(", ")
+                    ));
+                }
+            }
+            Ok(Cli::Test(opts))
+        }
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+/// The repository root: `XTASK_ROOT`, else the parent of this crate's directory.
+fn repo_root() -> PathBuf {
+    if let Some(root) = env::var_os("XTASK_ROOT").filter(|r| !r.is_empty()) {
+        let root = PathBuf::from(root);
+        return std::fs::canonicalize(&root).unwrap_or(root);
+    }
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+/// Puts `$CARGO_HOME/bin` and `$HOME/.cargo/bin` first on PATH, for us and every child.
+fn prepend_cargo_bin() {
+    let mut first: Vec<PathBuf> = Vec::new();
+    if let Some(cargo_home) = env::var_os("CARGO_HOME").filter(|h| !h.is_empty()) {
+        first.push(PathBuf::from(cargo_home).join("bin"));
+    }
+    if let Some(home) = env::var_os("HOME").filter(|h| !h.is_empty()) {
+        first.push(PathBuf::from(home).join(".cargo").join("bin"));
+    }
+    let old = env::var_os("PATH").unwrap_or_default();
+    let mut parts = first.clone();
+    for part in env::split_paths(&old) {
+        if !first.contains(&part) {
+            parts.push(part);
+        }
+    }
+    if let Ok(path) = env::join_paths(parts) {
+        // Edition 2021: `set_var` is safe; we are still single-threaded here.
+        env::set_var("PATH", path);
+    }
+}
+
+fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
+    if opts.install {
+        if let Err(err) = install::run(root, install::Purpose::Serve) {
+            eprintln!("xtask: tool set-up failed:\n{err}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let port = opts.port.to_string();
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args(["serve", "--address", "127.0.0.1", "--port", &port])
+        .current_dir(root);
+    if opts.release {
+        trunk.arg("--release");
+    }
+    println!("==> {}  (http://127.0.0.1:{port}/)", cmd::describe(&trunk));
+    let _ = std::io::stdout().flush();
+    match trunk.status() {
+        Ok(status) => ExitCode::from(cmd::exit_code(status)),
+        Err(err) => {
+            eprintln!("xtask: could not start trunk: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test(root: &std::path::Path, opts: &TestOpts) -> ExitCode {
+    if opts.install {
+        if let Err(err) = install::run(root, install::Purpose::Test) {
+            eprintln!("xtask: tool set-up failed:\n{err}");
+            println!("{}", summary::final_line(0, 1));
+            return ExitCode::FAILURE;
+        }
+    }
+    let results = steps::run_all(root, &opts.steps);
+    println!();
+    print!("{}", summary::table(&results));
+    let (passed, failed) = summary::totals(&results);
+    println!("{}", summary::final_line(passed, failed));
+    let _ = std::io::stdout().flush();
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn main() -> ExitCode {
+    prepend_cargo_bin();
+    let args: Vec<String> = env::args().skip(1).collect();
+    let cli = match parse_args(&args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            eprintln!("xtask: {err} (see `cargo xtask --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    let root = repo_root();
+    match cli {
+        Cli::Help => {
+            print!("{}", usage());
+            ExitCode::SUCCESS
+        }
+        Cli::Install => match install::run(&root, install::Purpose::Test) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("xtask: tool set-up failed:\n{err}");
+                ExitCode::FAILURE
+            }
+        },
+        Cli::Serve(opts) => serve(&root, &opts),
+        Cli::Test(opts) => test(&root, &opts),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_serve() {
+        let Ok(Cli::Serve(o)) = parse_args(&args(&["serve", "--port", "9000", "--release"])) else {
+            panic!("not serve");
+        };
+        assert_eq!((o.port, o.release, o.install), (9000, true, true));
+        let Ok(Cli::Serve(o)) = parse_args(&args(&["serve", "--port=81", "--no-install"])) else {
+            panic!("not serve");
+        };
+        assert_eq!((o.port, o.release, o.install), (81, false, false));
+        assert!(parse_args(&args(&["serve", "--port", "x"])).is_err());
+        assert!(parse_args(&args(&["serve", "--port"])).is_err());
+    }
+
+    #[test]
+    fn parses_test() {
+        let Ok(Cli::Test(o)) = parse_args(&args(&["test", "--no-install", "fmt", "e2e"])) else {
+            panic!("not test");
+        };
+        assert!(!o.install);
+        assert_eq!(o.steps, ["fmt", "e2e"]);
+        assert!(parse_args(&args(&["test", "nope"])).is_err());
+        assert!(parse_args(&args(&["test", "--bogus"])).is_err());
+        assert!(matches!(parse_args(&args(&[])), Ok(Cli::Help)));
+        assert!(matches!(parse_args(&args(&["install"])), Ok(Cli::Install)));
+        assert!(parse_args(&args(&["install", "x"])).is_err());
+        assert!(matches!(parse_args(&args(&["test", "-h"])), Ok(Cli::Help)));
+    }
+}

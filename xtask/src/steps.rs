@@ -1,0 +1,411 @@
+//! The `cargo xtask test` steps: one table entry each, run in order, output teed and counted.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::cmd;
+use crate::install::{CHROMEDRIVER, CHROMIUM, WASM_TARGET};
+use crate::summary::{self, Outcome, Parse, StepResult, Tally};
+
+/// A step of `cargo xtask test`: adding one is adding an entry to [`STEPS`].
+pub struct Step {
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// The commands to run, or why the step is skipped (which counts as one failure).
+    pub plan: fn(&Ctx) -> Result<Vec<Invocation>, String>,
+}
+
+/// Every step, in running order.
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "fmt",
+        about: "cargo fmt --all -- --check",
+        plan: fmt,
+    },
+    Step {
+        name: "clippy",
+        about: "cargo clippy, native (all targets) and wasm32 (app, runner, executor/browser)",
+        plan: clippy,
+    },
+    Step {
+        name: "native",
+        about: "cargo test --workspace",
+        plan: native,
+    },
+    Step {
+        name: "browser",
+        about:
+            "wasm-bindgen tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
+        plan: browser,
+    },
+    Step {
+        name: "build",
+        about: "trunk build --release (into dist/)",
+        plan: build,
+    },
+    Step {
+        name: "e2e",
+        about: "node --test tests/e2e (Playwright + Chromium against dist/); needs build",
+        plan: e2e,
+    },
+];
+
+/// Browser test runs: (label, arguments after `cargo test`); `--target wasm32` is added.
+pub const BROWSER_TESTS: &[(&str, &[&str])] =
+    &[("executor", &["-p", "executor", "--features", "browser"])];
+
+/// What steps can see of the run so far.
+pub struct Ctx {
+    pub root: PathBuf,
+    /// Steps that already failed in this run.
+    pub failed: Vec<&'static str>,
+}
+
+/// One command of a step.
+#[derive(Debug)]
+pub struct Invocation {
+    /// Shown in the header: `==> clippy (wasm32)`.
+    pub label: String,
+    pub program: &'static str,
+    pub args: Vec<String>,
+    pub env: Vec<(&'static str, String)>,
+    pub dir: PathBuf,
+    pub parse: Parse,
+}
+
+impl Invocation {
+    fn new(label: &str, program: &'static str, args: &[&str], ctx: &Ctx, parse: Parse) -> Self {
+        Invocation {
+            label: label.to_string(),
+            program,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: Vec::new(),
+            dir: ctx.root.clone(),
+            parse,
+        }
+    }
+
+    fn env(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.env.push((key, value.into()));
+        self
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(self.program);
+        cmd.args(&self.args).current_dir(&self.dir);
+        for (key, value) in &self.env {
+            cmd.env(key, value);
+        }
+        cmd
+    }
+}
+
+fn fmt(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(vec![Invocation::new(
+        "fmt",
+        "cargo",
+        &["fmt", "--all", "--", "--check"],
+        ctx,
+        Parse::Check,
+    )])
+}
+
+fn clippy(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(vec![
+        Invocation::new(
+            "clippy (native)",
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            ctx,
+            Parse::Check,
+        ),
+        Invocation::new(
+            "clippy (wasm32)",
+            "cargo",
+            &[
+                "clippy",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                "async-tutor",
+                "-p",
+                "runner",
+                "-p",
+                "executor",
+                "--features",
+                "executor/browser",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            ctx,
+            Parse::Check,
+        ),
+    ])
+}
+
+fn native(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(vec![Invocation::new(
+        "native",
+        "cargo",
+        &["test", "--workspace"],
+        ctx,
+        Parse::Cargo,
+    )])
+}
+
+fn browser(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(BROWSER_TESTS
+        .iter()
+        .map(|(label, args)| {
+            let mut all = vec!["test"];
+            all.extend_from_slice(args);
+            all.extend_from_slice(&["--target", WASM_TARGET]);
+            Invocation::new(
+                &format!("browser ({label})"),
+                "cargo",
+                &all,
+                ctx,
+                Parse::Cargo,
+            )
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+        })
+        .collect())
+}
+
+fn build(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(vec![Invocation::new(
+        "build",
+        "trunk",
+        &["build", "--release"],
+        ctx,
+        Parse::Check,
+    )])
+}
+
+/// The `*.test.{mjs,js,cjs}` files directly in `dir`, sorted, relative to `root`.
+///
+/// They are passed to `node --test` by name: Node 20 would search a directory argument
+/// itself, but later Node versions read arguments as glob patterns only.
+pub fn e2e_files(root: &Path, dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            [".test.mjs", ".test.js", ".test.cjs"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+                .then(|| {
+                    let path = e.path();
+                    path.strip_prefix(root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .into_owned()
+                })
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    if ctx.failed.contains(&"build") {
+        return Err("the build step failed in this run, so there is no fresh dist/".into());
+    }
+    let dist = ctx.root.join("dist");
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no index.html: run `cargo xtask test build e2e`",
+            dist.display()
+        ));
+    }
+    let files = e2e_files(&ctx.root, &ctx.root.join("tests").join("e2e"));
+    if files.is_empty() {
+        return Err("no tests/e2e/*.test.mjs files".into());
+    }
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(files.iter().map(String::as_str));
+    Ok(vec![Invocation::new(
+        "e2e",
+        "node",
+        &args,
+        ctx,
+        Parse::Node,
+    )
+    .env("DIST_DIR", dist.to_string_lossy())
+    .env("CHROMIUM", CHROMIUM)])
+}
+
+/// Runs one invocation with a header, its output live, and a closing line.
+fn run_invocation(inv: &Invocation) -> (bool, Tally) {
+    let mut command = inv.command();
+    println!("\n==> {}", inv.label);
+    println!("    $ {}", cmd::describe(&command));
+    let _ = std::io::stdout().flush();
+    let started = Instant::now();
+    let (success, tally) = match cmd::run_tee(&mut command) {
+        Ok(got) => {
+            let success = got.status.success();
+            let tally = summary::count(inv.parse, success, &got.output);
+            (success && tally.failed == 0, tally)
+        }
+        Err(err) => {
+            eprintln!("xtask: could not start `{}`: {err}", inv.program);
+            (
+                false,
+                Tally {
+                    passed: 0,
+                    failed: 1,
+                },
+            )
+        }
+    };
+    println!(
+        "<== {}: {} ({} passed, {} failed) in {:.1}s",
+        inv.label,
+        if success { "ok" } else { "FAILED" },
+        tally.passed,
+        tally.failed,
+        started.elapsed().as_secs_f64()
+    );
+    (success, tally)
+}
+
+/// Runs one step: every invocation, even after one failed.
+fn run_step(step: &Step, ctx: &Ctx) -> StepResult {
+    let started = Instant::now();
+    let mut result = StepResult {
+        name: step.name,
+        outcome: Outcome::Ok,
+        tally: Tally::default(),
+        seconds: 0.0,
+    };
+    match (step.plan)(ctx) {
+        Err(reason) => {
+            println!(
+                "\n==> {}\n<== {}: skipped, counted as failed: {reason}",
+                step.name, step.name
+            );
+            result.outcome = Outcome::Skipped;
+            result.tally.failed = 1;
+        }
+        Ok(invocations) => {
+            for inv in &invocations {
+                let (success, tally) = run_invocation(inv);
+                result.tally.passed += tally.passed;
+                result.tally.failed += tally.failed;
+                if !success {
+                    result.outcome = Outcome::Failed;
+                }
+            }
+        }
+    }
+    result.seconds = started.elapsed().as_secs_f64();
+    result
+}
+
+/// Runs the named steps (all when `only` is empty) in table order.
+pub fn run_all(root: &Path, only: &[String]) -> Vec<StepResult> {
+    let mut ctx = Ctx {
+        root: root.to_path_buf(),
+        failed: Vec::new(),
+    };
+    let mut results = Vec::new();
+    for step in STEPS {
+        if !only.is_empty() && !only.iter().any(|n| n == step.name) {
+            continue;
+        }
+        let result = run_step(step, &ctx);
+        if result.outcome != Outcome::Ok {
+            ctx.failed.push(step.name);
+        }
+        results.push(result);
+    }
+    results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(root: &Path) -> Ctx {
+        Ctx {
+            root: root.to_path_buf(),
+            failed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, a) in STEPS.iter().enumerate() {
+            assert!(STEPS[i + 1..].iter().all(|b| b.name != a.name));
+        }
+    }
+
+    #[test]
+    fn clippy_has_two_checks() {
+        let plan = clippy(&ctx(Path::new("/r"))).unwrap();
+        let labels: Vec<_> = plan.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["clippy (native)", "clippy (wasm32)"]);
+        assert!(plan[1]
+            .args
+            .windows(2)
+            .any(|w| w == ["--target", WASM_TARGET]));
+    }
+
+    #[test]
+    fn browser_runs_in_chromium() {
+        let plan = browser(&ctx(Path::new("/r"))).unwrap();
+        assert_eq!(plan.len(), BROWSER_TESTS.len());
+        assert_eq!(
+            cmd::describe(&plan[0].command()),
+            "CHROMEDRIVER=/usr/bin/chromedriver cargo test -p executor --features browser \
+             --target wasm32-unknown-unknown"
+        );
+    }
+
+    #[test]
+    fn e2e_needs_build_and_dist() {
+        let dir = std::env::temp_dir().join(format!("xtask-e2e-{}", std::process::id()));
+        let e2e_dir = dir.join("tests").join("e2e");
+        std::fs::create_dir_all(&e2e_dir).unwrap();
+        let mut c = ctx(&dir);
+        assert!(e2e(&c).unwrap_err().contains("index.html"));
+        std::fs::create_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(dir.join("dist").join("index.html"), "<html>").unwrap();
+        assert!(e2e(&c).unwrap_err().contains("no tests/e2e"));
+        for f in ["b.test.mjs", "a.test.mjs", "helper.mjs", "package.json"] {
+            std::fs::write(e2e_dir.join(f), "").unwrap();
+        }
+        let plan = e2e(&c).unwrap();
+        assert_eq!(
+            plan[0].args,
+            [
+                "--test",
+                "--test-concurrency=1",
+                "tests/e2e/a.test.mjs",
+                "tests/e2e/b.test.mjs"
+            ]
+        );
+        assert!(plan[0].env.contains(&("CHROMIUM", CHROMIUM.to_string())));
+        assert!(plan[0]
+            .env
+            .contains(&("DIST_DIR", dir.join("dist").to_string_lossy().into_owned())));
+        c.failed.push("build");
+        assert!(e2e(&c).unwrap_err().contains("build step failed"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
