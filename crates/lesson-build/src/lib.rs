@@ -1,0 +1,225 @@
+//! Build-time lesson pipeline: finds lessons, renders Markdown, highlights snippets, reads knobs.
+//!
+//! Both build scripts use it: the page's (`build.rs` at the root) turns every lesson into
+//! static HTML segments and snippet cards; the runner's (`crates/runner/build.rs`) compiles every
+//! snippet file into the runner worker. Both read the same files, so the source a card shows is
+//! the source that runs. The format is documented in `lessons/README.md`.
+
+mod codegen;
+mod highlight;
+mod knobs;
+mod markdown;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use codegen::{page_module, runner_module};
+pub use highlight::highlight;
+pub use knobs::{parse_knobs, Knob};
+pub use markdown::{render, Rendered, Segment};
+
+/// The languages lesson prose may be written in; English is required.
+pub const LANGS: &[&str] = &["en", "zh"];
+
+/// Every lesson, in order, plus the shared knob labels.
+#[derive(Debug)]
+pub struct Catalog {
+    /// Lessons sorted by number.
+    pub lessons: Vec<Lesson>,
+    /// Labels and units of every knob name a snippet may use (`lessons/knobs.toml`).
+    pub knob_labels: Vec<KnobLabel>,
+}
+
+/// One lesson folder, `lessons/NN-slug/`.
+#[derive(Debug)]
+pub struct Lesson {
+    /// The folder name, e.g. `08-async-await`: the lesson's id in URLs.
+    pub id: String,
+    /// `NN` from the folder name.
+    pub number: u32,
+    /// The prose, one per language present (English first).
+    pub texts: Vec<(String, Rendered)>,
+    /// The snippet files, sorted by id.
+    pub snippets: Vec<Snippet>,
+}
+
+/// One snippet file, `lessons/NN-slug/<id>.rs`.
+#[derive(Debug)]
+pub struct Snippet {
+    /// The file stem: the snippet's id in URLs.
+    pub id: String,
+    /// Absolute path of the file.
+    pub path: PathBuf,
+    /// The first `//!` line: the card's default title.
+    pub title: String,
+    /// True for `pub async fn run`, false for `pub fn run` (a blocking snippet).
+    pub is_async: bool,
+    /// The knobs declared with `knobs! { … }`.
+    pub knobs: Vec<Knob>,
+    /// The highlighted source, as HTML.
+    pub html: String,
+}
+
+/// How a knob is labelled on the card.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct KnobLabel {
+    /// The knob's field name (the table key in `knobs.toml`).
+    #[serde(skip)]
+    pub name: String,
+    /// Unit shown after the value ("ms", "%", or empty).
+    #[serde(default)]
+    pub unit: String,
+    /// English label.
+    pub en: String,
+    /// Chinese label.
+    pub zh: String,
+}
+
+/// Reads every lesson under `dir`.
+///
+/// Errors name the file and what is wrong with it, so a build script can fail with them.
+pub fn load(dir: &Path) -> Result<Catalog, String> {
+    let knob_labels = load_knob_labels(&dir.join("knobs.toml"))?;
+    let mut lessons = Vec::new();
+    for entry in read_dir_sorted(dir)? {
+        if !entry.is_dir() {
+            continue;
+        }
+        let id = file_name(&entry);
+        let Some(number) = id
+            .split_once('-')
+            .and_then(|(n, slug)| (!slug.is_empty()).then_some(n))
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            return Err(format!(
+                "{}: lesson folders are named NN-slug (e.g. 08-async-await)",
+                entry.display()
+            ));
+        };
+        lessons.push(load_lesson(&entry, id, number, &knob_labels)?);
+    }
+    lessons.sort_by_key(|l| l.number);
+    Ok(Catalog {
+        lessons,
+        knob_labels,
+    })
+}
+
+fn load_lesson(dir: &Path, id: String, number: u32, labels: &[KnobLabel]) -> Result<Lesson, String> {
+    let mut snippets = Vec::new();
+    for path in read_dir_sorted(dir)? {
+        if path.extension().is_some_and(|e| e == "rs") {
+            snippets.push(load_snippet(&path, labels)?);
+        }
+    }
+    let ids: Vec<&str> = snippets.iter().map(|s| s.id.as_str()).collect();
+    let mut texts = Vec::new();
+    for lang in LANGS {
+        let path = dir.join(format!("lesson.{lang}.md"));
+        if !path.exists() {
+            if *lang == "en" {
+                return Err(format!("{}: missing (every lesson needs English prose)", path.display()));
+            }
+            continue;
+        }
+        let source = read(&path)?;
+        let rendered = render(&source, &ids).map_err(|e| format!("{}: {e}", path.display()))?;
+        texts.push((lang.to_string(), rendered));
+    }
+    Ok(Lesson {
+        id,
+        number,
+        texts,
+        snippets,
+    })
+}
+
+fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
+    let source = read(path)?;
+    let fail = |why: String| format!("{}: {why}", path.display());
+    let id = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .ok_or_else(|| fail("snippet file names use letters, digits, '-' and '_'".into()))?
+        .to_owned();
+    let title = source
+        .lines()
+        .find_map(|l| l.strip_prefix("//!"))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| fail("the first line must be a `//!` title".into()))?;
+    let is_async = if source.contains("pub async fn run(") {
+        true
+    } else if source.contains("pub fn run(") {
+        false
+    } else {
+        return Err(fail(
+            "a snippet defines `pub fn run(knobs: Knobs) -> Result` or `pub async fn run(knobs: Knobs) -> Result`".into(),
+        ));
+    };
+    if !source.contains("knobs! {") {
+        return Err(fail(
+            "declare the snippet's knobs with `tutor::knobs! { … }` (it may be empty)".into(),
+        ));
+    }
+    let knobs = parse_knobs(&source).map_err(fail)?;
+    for knob in &knobs {
+        if !labels.iter().any(|l| l.name == knob.name) {
+            return Err(fail(format!(
+                "knob `{}` has no label in lessons/knobs.toml",
+                knob.name
+            )));
+        }
+    }
+    Ok(Snippet {
+        id,
+        path: path.to_path_buf(),
+        title,
+        is_async,
+        knobs,
+        html: highlight(&source, "rs"),
+    })
+}
+
+fn load_knob_labels(path: &Path) -> Result<Vec<KnobLabel>, String> {
+    let table: std::collections::BTreeMap<String, KnobLabel> =
+        toml::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(table
+        .into_iter()
+        .map(|(name, label)| KnobLabel { name, ..label })
+        .collect())
+}
+
+/// Prints `cargo:rerun-if-changed` for `dir` and everything in it.
+pub fn rerun_if_changed(dir: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    if let Ok(entries) = read_dir_sorted(dir) {
+        for entry in entries {
+            if entry.is_dir() {
+                rerun_if_changed(&entry);
+            } else {
+                println!("cargo:rerun-if-changed={}", entry.display());
+            }
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

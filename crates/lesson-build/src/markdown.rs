@@ -1,0 +1,236 @@
+//! Lesson prose: Markdown to HTML segments, with snippet cards where the text names them.
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::highlight::{escape, highlight};
+
+/// A piece of a lesson page: prose, or the place of a snippet card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Rendered HTML.
+    Html(String),
+    /// A `{{#snippet id}}` or `{{#snippet id "Card title"}}` line.
+    Snippet {
+        /// The snippet's id (its file stem).
+        id: String,
+        /// A title for the card in this language, overriding the snippet's `//!` line.
+        title: Option<String>,
+    },
+}
+
+/// A lesson's prose, rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The `# ` heading on the first line.
+    pub title: String,
+    /// The first paragraph, as plain text.
+    pub summary: String,
+    /// The body after the title.
+    pub segments: Vec<Segment>,
+}
+
+/// Renders a lesson's Markdown. `snippets` are the ids that exist in the lesson's folder; a
+/// directive naming another id is an error.
+///
+/// ```
+/// let md = "# Blocking\n\nOne page at a time.\n\n{{#snippet crawl}}\n\nThat was slow.\n";
+/// let page = lesson_build::render(md, &["crawl"]).unwrap();
+/// assert_eq!(page.title, "Blocking");
+/// assert_eq!(page.summary, "One page at a time.");
+/// assert_eq!(page.segments.len(), 3);
+/// assert!(lesson_build::render(md, &["other"]).is_err());
+/// ```
+pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
+    let mut lines = source.lines();
+    let title = lines
+        .by_ref()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_owned())
+        .ok_or("the first line must be the lesson's `# Title`")?;
+    let mut segments = Vec::new();
+    let mut chunk = String::new();
+    for (number, line) in lines.enumerate() {
+        match parse_directive(line) {
+            None => {
+                chunk.push_str(line);
+                chunk.push('\n');
+            }
+            Some(Err(why)) => return Err(format!("line {}: {why}", number + 2)),
+            Some(Ok((id, title))) => {
+                if !snippets.contains(&id.as_str()) {
+                    return Err(format!(
+                        "line {}: no snippet file `{id}.rs` in this lesson (there are: {})",
+                        number + 2,
+                        snippets.join(", ")
+                    ));
+                }
+                flush(&mut chunk, &mut segments);
+                segments.push(Segment::Snippet { id, title });
+            }
+        }
+    }
+    flush(&mut chunk, &mut segments);
+    let summary = first_paragraph(source);
+    Ok(Rendered {
+        title,
+        summary,
+        segments,
+    })
+}
+
+/// `{{#snippet id}}` or `{{#snippet id "title"}}` alone on a line.
+fn parse_directive(line: &str) -> Option<Result<(String, Option<String>), String>> {
+    let inner = line
+        .trim()
+        .strip_prefix("{{#snippet")?
+        .strip_suffix("}}")?
+        .trim();
+    let (id, rest) = inner.split_once(' ').unwrap_or((inner, ""));
+    let rest = rest.trim();
+    let title = if rest.is_empty() {
+        None
+    } else {
+        match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(t) => Some(t.to_owned()),
+            None => return Some(Err("a card title goes in double quotes".into())),
+        }
+    };
+    if id.is_empty() {
+        return Some(Err("`{{#snippet}}` needs a snippet id".into()));
+    }
+    Some(Ok((id.to_owned(), title)))
+}
+
+fn flush(chunk: &mut String, segments: &mut Vec<Segment>) {
+    if !chunk.trim().is_empty() {
+        segments.push(Segment::Html(to_html(chunk)));
+    }
+    chunk.clear();
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
+}
+
+/// Markdown to HTML: fenced code is highlighted, headings get ids for deep links.
+fn to_html(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                }
+                .to_owned();
+                let mut code = String::new();
+                i += 1;
+                while !matches!(events.get(i), Some(Event::End(TagEnd::CodeBlock)) | None) {
+                    if let Event::Text(t) = &events[i] {
+                        code.push_str(t);
+                    }
+                    i += 1;
+                }
+                let body = if lang.is_empty() {
+                    escape(&code)
+                } else {
+                    highlight(&code, &lang)
+                };
+                let class = if lang.is_empty() { "text".into() } else { escape(&lang) };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\" data-lang=\"{class}\"><code>{body}</code></pre>\n"
+                ))));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes,
+                attrs,
+            }) => {
+                let mut text = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                }
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(slug(&text))),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            e => out.push(e.clone()),
+        }
+        i += 1;
+    }
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, out.into_iter());
+    html_out
+}
+
+/// A heading's id: lower-case ASCII words joined by '-', other scripts kept as they are.
+fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    s.trim_end_matches('-').to_owned()
+}
+
+fn first_paragraph(markdown: &str) -> String {
+    let mut in_paragraph = false;
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if in_paragraph => break,
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_is_highlighted_and_headings_get_ids() {
+        let page = render("# T\n\n## In Python\n\n```python\nyield from x\n```\n", &[]).unwrap();
+        let Segment::Html(html) = &page.segments[0] else {
+            panic!()
+        };
+        assert!(html.contains("<h2 id=\"in-python\">"), "{html}");
+        assert!(html.contains("hl-keyword"), "{html}");
+        assert!(html.contains("data-lang=\"python\""), "{html}");
+    }
+
+    #[test]
+    fn a_card_can_be_retitled_per_language() {
+        let page = render("# T\n\n{{#snippet crawl \"逐个下载\"}}\n", &["crawl"]).unwrap();
+        assert_eq!(
+            page.segments,
+            [Segment::Snippet {
+                id: "crawl".into(),
+                title: Some("逐个下载".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn a_missing_title_is_an_error() {
+        assert!(render("no title here", &[]).unwrap_err().contains("# Title"));
+    }
+}

@@ -1,0 +1,97 @@
+//! The snippet runtime: what lesson snippets call, the registry of every snippet, and runs.
+//!
+//! A snippet is a file in `lessons/NN-slug/`. It starts with
+//! `use tutor::{prelude::*, println};`, declares its knobs with [`knobs!`], and defines
+//! `pub fn run(knobs: Knobs) -> Result` (blocking) or `pub async fn run(knobs: Knobs) -> Result`.
+//! The build script compiles each file into [`registry`]; [`run::run_virtual`] runs one on the
+//! virtual host, and (on wasm32) `worker` runs them on the browser host in the runner worker.
+
+// Snippets say `tutor::…`: the name learners see, whatever this crate is called.
+extern crate self as tutor;
+
+pub mod registry;
+pub mod run;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
+pub use protocol::KnobSpec;
+
+/// What a snippet returns: `Ok` or any error, which the card shows in plain words.
+pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
+/// Everything a snippet usually needs, in one import.
+pub mod prelude {
+    pub use crate::{slow_web, Result};
+    pub use executor::{
+        fetch, fetch_blocking, now, sleep, spawn, spawn_named, yield_now, JoinHandle,
+    };
+    pub use std::time::Duration;
+}
+
+/// URLs of the slow web: pages that arrive after a delay you choose.
+pub mod slow_web {
+    pub use executor::slow_web::{FailWith, PageRequest};
+
+    /// Page `n` of the slow web; set its delay, jitter or failure, then call `.to_url()`.
+    ///
+    /// ```
+    /// assert_eq!(runner::slow_web::page(3).delay(250).to_url(), "api/page/3?delay=250");
+    /// ```
+    pub fn page(n: u32) -> PageRequest {
+        PageRequest::new(n)
+    }
+}
+
+/// Prints a line to the card's output console, stamped with the time since the run started.
+///
+/// Import it next to the prelude (`use tutor::{prelude::*, println};`) so it replaces std's.
+#[macro_export]
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::print_line(::std::format!($($arg)*))
+    };
+}
+
+/// The function behind [`println!`]: records the line on the run's trace.
+pub fn print_line(text: String) {
+    let task = executor::current_task();
+    executor::trace::emit(|| executor::trace::Event::Print { task, text });
+}
+
+/// Declares a snippet's knobs: `name: MIN..=MAX = DEFAULT`, comma separated.
+///
+/// It defines `KNOBS` (what the card shows and validates) and a `Knobs` struct with one `u32`
+/// field per knob, which `run` receives. Every name needs a label in `lessons/knobs.toml`.
+///
+/// ```
+/// mod snippet {
+///     runner::knobs! { pages: 1..=50 = 10, latency_ms: 0..=3000 = 1000 }
+/// }
+/// let k = snippet::Knobs::from_values(&[3, 250]);
+/// assert_eq!((k.pages, k.latency_ms), (3, 250));
+/// assert_eq!(snippet::KNOBS[1].default, 1000);
+/// ```
+#[macro_export]
+macro_rules! knobs {
+    ($($name:ident : $min:literal ..= $max:literal = $default:literal),* $(,)?) => {
+        /// This snippet's knobs, as the card shows them.
+        pub const KNOBS: &[$crate::KnobSpec] = &[$(
+            $crate::KnobSpec { name: stringify!($name), min: $min, max: $max, default: $default },
+        )*];
+
+        /// The knob values of this run.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Knobs {
+            $(pub $name: u32,)*
+        }
+
+        impl Knobs {
+            /// Builds the struct from values already checked against `KNOBS`, in its order.
+            #[allow(unused_variables, unused_mut)]
+            pub fn from_values(values: &[u32]) -> Self {
+                let mut values = values.iter().copied();
+                Knobs { $($name: values.next().expect("one value per knob"),)* }
+            }
+        }
+    };
+}

@@ -1,0 +1,40 @@
+//! Every lesson snippet, compiled from `lessons/*/*.rs` by the build script.
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A snippet's future, started with checked knob values.
+pub type Start = fn(Vec<u32>) -> Pin<Box<dyn Future<Output = crate::Result>>>;
+
+/// One runnable snippet.
+pub struct Snippet {
+    /// Lesson folder, e.g. `01-blocking`.
+    pub lesson: &'static str,
+    /// File stem, e.g. `crawl`.
+    pub id: &'static str,
+    /// True for a blocking `pub fn run`.
+    pub blocking: bool,
+    /// Its knobs.
+    pub knobs: &'static [crate::KnobSpec],
+    /// Starts it.
+    pub start: Start,
+}
+
+include!(concat!(env!("OUT_DIR"), "/snippets.rs"));
+
+/// Finds a snippet, or says which ones exist.
+pub fn find(lesson: &str, id: &str) -> Result<&'static Snippet, String> {
+    SNIPPETS
+        .iter()
+        .find(|s| s.lesson == lesson && s.id == id)
+        .ok_or_else(|| {
+            let known: Vec<String> = SNIPPETS
+                .iter()
+                .map(|s| format!("{}/{}", s.lesson, s.id))
+                .collect();
+            format!(
+                "there is no snippet {lesson}/{id}; there are: {}",
+                known.join(", ")
+            )
+        })
+}

@@ -1,0 +1,170 @@
+//! The runner worker: takes run requests from the page, runs snippets, streams the trace back.
+//!
+//! One snippet runs at a time. A panic cannot be caught on wasm32 (it aborts), so the panic hook
+//! reports it first; the page then replaces this worker. Stop is the page terminating us.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use executor::host::browser::{BrowserHost, BrowserOptions};
+use executor::trace::{Event, Record};
+use executor::{spawn_named, Executor};
+use protocol::{FromRunner, Network, RunRequest, ToRunner};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::run::{prepare, report, run_virtual};
+
+/// Trace records are sent in batches; events a learner waits to see go out at once.
+const BATCH: usize = 512;
+const FLUSH_MS: u32 = 16;
+
+thread_local! {
+    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+    static RUN_ID: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+struct Run {
+    _executor: Executor,
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &FromRunner) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    match serde::Serialize::serialize(message, &serializer) {
+        Ok(value) => {
+            // Posting to our own parent only fails for uncloneable data; ours is plain JSON.
+            let _ = scope().post_message(&value);
+        }
+        Err(e) => web_sys::console::error_1(&format!("runner: cannot encode message: {e}").into()),
+    }
+}
+
+/// Installs the panic hook and the message handler, then tells the page it is ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        post(&FromRunner::Panic {
+            id: RUN_ID.with(Cell::get),
+            message,
+        });
+    }));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<ToRunner>(event.data()) {
+            Ok(ToRunner::Run(request)) => start_run(request),
+            Err(e) => web_sys::console::error_1(&format!("runner: bad message: {e}").into()),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromRunner::Ready);
+}
+
+fn start_run(request: RunRequest) {
+    // A new run ends the previous one (the page sends one run per worker at a time).
+    RUN.with(|r| r.borrow_mut().take());
+    RUN_ID.with(|r| r.set(Some(request.id)));
+    let id = request.id;
+    if request.network == Network::Virtual {
+        let (report, records) = run_virtual(&request);
+        post(&FromRunner::Trace { id, records });
+        post(&FromRunner::Done { id, report });
+        RUN_ID.with(|r| r.set(None));
+        return;
+    }
+    let (snippet, values) = match prepare(&request) {
+        Ok(ready) => ready,
+        Err(why) => {
+            let report = report(&[], 0, Some(why), Network::SlowWeb);
+            post(&FromRunner::Done { id, report });
+            return;
+        }
+    };
+    let executor = Executor::new(BrowserHost::new(BrowserOptions {
+        base_url: Some(request.base_url.clone()),
+        ..BrowserOptions::default()
+    }));
+    let stream = Rc::new(Stream::new(id));
+    let listener = stream.clone();
+    executor.on_trace(move |record| listener.push(record));
+    let future = (snippet.start)(values);
+    // The snippet runs as the task "main"; when it returns, the report goes to the page. (A
+    // panic aborts the whole worker on wasm32, so there is no JoinError to handle here.)
+    let main = spawn_named("main", async move {
+        let error = future.await.err().map(|e| e.to_string());
+        let elapsed = executor::now().as_micros() as u64;
+        stream.flush();
+        let report = report(&stream.all.borrow(), elapsed, error, Network::SlowWeb);
+        post(&FromRunner::Done { id, report });
+        RUN_ID.with(|r| r.set(None));
+        // End the run (cancelling tasks the snippet left behind) once this poll is over.
+        gloo_timers::callback::Timeout::new(0, || {
+            RUN.with(|r| r.borrow_mut().take());
+        })
+        .forget();
+    });
+    drop(main); // detached: the run ends when it does
+    RUN.with(|r| {
+        *r.borrow_mut() = Some(Run {
+            _executor: executor,
+        })
+    });
+}
+
+/// Collects a run's records and sends them to the page in batches.
+struct Stream {
+    id: u32,
+    all: RefCell<Vec<Record>>,
+    unsent: Cell<usize>,
+    flush_armed: Cell<bool>,
+}
+
+impl Stream {
+    fn new(id: u32) -> Stream {
+        Stream {
+            id,
+            all: RefCell::new(Vec::new()),
+            unsent: Cell::new(0),
+            flush_armed: Cell::new(false),
+        }
+    }
+
+    fn push(self: &Rc<Self>, record: &Record) {
+        let urgent = matches!(
+            record.event,
+            Event::Print { .. }
+                | Event::FetchStart { .. }
+                | Event::FetchEnd { .. }
+                | Event::FetchError { .. }
+                | Event::FetchAbort { .. }
+        );
+        self.all.borrow_mut().push(record.clone());
+        self.unsent.set(self.unsent.get() + 1);
+        // A blocking snippet stops timers from firing, so what the learner waits to see
+        // (output, requests) goes out immediately.
+        if urgent || self.unsent.get() >= BATCH {
+            self.flush();
+        } else if !self.flush_armed.replace(true) {
+            let me = self.clone();
+            gloo_timers::callback::Timeout::new(FLUSH_MS, move || me.flush()).forget();
+        }
+    }
+
+    fn flush(&self) {
+        self.flush_armed.set(false);
+        let unsent = self.unsent.replace(0);
+        if unsent == 0 {
+            return;
+        }
+        let all = self.all.borrow();
+        let records = all[all.len() - unsent..].to_vec();
+        post(&FromRunner::Trace {
+            id: self.id,
+            records,
+        });
+    }
+}
