@@ -41,6 +41,11 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const data = event.data;
+  // A page that loaded without a controller (e.g. a hard reload) asks to be taken over.
+  if (data && data.type === 'claim') {
+    event.waitUntil(self.clients.claim());
+    return;
+  }
   if (!data || data.type !== 'ping') return;
   const reply = { type: 'pong', version: VERSION };
   if (event.ports && event.ports[0]) {

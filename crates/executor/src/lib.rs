@@ -44,7 +44,7 @@ pub use host::virtual_host::VirtualHost;
 pub use host::Host;
 pub use net::{fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, Response};
 pub use runtime::{
-    current_task, spawn, spawn_named, Driver, Executor, JoinError, JoinHandle, Snapshot, Stalled,
-    Stats, YieldNow, yield_now,
+    current_task, spawn, spawn_named, yield_now, Driver, Executor, JoinError, JoinHandle, Snapshot,
+    Stalled, Stats, YieldNow,
 };
 pub use time::{now, sleep, Sleep};

@@ -192,7 +192,9 @@ impl Wake for NetWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        with_wake_source(WakeSource::Network(self.request), || self.task.wake_by_ref());
+        with_wake_source(WakeSource::Network(self.request), || {
+            self.task.wake_by_ref()
+        });
     }
 }
 

@@ -849,7 +849,9 @@ pub struct JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle").field("task", &self.id).finish()
+        f.debug_struct("JoinHandle")
+            .field("task", &self.id)
+            .finish()
     }
 }
 

@@ -213,7 +213,10 @@ mod tests {
         let a = t.insert(5, Waker::noop().clone());
         t.remove(a);
         let b = t.insert(6, Waker::noop().clone());
-        assert!(t.remove(a).is_none(), "old key must not remove the slot's new tenant");
+        assert!(
+            t.remove(a).is_none(),
+            "old key must not remove the slot's new tenant"
+        );
         assert!(t.remove(b).is_some());
     }
 }

@@ -14,7 +14,10 @@ pub type RequestId = u64;
 /// What woke a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "kind", content = "id", rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "id", rename_all = "camelCase")
+)]
 pub enum WakeSource {
     /// A sleeping task's deadline passed.
     Timer,
@@ -29,7 +32,10 @@ pub enum WakeSource {
 /// How a task ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "kind", content = "message", rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "message", rename_all = "camelCase")
+)]
 pub enum Outcome {
     /// The future returned `Ready`.
     Finished,
@@ -98,7 +104,12 @@ pub struct Record {
 
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:>10.3} ms  {:?}", self.t_us as f64 / 1000.0, self.event)
+        write!(
+            f,
+            "{:>10.3} ms  {:?}",
+            self.t_us as f64 / 1000.0,
+            self.event
+        )
     }
 }
 

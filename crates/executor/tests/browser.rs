@@ -32,7 +32,11 @@ async fn browser_timeout(ms: u32) {
 
 #[wasm_bindgen_test]
 async fn sleeps_wake_no_earlier_than_asked() {
-    for scheduler in [Scheduler::MessageChannel, Scheduler::Microtask, Scheduler::Timeout] {
+    for scheduler in [
+        Scheduler::MessageChannel,
+        Scheduler::Microtask,
+        Scheduler::Timeout,
+    ] {
         let ex = browser(scheduler);
         let tasks: Vec<_> = [120u64, 30, 60]
             .into_iter()
@@ -47,10 +51,19 @@ async fn sleeps_wake_no_earlier_than_asked() {
         for task in tasks {
             let (asked, slept, wall) = task.await.unwrap();
             let asked_d = Duration::from_millis(asked);
-            assert!(slept >= asked_d, "{scheduler:?}: asked {asked} ms, woke after {slept:?}");
+            assert!(
+                slept >= asked_d,
+                "{scheduler:?}: asked {asked} ms, woke after {slept:?}"
+            );
             // Date.now() has whole-millisecond resolution: allow one tick of rounding.
-            assert!(wall + 1.0 >= asked as f64, "{scheduler:?}: wall clock says {wall} ms");
-            assert!(slept < asked_d + Duration::from_millis(500), "{scheduler:?}: {slept:?}");
+            assert!(
+                wall + 1.0 >= asked as f64,
+                "{scheduler:?}: wall clock says {wall} ms"
+            );
+            assert!(
+                slept < asked_d + Duration::from_millis(500),
+                "{scheduler:?}: {slept:?}"
+            );
         }
     }
 }
@@ -76,7 +89,10 @@ async fn a_dropped_fetch_aborts_its_signal() {
         .expect("the request went out with an AbortSignal");
     assert!(!signal.aborted(), "still in flight");
     request.abort();
-    assert!(signal.aborted(), "dropping the fetch future aborted the browser request");
+    assert!(
+        signal.aborted(),
+        "dropping the fetch future aborted the browser request"
+    );
     assert!(log
         .borrow()
         .iter()

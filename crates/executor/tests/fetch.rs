@@ -51,7 +51,11 @@ fn a_dropped_fetch_is_aborted_and_leaves_nothing_pending() {
     })
     .unwrap();
     assert_eq!(ex.now(), Duration::from_millis(10));
-    assert_eq!(ex.snapshot().sleepers, 0, "the simulated transfer was cancelled");
+    assert_eq!(
+        ex.snapshot().sleepers,
+        0,
+        "the simulated transfer was cancelled"
+    );
     let log = log.borrow();
     let kinds: Vec<_> = log
         .iter()
@@ -73,7 +77,10 @@ fn a_finished_request_wakes_its_task_as_network() {
         .unwrap();
     assert!(log.borrow().iter().any(|r| matches!(
         r.event,
-        Event::Wake { by: WakeSource::Network(1), .. }
+        Event::Wake {
+            by: WakeSource::Network(1),
+            ..
+        }
     )));
 }
 
@@ -83,14 +90,23 @@ fn failures_and_bad_urls_come_back_as_clear_errors() {
     let (status, network, bad) = ex
         .block_on(async {
             let status = fetch("api/page/1?fail=100&status=503").await.unwrap();
-            let network = fetch("api/page/1?fail=100&status=network").await.unwrap_err();
+            let network = fetch("api/page/1?fail=100&status=network")
+                .await
+                .unwrap_err();
             let bad = fetch("https://example.com/").await.unwrap_err();
             (status, network, bad)
         })
         .unwrap();
     assert_eq!(status.status, 503);
-    assert!(status.error_for_status().unwrap_err().to_string().contains("HTTP 503"));
-    assert!(matches!(network.kind, FetchErrorKind::Network(_)), "{network}");
+    assert!(status
+        .error_for_status()
+        .unwrap_err()
+        .to_string()
+        .contains("HTTP 503"));
+    assert!(
+        matches!(network.kind, FetchErrorKind::Network(_)),
+        "{network}"
+    );
     assert!(matches!(bad.kind, FetchErrorKind::InvalidUrl(_)), "{bad}");
     assert!(bad.to_string().contains("https://example.com/"), "{bad}");
 }

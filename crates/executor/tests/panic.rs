@@ -51,7 +51,9 @@ fn a_panic_message_survives_formatting() {
     let err = ex
         .block_on(async {
             let n = 3;
-            spawn(async move { panic!("bad page {n}") }).await.unwrap_err()
+            spawn(async move { panic!("bad page {n}") })
+                .await
+                .unwrap_err()
         })
         .unwrap();
     assert_eq!(err.to_string(), "task panicked: bad page 3");

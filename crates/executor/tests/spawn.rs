@@ -18,7 +18,11 @@ fn join_handles_return_each_tasks_output() {
         })
         .unwrap();
     assert_eq!(out, ("a", 2));
-    assert_eq!(ex.snapshot().live_tasks, 0, "joined tasks leave nothing behind");
+    assert_eq!(
+        ex.snapshot().live_tasks,
+        0,
+        "joined tasks leave nothing behind"
+    );
 }
 
 #[test]
@@ -35,7 +39,11 @@ fn a_dropped_handle_detaches_and_the_task_still_runs() {
     })
     .unwrap();
     assert!(ran.get());
-    assert_eq!(ex.snapshot().live_tasks, 0, "a detached task frees its slot when done");
+    assert_eq!(
+        ex.snapshot().live_tasks,
+        0,
+        "a detached task frees its slot when done"
+    );
 }
 
 #[test]
@@ -66,10 +74,17 @@ fn abort_cancels_a_sleeping_task_and_drops_its_future() {
         .unwrap();
     assert_eq!(result, Err(JoinError::Cancelled));
     assert!(dropped.get(), "the aborted future was dropped");
-    assert_eq!(ex.now(), Duration::from_millis(5), "nobody waited for the 10 s sleep");
+    assert_eq!(
+        ex.now(),
+        Duration::from_millis(5),
+        "nobody waited for the 10 s sleep"
+    );
     assert!(log.borrow().iter().any(|r| matches!(
         r.event,
-        Event::Done { outcome: Outcome::Cancelled, .. }
+        Event::Done {
+            outcome: Outcome::Cancelled,
+            ..
+        }
     )));
 }
 
@@ -100,7 +115,11 @@ fn a_task_can_abort_itself_and_stops_at_its_next_await() {
         })
         .unwrap();
     assert_eq!(out, Err(JoinError::Cancelled));
-    assert_eq!(reached.get(), 2, "the poll that aborted finished; the next never ran");
+    assert_eq!(
+        reached.get(),
+        2,
+        "the poll that aborted finished; the next never ran"
+    );
 }
 
 #[test]

@@ -95,7 +95,11 @@ fn a_dropped_sleep_leaves_no_deadline_behind() {
     })
     .unwrap();
     assert_eq!(ex.snapshot().sleepers, 0);
-    assert_eq!(ex.now(), Duration::from_millis(1), "the hour-long sleep never ran");
+    assert_eq!(
+        ex.now(),
+        Duration::from_millis(1),
+        "the hour-long sleep never ran"
+    );
 }
 
 #[test]

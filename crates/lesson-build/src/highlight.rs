@@ -1,17 +1,52 @@
 //! Syntax highlighting at build time, so the page ships HTML and CSS, not a highlighter.
+//!
+//! syntect parses the code into TextMate scopes; each run of text gets one of a handful of
+//! short classes (`k` keyword, `s` string, …) and neighbouring runs of the same class merge,
+//! which keeps the HTML small enough to embed every lesson in the page.
 
 use std::sync::OnceLock;
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::easy::ScopeRangeIterator;
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
-
-/// CSS classes are prefixed so they cannot clash with the page's own (`hl-keyword`, …).
-pub const CLASS_PREFIX: &str = "hl-";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Scope prefixes and the class they get, most specific first. The stylesheet styles
+/// `.hl-c`, `.hl-s`, `.hl-k`, `.hl-t`, `.hl-n`, `.hl-f`, `.hl-m`.
+const CLASSES: &[(&str, &str)] = &[
+    ("comment", "c"),
+    ("string", "s"),
+    ("constant.character.escape", "s"),
+    ("constant.numeric", "n"),
+    ("constant.language", "n"),
+    ("support.macro", "m"),
+    ("support.function", "m"),
+    ("entity.name.function", "f"),
+    ("entity.name.type", "t"),
+    ("entity.name.struct", "t"),
+    ("entity.name.enum", "t"),
+    ("storage.type", "k"),
+    ("support.type", "t"),
+    ("storage", "k"),
+    ("keyword.operator", ""),
+    ("keyword", "k"),
+];
+
+fn classify(stack: &ScopeStack) -> &'static str {
+    // The innermost scope that maps to something decides.
+    for scope in stack.as_slice().iter().rev() {
+        for (prefix, class) in CLASSES {
+            let prefix = Scope::new(prefix).expect("valid scope");
+            if prefix.is_prefix_of(*scope) {
+                return class;
+            }
+        }
+    }
+    ""
 }
 
 /// Highlights `source` written in the language with file extension or name `lang` ("rs",
@@ -19,31 +54,58 @@ fn syntaxes() -> &'static SyntaxSet {
 /// as plain text.
 ///
 /// ```
-/// let html = lesson_build::highlight("fn main() {}", "rs");
-/// assert!(html.contains("hl-storage"));
-/// assert!(lesson_build::highlight("<b>", "nope").contains("&lt;b&gt;"));
+/// let html = lesson_build::highlight("fn main() { 1 }", "rs");
+/// assert!(html.contains(r#"<span class="hl-k">fn</span>"#), "{html}");
+/// assert!(html.contains(r#"<span class="hl-n">1</span>"#), "{html}");
+/// assert_eq!(lesson_build::highlight("<b>", "nope"), "&lt;b&gt;");
 /// ```
 pub fn highlight(source: &str, lang: &str) -> String {
     let set = syntaxes();
-    let syntax = set
-        .find_syntax_by_token(lang)
-        .unwrap_or_else(|| set.find_syntax_plain_text());
-    let mut html = ClassedHTMLGenerator::new_with_class_style(
-        syntax,
-        set,
-        ClassStyle::SpacedPrefixed {
-            prefix: CLASS_PREFIX,
-        },
-    );
+    let Some(syntax) = set.find_syntax_by_token(lang) else {
+        return escape(source);
+    };
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut runs: Vec<(&'static str, String)> = Vec::new();
     for line in LinesWithEndings::from(source) {
-        if html
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
+        let Ok(ops) = state.parse_line(line, set) else {
             return escape(source);
+        };
+        for (range, op) in ScopeRangeIterator::new(&ops, line) {
+            if stack.apply(op).is_err() {
+                return escape(source);
+            }
+            if range.is_empty() {
+                continue;
+            }
+            let text = &line[range];
+            // Whitespace takes the class of its neighbours, so runs merge across it.
+            let class = if text.trim().is_empty() {
+                runs.last().map_or("", |r| r.0)
+            } else {
+                classify(&stack)
+            };
+            match runs.last_mut() {
+                Some((c, t)) if *c == class => t.push_str(text),
+                _ => runs.push((class, text.to_owned())),
+            }
         }
     }
-    html.finalize()
+    let mut html = String::with_capacity(source.len() * 2);
+    for (class, text) in runs {
+        // Trailing whitespace (often a newline) stays outside the span.
+        let body = text.trim_end();
+        if class.is_empty() || body.is_empty() {
+            html.push_str(&escape(&text));
+        } else {
+            html.push_str(&format!(
+                "<span class=\"hl-{class}\">{}</span>",
+                escape(body)
+            ));
+            html.push_str(&text[body.len()..]);
+        }
+    }
+    html
 }
 
 pub(crate) fn escape(text: &str) -> String {
@@ -58,4 +120,39 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_strings_and_python_keywords() {
+        let html = highlight("# hi\nx = \"a\"\nyield from g\n", "python");
+        assert!(html.contains(r#"<span class="hl-c"># hi"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="hl-s">&quot;a&quot;</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="hl-k">yield from</span>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_text_survives_unchanged() {
+        let src = "let x = a < b && c > d; // \"q\"\n";
+        let html = highlight(src, "rs");
+        let text = html
+            .split('<')
+            .map(|p| p.split_once('>').map_or(p, |(_, t)| t))
+            .collect::<String>();
+        let unescaped = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        assert_eq!(unescaped, src);
+    }
 }

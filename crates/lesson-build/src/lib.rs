@@ -105,7 +105,12 @@ pub fn load(dir: &Path) -> Result<Catalog, String> {
     })
 }
 
-fn load_lesson(dir: &Path, id: String, number: u32, labels: &[KnobLabel]) -> Result<Lesson, String> {
+fn load_lesson(
+    dir: &Path,
+    id: String,
+    number: u32,
+    labels: &[KnobLabel],
+) -> Result<Lesson, String> {
     let mut snippets = Vec::new();
     for path in read_dir_sorted(dir)? {
         if path.extension().is_some_and(|e| e == "rs") {
@@ -118,7 +123,10 @@ fn load_lesson(dir: &Path, id: String, number: u32, labels: &[KnobLabel]) -> Res
         let path = dir.join(format!("lesson.{lang}.md"));
         if !path.exists() {
             if *lang == "en" {
-                return Err(format!("{}: missing (every lesson needs English prose)", path.display()));
+                return Err(format!(
+                    "{}: missing (every lesson needs English prose)",
+                    path.display()
+                ));
             }
             continue;
         }
@@ -140,7 +148,11 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     let id = path
         .file_stem()
         .and_then(|s| s.to_str())
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .filter(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
         .ok_or_else(|| fail("snippet file names use letters, digits, '-' and '_'".into()))?
         .to_owned();
     let title = source

@@ -139,7 +139,11 @@ fn to_html(markdown: &str) -> String {
                 } else {
                     highlight(&code, &lang)
                 };
-                let class = if lang.is_empty() { "text".into() } else { escape(&lang) };
+                let class = if lang.is_empty() {
+                    "text".into()
+                } else {
+                    escape(&lang)
+                };
                 out.push(Event::Html(CowStr::from(format!(
                     "<pre class=\"code\" data-lang=\"{class}\"><code>{body}</code></pre>\n"
                 ))));
@@ -213,7 +217,7 @@ mod tests {
             panic!()
         };
         assert!(html.contains("<h2 id=\"in-python\">"), "{html}");
-        assert!(html.contains("hl-keyword"), "{html}");
+        assert!(html.contains("hl-k"), "{html}");
         assert!(html.contains("data-lang=\"python\""), "{html}");
     }
 
@@ -231,6 +235,8 @@ mod tests {
 
     #[test]
     fn a_missing_title_is_an_error() {
-        assert!(render("no title here", &[]).unwrap_err().contains("# Title"));
+        assert!(render("no title here", &[])
+            .unwrap_err()
+            .contains("# Title"));
     }
 }

@@ -80,10 +80,7 @@ pub fn run_virtual(request: &RunRequest) -> (Report, Vec<Record>) {
     let elapsed = ex.now().as_micros() as u64;
     drop(ex);
     let records = log.take();
-    (
-        report(&records, elapsed, error, Network::Virtual),
-        records,
-    )
+    (report(&records, elapsed, error, Network::Virtual), records)
 }
 
 #[cfg(panic = "unwind")]

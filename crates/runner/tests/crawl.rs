@@ -9,7 +9,10 @@ fn run(lesson: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
         id: 1,
         lesson: lesson.into(),
         snippet: "crawl".into(),
-        knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect::<KnobValues>(),
+        knobs: knobs
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect::<KnobValues>(),
         network: Network::Virtual,
         base_url: String::new(),
     })
@@ -37,7 +40,12 @@ fn the_async_crawl_of_ten_one_second_pages_takes_exactly_one_second() {
     assert_eq!(report.elapsed_ms, 1000.0);
     assert_eq!(report.trace.requests, 10);
     let spans = request_spans(&trace);
-    assert!(spans.iter().all(|&(start, end)| start == 0 && end == 1_000_000), "{spans:?}");
+    assert!(
+        spans
+            .iter()
+            .all(|&(start, end)| start == 0 && end == 1_000_000),
+        "{spans:?}"
+    );
     assert_eq!(report.output.len(), 11, "a line per page and a total");
     assert_eq!(report.output[10].text, "10 pages, 20480 bytes");
 }
@@ -51,7 +59,12 @@ fn the_blocking_crawl_of_ten_one_second_pages_takes_exactly_ten_seconds() {
     assert_eq!(spans.len(), 10);
     // A staircase: each request starts when the previous one has ended.
     for (i, pair) in spans.windows(2).enumerate() {
-        assert_eq!(pair[1].0, pair[0].1, "request {} overlapped the one before", i + 2);
+        assert_eq!(
+            pair[1].0,
+            pair[0].1,
+            "request {} overlapped the one before",
+            i + 2
+        );
     }
     assert_eq!(report.output[3].t_ms, 4000.0, "page 4 printed at 4 s");
 }
@@ -85,13 +98,20 @@ fn an_unknown_snippet_names_the_ones_that_exist() {
         base_url: String::new(),
     });
     let error = report.error.unwrap();
-    assert!(error.contains("there is no snippet 99-nope/crawl"), "{error}");
+    assert!(
+        error.contains("there is no snippet 99-nope/crawl"),
+        "{error}"
+    );
     assert!(error.contains("08-async-await/crawl"), "{error}");
 }
 
 #[test]
 fn every_registered_snippet_runs_with_its_defaults() {
-    for snippet in runner::registry::SNIPPETS {
+    // Snippets named `panic` exist to panic; natively the panic fails one task's handle.
+    for snippet in runner::registry::SNIPPETS
+        .iter()
+        .filter(|s| s.id != "panic")
+    {
         let (report, _) = run_virtual(&RunRequest {
             id: 1,
             lesson: snippet.lesson.into(),
@@ -102,4 +122,40 @@ fn every_registered_snippet_runs_with_its_defaults() {
         });
         assert_eq!(report.error, None, "{}/{}", snippet.lesson, snippet.id);
     }
+}
+
+#[test]
+fn a_panicking_task_fails_the_run_with_its_message_and_the_other_pages_still_arrive() {
+    let (report, _) = run_virtual(&RunRequest {
+        id: 1,
+        lesson: "08-async-await".into(),
+        snippet: "panic".into(),
+        knobs: KnobValues::new(),
+        network: Network::Virtual,
+        base_url: String::new(),
+    });
+    assert_eq!(
+        report.error.as_deref(),
+        Some("task panicked: every page has a <title>")
+    );
+    let lines: Vec<_> = report.output.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            "page 1: Page 1",
+            "page 2: Page 2",
+            "page 4: Page 4",
+            "page 5: Page 5"
+        ]
+    );
+}
+
+#[test]
+fn a_failed_page_ends_the_crawl_with_an_error_naming_it() {
+    let (report, _) = run("08-async-await", &[("pages", 10.0), ("fail_percent", 30.0)]);
+    let error = report.error.expect("some page fails at 30 %");
+    assert!(
+        error.contains("api/page/") && error.contains("HTTP 500"),
+        "{error}"
+    );
 }

@@ -42,7 +42,10 @@ fn main() {
     for line in &report.output {
         println!("{:>9.1} ms  {}", line.t_ms, line.text);
     }
-    println!("elapsed {} ms (virtual), {:?}", report.elapsed_ms, report.trace);
+    println!(
+        "elapsed {} ms (virtual), {:?}",
+        report.elapsed_ms, report.trace
+    );
     if let Some(error) = report.error {
         eprintln!("error: {error}");
         std::process::exit(1);

@@ -1,0 +1,146 @@
+//! `window.asyncTutor`: a scripting API for tests and for pages that embed the tutor.
+//!
+//! - `asyncTutor.lessons()` → `[{ id, number, title, snippets: [{ id, title, blocking, knobs }] }]`
+//! - `asyncTutor.run(lessonId, snippetId, knobs?)` → `Promise<{ elapsedMs, output, error,
+//!   network, trace }>`; it waits for the slow web to be ready, and never rejects: problems
+//!   (an unknown snippet, a knob out of range, a panic) are in `error`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use protocol::{KnobValues, Network, Report, TraceSummary};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::content::LESSONS;
+use crate::i18n::Lang;
+use crate::runner::{bridge, NetStatus, RunEnd, RunEvents};
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &key.into(), value);
+}
+
+fn lessons() -> JsValue {
+    let list = Array::new();
+    for lesson in LESSONS {
+        let l = Object::new();
+        set(&l, "id", &lesson.id.into());
+        set(&l, "number", &lesson.number.into());
+        set(&l, "title", &lesson.text(Lang::En).title.into());
+        let languages: Array = lesson.texts.iter().map(|t| JsValue::from(t.lang)).collect();
+        set(&l, "languages", &languages);
+        let snippets = Array::new();
+        for snippet in lesson.snippets {
+            let s = Object::new();
+            set(&s, "id", &snippet.id.into());
+            set(&s, "title", &snippet.title.into());
+            set(&s, "blocking", &snippet.blocking.into());
+            let knobs = Array::new();
+            for knob in snippet.knobs {
+                let k = Object::new();
+                set(&k, "name", &knob.spec.name.into());
+                set(&k, "min", &knob.spec.min.into());
+                set(&k, "max", &knob.spec.max.into());
+                set(&k, "default", &knob.spec.default.into());
+                set(&k, "unit", &knob.unit.into());
+                knobs.push(&k);
+            }
+            set(&s, "knobs", &knobs);
+            snippets.push(&s);
+        }
+        set(&l, "snippets", &snippets);
+        list.push(&l);
+    }
+    list.into()
+}
+
+fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
+    Promise::new(&mut |resolve: Function, _reject| {
+        let knobs: Result<KnobValues, _> = if knobs.is_undefined() || knobs.is_null() {
+            Ok(KnobValues::new())
+        } else {
+            serde_wasm_bindgen::from_value(knobs.clone())
+        };
+        let knobs = match knobs {
+            Ok(k) => k,
+            Err(e) => {
+                let report = Report {
+                    elapsed_ms: 0.0,
+                    output: Vec::new(),
+                    error: Some(format!("knobs must be an object of numbers: {e}")),
+                    network: Network::Virtual,
+                    trace: TraceSummary::default(),
+                };
+                let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                return;
+            }
+        };
+        let start = Rc::new(RefCell::new(Some((
+            lesson.clone(),
+            snippet.clone(),
+            knobs,
+            resolve,
+        ))));
+        // Wait until the page knows which network runs use.
+        let listener = Rc::new(std::cell::Cell::new(None));
+        let me = listener.clone();
+        let id = bridge().on_net(move |status| {
+            if *status == NetStatus::Pending {
+                return;
+            }
+            if let Some(id) = me.take() {
+                bridge().off_net(id);
+            }
+            let Some((lesson, snippet, knobs, resolve)) = start.borrow_mut().take() else {
+                return;
+            };
+            bridge().run(
+                &lesson,
+                &snippet,
+                knobs,
+                RunEvents {
+                    on_trace: Box::new(|_| {}),
+                    on_end: Box::new(move |end| {
+                        let report = match end {
+                            RunEnd::Finished(report) => report,
+                            RunEnd::Stopped => Report {
+                                elapsed_ms: 0.0,
+                                output: Vec::new(),
+                                error: Some("stopped".into()),
+                                network: Network::Virtual,
+                                trace: TraceSummary::default(),
+                            },
+                        };
+                        let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                    }),
+                },
+            );
+        });
+        if bridge().net() == NetStatus::Pending {
+            listener.set(Some(id));
+        } else {
+            bridge().off_net(id);
+        }
+    })
+}
+
+/// Puts `asyncTutor` on `window`.
+pub fn install() {
+    let api = Object::new();
+    let lessons_fn = Closure::<dyn Fn() -> JsValue>::new(lessons);
+    let run_fn = Closure::<dyn Fn(String, String, JsValue) -> Promise>::new(run);
+    set(&api, "lessons", lessons_fn.as_ref());
+    set(&api, "run", run_fn.as_ref());
+    lessons_fn.forget();
+    run_fn.forget();
+    if let Some(window) = web_sys::window() {
+        set(&window, "asyncTutor", &api);
+    }
+}

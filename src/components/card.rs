@@ -1,0 +1,342 @@
+//! A snippet card: source, knobs, Run/Stop, and what the run did (total, timeline, output).
+
+use std::rc::Rc;
+
+use executor::trace::{Event, Record};
+use protocol::{KnobValues, Network, Report};
+use yew::prelude::*;
+
+use super::timeline::{fmt_ms, lanes, Timeline};
+use crate::content::{self, Knob};
+use crate::i18n::Lang;
+use crate::route;
+use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents};
+
+/// Where a card's run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Running,
+    Done,
+    Failed,
+    Stopped,
+}
+
+impl Phase {
+    fn attr(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Running => "running",
+            Phase::Done => "done",
+            Phase::Failed => "failed",
+            Phase::Stopped => "stopped",
+        }
+    }
+
+    fn word(self, lang: Lang) -> &'static str {
+        let t = lang.t();
+        match self {
+            Phase::Idle => t.idle,
+            Phase::Running => t.running,
+            Phase::Done => t.done,
+            Phase::Failed => t.failed,
+            Phase::Stopped => t.stopped,
+        }
+    }
+}
+
+/// The card's run, as a reducer so worker callbacks can update it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunState {
+    phase: Phase,
+    run: Option<u32>,
+    records: Rc<Vec<Record>>,
+    report: Option<Rc<Report>>,
+    started_ms: f64,
+    now_ms: f64,
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState {
+            phase: Phase::Idle,
+            run: None,
+            records: Rc::new(Vec::new()),
+            report: None,
+            started_ms: 0.0,
+            now_ms: 0.0,
+        }
+    }
+}
+
+pub enum Action {
+    Start { run: u32, at_ms: f64 },
+    Trace { run: u32, records: Vec<Record> },
+    End { run: u32, end: RunEnd },
+    Tick(f64),
+}
+
+impl Reducible for RunState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Start { run, at_ms } => {
+                next = RunState {
+                    phase: Phase::Running,
+                    run: Some(run),
+                    started_ms: at_ms,
+                    now_ms: at_ms,
+                    ..RunState::default()
+                };
+            }
+            Action::Trace { run, records } if self.run == Some(run) => {
+                Rc::make_mut(&mut next.records).extend(records);
+            }
+            Action::End { run, end } if self.run == Some(run) => match end {
+                RunEnd::Stopped => next.phase = Phase::Stopped,
+                RunEnd::Finished(report) => {
+                    next.phase = if report.error.is_some() {
+                        Phase::Failed
+                    } else {
+                        Phase::Done
+                    };
+                    next.report = Some(Rc::new(report));
+                }
+            },
+            Action::Tick(now) if self.phase == Phase::Running => next.now_ms = now,
+            _ => return self,
+        }
+        Rc::new(next)
+    }
+}
+
+fn page_now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// Checks one knob's text; the error is in the page's language.
+fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().unwrap_or(f64::NAN);
+    knob.spec
+        .check(value)
+        .map(f64::from)
+        .map_err(|e| lang.knob_error(knob.label(lang), &e))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    pub lesson: &'static str,
+    pub snippet: &'static str,
+    /// The card title in the page's language, when the prose gives one.
+    pub title: Option<&'static str>,
+    pub lang: Lang,
+    /// True when the URL points at this card.
+    #[prop_or_default]
+    pub targeted: bool,
+}
+
+#[component]
+pub fn SnippetCard(props: &CardProps) -> Html {
+    let lang = props.lang;
+    let t = lang.t();
+    let snippet = content::lesson(props.lesson)
+        .and_then(|l| l.snippet(props.snippet))
+        .expect("cards are only placed for snippets that exist");
+    let state = use_reducer(RunState::default);
+    let values = use_state(|| {
+        snippet
+            .knobs
+            .iter()
+            .map(|k| k.spec.default.to_string())
+            .collect::<Vec<_>>()
+    });
+    let net = use_net_status();
+    // While running, move the clock so bars of requests in flight grow.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.phase, move |phase| {
+            let interval = (*phase == Phase::Running).then(|| {
+                gloo_timers::callback::Interval::new(100, move || {
+                    dispatcher.dispatch(Action::Tick(page_now_ms()))
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let errors: Vec<Option<String>> = snippet
+        .knobs
+        .iter()
+        .zip(values.iter())
+        .map(|(knob, text)| check(knob, text, lang).err())
+        .collect();
+    let knobs_ok = errors.iter().all(Option::is_none);
+    let running = state.phase == Phase::Running;
+    let ready = net != NetStatus::Pending;
+
+    let on_run = {
+        let state = state.clone();
+        let values = values.clone();
+        let (lesson, id) = (props.lesson, props.snippet);
+        Callback::from(move |_: MouseEvent| {
+            if state.phase == Phase::Running {
+                return;
+            }
+            let mut knobs = KnobValues::new();
+            for (knob, text) in snippet.knobs.iter().zip(values.iter()) {
+                match check(knob, text, lang) {
+                    Ok(v) => {
+                        knobs.insert(knob.spec.name.to_owned(), v);
+                    }
+                    Err(_) => return, // the message is already beside the knob
+                }
+            }
+            let (on_trace, on_end) = (state.dispatcher(), state.dispatcher());
+            let run = bridge().next_run_id();
+            state.dispatch(Action::Start {
+                run,
+                at_ms: page_now_ms(),
+            });
+            bridge().run_with_id(
+                run,
+                lesson,
+                id,
+                knobs,
+                RunEvents {
+                    on_trace: Box::new(move |records: &[Record]| {
+                        on_trace.dispatch(Action::Trace {
+                            run,
+                            records: records.to_vec(),
+                        })
+                    }),
+                    on_end: Box::new(move |end| on_end.dispatch(Action::End { run, end })),
+                },
+            );
+        })
+    };
+    let on_stop = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Phase::Running, Some(run)) = (state.phase, state.run) {
+                bridge().stop(run);
+            }
+        })
+    };
+
+    let lanes = lanes(&state.records);
+    let latest_ms = state
+        .records
+        .last()
+        .map(|r| r.t_us as f64 / 1000.0)
+        .unwrap_or(0.0);
+    let total_ms = match &state.report {
+        Some(report) => report.elapsed_ms,
+        None => latest_ms.max(state.now_ms - state.started_ms),
+    };
+    let output: Vec<(f64, &str)> = state
+        .records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Print { text, .. } => Some((r.t_us as f64 / 1000.0, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    let error = state.report.as_ref().and_then(|r| r.error.clone());
+    let network_note = state.report.as_ref().map(|r| match r.network {
+        Network::SlowWeb => t.ran_slow_web,
+        Network::Virtual => t.ran_virtual,
+    });
+    let dom_id = format!("snippet-{}", props.snippet);
+    let title = props.title.unwrap_or(snippet.title);
+
+    html! {
+        <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}
+                 data-snippet={props.snippet} data-state={state.phase.attr()}
+                 aria-labelledby={format!("{dom_id}-title")}>
+            <header class="card-head">
+                <h3 id={format!("{dom_id}-title")}>{ title }</h3>
+                <a class="permalink" href={route::href(props.lesson, Some(props.snippet))}
+                   aria-label={t.link_to_snippet} title={t.link_to_snippet}>{ "#" }</a>
+            </header>
+            if snippet.blocking {
+                <p class="note blocking-note">{ t.blocking_note }</p>
+            }
+            <details class="source" open=true>
+                <summary>{ t.source }</summary>
+                <pre class="code" data-lang="rust"><code>{ Html::from_html_unchecked(snippet.source_html.into()) }</code></pre>
+            </details>
+            <fieldset class="knobs" disabled={running}>
+                <legend>{ t.knobs }</legend>
+                { for snippet.knobs.iter().enumerate().map(|(i, knob)| {
+                    let input_id = format!("{dom_id}-{}", knob.spec.name);
+                    let on_input = {
+                        let values = values.clone();
+                        Callback::from(move |e: InputEvent| {
+                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                            let mut next = (*values).clone();
+                            next[i] = input.value();
+                            values.set(next);
+                        })
+                    };
+                    let error = errors[i].clone();
+                    html! {
+                        <div class={classes!("knob", error.is_some().then_some("invalid"))}>
+                            <label for={input_id.clone()}>{ knob.label(lang) }</label>
+                            <input type="range" min={knob.spec.min.to_string()} max={knob.spec.max.to_string()}
+                                   step="1" value={values[i].clone()} oninput={on_input.clone()}
+                                   aria-label={knob.label(lang)} tabindex="-1" />
+                            <input id={input_id.clone()} class="knob-value" type="number" name={knob.spec.name}
+                                   min={knob.spec.min.to_string()} max={knob.spec.max.to_string()} step="1"
+                                   value={values[i].clone()} oninput={on_input}
+                                   aria-invalid={error.is_some().then_some("true")}
+                                   aria-describedby={format!("{input_id}-error")} />
+                            <span class="unit">{ knob.unit }</span>
+                            <p class="knob-error" id={format!("{input_id}-error")} role="alert">
+                                { error.unwrap_or_default() }
+                            </p>
+                        </div>
+                    }
+                }) }
+            </fieldset>
+            <div class="controls">
+                <button class="run" type="button" onclick={on_run}
+                        disabled={running || !ready || !knobs_ok}>{ t.run }</button>
+                <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
+                <span class="status" role="status">{ state.phase.word(lang) }</span>
+                if state.phase != Phase::Idle {
+                    <span class="total" data-total-ms={format!("{total_ms:.1}")}>
+                        { format!("{}: {}", t.total, fmt_ms(total_ms)) }
+                    </span>
+                }
+            </div>
+            if let Some(note) = network_note {
+                <p class="note network-note">{ note }</p>
+            }
+            if let Some(error) = error {
+                <p class="run-error" role="alert">{ error }</p>
+            }
+            if !lanes.is_empty() {
+                <figure class="timeline-wrap">
+                    <figcaption>{ t.timeline }</figcaption>
+                    <Timeline lanes={lanes} span_ms={total_ms} {lang} />
+                </figure>
+            }
+            <div class="output-wrap">
+                <h4>{ t.output }</h4>
+                <ol class="output" role="log" aria-live="polite">
+                    if output.is_empty() {
+                        <li class="placeholder">{ t.no_output }</li>
+                    }
+                    { for output.iter().map(|(t_ms, text)| html! {
+                        <li><span class="t">{ format!("+{t_ms:.0} ms") }</span><span class="line">{ *text }</span></li>
+                    }) }
+                </ol>
+            </div>
+        </section>
+    }
+}

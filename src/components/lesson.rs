@@ -1,0 +1,67 @@
+//! A lesson page: its prose with snippet cards in place, and links to its neighbours.
+
+use yew::prelude::*;
+
+use super::card::SnippetCard;
+use crate::content::{self, Segment, LESSONS};
+use crate::i18n::{lesson_label, Lang};
+use crate::route;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    pub id: &'static str,
+    /// The snippet the URL points at, if any.
+    pub snippet: Option<String>,
+    pub lang: Lang,
+}
+
+#[component]
+pub fn LessonPage(props: &LessonProps) -> Html {
+    let lesson = content::lesson(props.id).expect("the shell only routes to lessons that exist");
+    let text = lesson.text(props.lang);
+    // A deep link scrolls to its card; a new lesson starts at the top.
+    use_effect_with((props.id, props.snippet.clone()), |(_, snippet)| {
+        let window = web_sys::window().expect("a window");
+        match snippet.as_ref().and_then(|s| {
+            window
+                .document()?
+                .get_element_by_id(&format!("snippet-{s}"))
+        }) {
+            Some(card) => card.scroll_into_view(),
+            None => window.scroll_to_with_x_and_y(0.0, 0.0),
+        }
+    });
+    let index = LESSONS.iter().position(|l| l.id == lesson.id).unwrap_or(0);
+    let neighbour = |i: Option<usize>, rel: &'static str, word: &'static str| {
+        i.and_then(|i| LESSONS.get(i)).map(|l| {
+            html! {
+                <a class={rel} {rel} href={route::href(l.id, None)}>
+                    <span class="dir">{ word }</span>
+                    <span class="name">{ format!("{} · {}", lesson_label(props.lang, l.number), l.text(props.lang).title) }</span>
+                </a>
+            }
+        })
+    };
+    let t = props.lang.t();
+    html! {
+        <article class="lesson" lang={text.lang} data-lesson={lesson.id}>
+            <header class="lesson-head">
+                <p class="lesson-number">{ lesson_label(props.lang, lesson.number) }</p>
+                <h1>{ text.title }</h1>
+            </header>
+            { for text.segments.iter().map(|segment| match segment {
+                Segment::Html(html) => html! {
+                    <div class="prose">{ Html::from_html_unchecked((*html).into()) }</div>
+                },
+                Segment::Snippet { id, title } => html! {
+                    <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang}
+                                 targeted={props.snippet.as_deref() == Some(*id)} />
+                },
+            }) }
+            <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>
+                { neighbour(index.checked_sub(1), "prev", t.previous).unwrap_or_default() }
+                { neighbour(Some(index + 1), "next", t.next).unwrap_or_default() }
+            </nav>
+        </article>
+    }
+}

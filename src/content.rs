@@ -1,0 +1,100 @@
+//! The lessons, rendered at build time from `lessons/` (see `crates/lesson-build`).
+
+pub use protocol::KnobSpec;
+
+use crate::i18n::Lang;
+
+/// One lesson.
+pub struct Lesson {
+    /// Folder name and URL id, e.g. `08-async-await`.
+    pub id: &'static str,
+    /// Its number in the course.
+    pub number: u32,
+    /// Prose per language; English first.
+    pub texts: &'static [LessonText],
+    /// Its snippets.
+    pub snippets: &'static [Snippet],
+}
+
+/// A lesson's prose in one language.
+pub struct LessonText {
+    /// `en` or `zh`.
+    pub lang: &'static str,
+    /// The title.
+    pub title: &'static str,
+    /// The first paragraph, as text.
+    pub summary: &'static str,
+    /// Prose and card places.
+    pub segments: &'static [Segment],
+}
+
+/// A piece of a lesson page.
+pub enum Segment {
+    /// Prose, as HTML.
+    Html(&'static str),
+    /// A snippet card.
+    Snippet {
+        /// Snippet id.
+        id: &'static str,
+        /// Card title in this language, if the prose gives one.
+        title: Option<&'static str>,
+    },
+}
+
+/// A runnable snippet.
+pub struct Snippet {
+    /// File stem and URL id.
+    pub id: &'static str,
+    /// Default card title (the file's `//!` line).
+    pub title: &'static str,
+    /// True for a blocking `pub fn run`.
+    pub blocking: bool,
+    /// The source file, highlighted.
+    pub source_html: &'static str,
+    /// Its knobs.
+    pub knobs: &'static [Knob],
+}
+
+/// A knob with its labels.
+pub struct Knob {
+    /// Name, range, default.
+    pub spec: KnobSpec,
+    /// Unit shown after the value.
+    pub unit: &'static str,
+    /// English label.
+    pub en: &'static str,
+    /// Chinese label.
+    pub zh: &'static str,
+}
+
+impl Knob {
+    /// The label in `lang`.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+/// The lesson with this id.
+pub fn lesson(id: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.id == id)
+}
+
+impl Lesson {
+    /// The prose in `lang`, or English when there is none in that language.
+    pub fn text(&self, lang: Lang) -> &'static LessonText {
+        self.texts
+            .iter()
+            .find(|t| t.lang == lang.code())
+            .unwrap_or(&self.texts[0])
+    }
+
+    /// The snippet with this id.
+    pub fn snippet(&self, id: &str) -> Option<&'static Snippet> {
+        self.snippets.iter().find(|s| s.id == id)
+    }
+}

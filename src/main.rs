@@ -1,0 +1,14 @@
+//! The Async Tutor page: lessons, snippet cards, and the bridge to the runner worker.
+
+mod api;
+mod components;
+mod content;
+mod i18n;
+mod route;
+mod runner;
+
+fn main() {
+    runner::bridge().start();
+    api::install();
+    yew::Renderer::<components::app::App>::new().render();
+}

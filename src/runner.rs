@@ -1,0 +1,598 @@
+//! The page's side of the runner worker: one compiled module, warm workers, runs routed by id.
+//!
+//! Snippets never run on the page's thread. The page compiles `runner_bg.wasm` once and hands
+//! the compiled module to each new worker, so replacing a worker (after Stop or a panic) takes
+//! milliseconds. Stop terminates the worker at once; a panic is reported by the worker's panic
+//! hook and the worker is replaced, because a trapped wasm instance cannot be trusted again.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use executor::trace::{Event, Record};
+use js_sys::{Object, Reflect};
+use protocol::{
+    FromRunner, KnobValues, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// How long the page waits for its service worker to take control.
+const CONTROL_TIMEOUT_MS: i32 = 4000;
+/// Workers kept booted and waiting for the next run.
+const WARM_WORKERS: usize = 2;
+
+/// Which network runs can use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetStatus {
+    /// Still registering the service worker.
+    Pending,
+    /// The slow-web service worker controls the page (and so its workers).
+    SlowWeb,
+    /// No service worker: runs use the virtual network. The reason, for the console.
+    Virtual(String),
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunEnd {
+    /// The snippet returned, failed, or panicked: the report says which.
+    Finished(Report),
+    /// The learner pressed Stop.
+    Stopped,
+}
+
+/// What a caller hears about its run.
+pub struct RunEvents {
+    /// Trace records as they arrive.
+    pub on_trace: Box<dyn Fn(&[Record])>,
+    /// The end of the run (called once).
+    pub on_end: Box<dyn Fn(RunEnd)>,
+}
+
+enum Module {
+    Loading(Vec<Box<dyn FnOnce(Result<JsValue, String>)>>),
+    Ready(JsValue),
+    Failed(String),
+}
+
+struct Slot {
+    worker: Worker,
+    ready: Cell<bool>,
+    run: Cell<Option<u32>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+struct ActiveRun {
+    slot: Rc<Slot>,
+    request: RunRequest,
+    sent: bool,
+    records: Vec<Record>,
+    started_ms: f64,
+    events: Rc<RunEvents>,
+}
+
+/// The runner workers and the runs in progress.
+pub struct Bridge {
+    module: RefCell<Module>,
+    net: RefCell<NetStatus>,
+    net_listeners: RefCell<Vec<(u32, Rc<dyn Fn(&NetStatus)>)>>,
+    next_listener: Cell<u32>,
+    warm: RefCell<Vec<Rc<Slot>>>,
+    runs: RefCell<HashMap<u32, ActiveRun>>,
+    next_id: Cell<u32>,
+    me: Weak<Bridge>,
+}
+
+thread_local! {
+    static BRIDGE: Rc<Bridge> = Rc::new_cyclic(|me| Bridge {
+        module: RefCell::new(Module::Loading(Vec::new())),
+        net: RefCell::new(NetStatus::Pending),
+        net_listeners: RefCell::new(Vec::new()),
+        next_listener: Cell::new(0),
+        warm: RefCell::new(Vec::new()),
+        runs: RefCell::new(HashMap::new()),
+        next_id: Cell::new(0),
+        me: me.clone(),
+    });
+}
+
+/// The page's bridge (started on first use).
+pub fn bridge() -> Rc<Bridge> {
+    BRIDGE.with(Rc::clone)
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+fn js_error_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// The site's base URL: what the slow web's relative URLs resolve against.
+pub fn base_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default()
+}
+
+impl Bridge {
+    /// Registers the service worker, compiles the runner, and warms a worker. Call once.
+    pub fn start(&self) {
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let status = detect_network().await;
+            if let NetStatus::Virtual(why) = &status {
+                web_sys::console::info_1(&format!("async-tutor: {why}").into());
+            }
+            if let Some(bridge) = me.upgrade() {
+                if let NetStatus::Virtual(_) = status {
+                    bridge.upgrade_when_controlled();
+                }
+                bridge.set_net(status);
+                bridge.compile_module();
+            }
+        });
+    }
+
+    /// If the service worker takes control late, later runs use the slow web. Warm workers
+    /// were created uncontrolled (a worker inherits its page's controller when it starts), so
+    /// they are replaced.
+    fn upgrade_when_controlled(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if !Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false) {
+            return;
+        }
+        let me = self.me.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            let Some(bridge) = me.upgrade() else { return };
+            if bridge.net() == NetStatus::SlowWeb {
+                return;
+            }
+            for slot in bridge.warm.borrow_mut().drain(..) {
+                slot.worker.terminate();
+            }
+            bridge.set_net(NetStatus::SlowWeb);
+            bridge.top_up();
+        });
+        let _ = window
+            .navigator()
+            .service_worker()
+            .add_event_listener_with_callback(
+                "controllerchange",
+                on_change.as_ref().unchecked_ref(),
+            );
+        on_change.forget();
+    }
+
+    /// The network runs will use.
+    pub fn net(&self) -> NetStatus {
+        self.net.borrow().clone()
+    }
+
+    /// Calls `listener` now and whenever the network status changes, until [`Bridge::off_net`]
+    /// with the returned id.
+    pub fn on_net(&self, listener: impl Fn(&NetStatus) + 'static) -> u32 {
+        let id = self.next_listener.get() + 1;
+        self.next_listener.set(id);
+        self.net_listeners
+            .borrow_mut()
+            .push((id, Rc::new(listener)));
+        let status = self.net();
+        // The listener may call off_net: no borrow is held while it runs.
+        if let Some(listener) = self.listener(id) {
+            listener(&status);
+        }
+        id
+    }
+
+    /// Stops a listener added with [`Bridge::on_net`].
+    pub fn off_net(&self, id: u32) {
+        self.net_listeners.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    fn listener(&self, id: u32) -> Option<Rc<dyn Fn(&NetStatus)>> {
+        let listeners = self.net_listeners.borrow();
+        listeners
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l.clone())
+    }
+
+    fn set_net(&self, status: NetStatus) {
+        *self.net.borrow_mut() = status.clone();
+        let listeners: Vec<_> = self
+            .net_listeners
+            .borrow()
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
+        for listener in listeners {
+            listener(&status);
+        }
+    }
+
+    fn compile_module(&self) {
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = compile_runner().await;
+            let Some(bridge) = me.upgrade() else { return };
+            let waiters = match bridge.module.replace(match &result {
+                Ok(m) => Module::Ready(m.clone()),
+                Err(e) => Module::Failed(e.clone()),
+            }) {
+                Module::Loading(waiters) => waiters,
+                _ => Vec::new(),
+            };
+            for waiter in waiters {
+                waiter(result.clone());
+            }
+            bridge.top_up();
+        });
+    }
+
+    fn with_module(&self, f: impl FnOnce(Result<JsValue, String>) + 'static) {
+        let mut module = self.module.borrow_mut();
+        match &mut *module {
+            Module::Loading(waiters) => waiters.push(Box::new(f)),
+            Module::Ready(m) => {
+                let m = m.clone();
+                drop(module);
+                f(Ok(m));
+            }
+            Module::Failed(e) => {
+                let e = e.clone();
+                drop(module);
+                f(Err(e));
+            }
+        }
+    }
+
+    /// Keeps `WARM_WORKERS` booted workers waiting.
+    fn top_up(&self) {
+        if !matches!(&*self.module.borrow(), Module::Ready(_)) {
+            return;
+        }
+        while self.warm.borrow().len() < WARM_WORKERS {
+            match self.spawn_worker() {
+                Ok(slot) => self.warm.borrow_mut().push(slot),
+                Err(e) => {
+                    web_sys::console::error_1(&format!("async-tutor: {e}").into());
+                    break;
+                }
+            }
+        }
+    }
+
+    fn spawn_worker(&self) -> Result<Rc<Slot>, String> {
+        let Module::Ready(module) = &*self.module.borrow() else {
+            return Err("the runner is not compiled yet".into());
+        };
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name("async-tutor runner");
+        let worker = Worker::new_with_options("runner-boot.js", &options)
+            .map_err(|e| format!("could not start the runner worker: {}", js_error_text(&e)))?;
+        let slot = Rc::new_cyclic(|weak: &Weak<Slot>| {
+            let (bridge, w) = (self.me.clone(), weak.clone());
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                if let (Some(bridge), Some(slot)) = (bridge.upgrade(), w.upgrade()) {
+                    bridge.on_message(&slot, e.data());
+                }
+            });
+            let (bridge, w) = (self.me.clone(), weak.clone());
+            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                if let (Some(bridge), Some(slot)) = (bridge.upgrade(), w.upgrade()) {
+                    bridge.on_crash(&slot, e.message());
+                }
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Slot {
+                worker: worker.clone(),
+                ready: Cell::new(false),
+                run: Cell::new(None),
+                _on_message: on_message,
+                _on_error: on_error,
+            }
+        });
+        let boot = Object::new();
+        let _ = Reflect::set(&boot, &"type".into(), &"boot".into());
+        let _ = Reflect::set(&boot, &"module".into(), module);
+        worker
+            .post_message(&boot)
+            .map_err(|e| format!("could not boot the runner: {}", js_error_text(&e)))?;
+        Ok(slot)
+    }
+
+    /// Reserves the id of the next run, so a caller can record it before events arrive.
+    pub fn next_run_id(&self) -> u32 {
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        id
+    }
+
+    /// Starts a snippet; returns the run's id. Knobs should already be checked (the worker
+    /// checks them again and reports problems as the run's error).
+    pub fn run(&self, lesson: &str, snippet: &str, knobs: KnobValues, events: RunEvents) -> u32 {
+        let id = self.next_run_id();
+        self.run_with_id(id, lesson, snippet, knobs, events);
+        id
+    }
+
+    /// Starts a snippet under an id from [`Bridge::next_run_id`].
+    pub fn run_with_id(
+        &self,
+        id: u32,
+        lesson: &str,
+        snippet: &str,
+        knobs: KnobValues,
+        events: RunEvents,
+    ) {
+        let network = match self.net() {
+            NetStatus::SlowWeb => Network::SlowWeb,
+            _ => Network::Virtual,
+        };
+        let request = RunRequest {
+            id,
+            lesson: lesson.to_owned(),
+            snippet: snippet.to_owned(),
+            knobs,
+            network,
+            base_url: base_url(),
+        };
+        let me = self.me.clone();
+        let events = Rc::new(events);
+        self.with_module(move |module| {
+            let Some(bridge) = me.upgrade() else { return };
+            if let Err(e) = module {
+                let report = failure_report(
+                    &request,
+                    &[],
+                    0.0,
+                    format!("could not load the runner: {e}"),
+                );
+                (events.on_end)(RunEnd::Finished(report));
+                return;
+            }
+            let slot = match bridge.warm.borrow_mut().pop() {
+                Some(slot) => Ok(slot),
+                None => bridge.spawn_worker(),
+            };
+            let slot = match slot {
+                Ok(slot) => slot,
+                Err(e) => {
+                    (events.on_end)(RunEnd::Finished(failure_report(&request, &[], 0.0, e)));
+                    return;
+                }
+            };
+            slot.run.set(Some(request.id));
+            bridge.runs.borrow_mut().insert(
+                request.id,
+                ActiveRun {
+                    slot: slot.clone(),
+                    request,
+                    sent: false,
+                    records: Vec::new(),
+                    started_ms: now_ms(),
+                    events,
+                },
+            );
+            bridge.send_if_ready(&slot);
+            bridge.top_up();
+        });
+    }
+
+    /// Stops a run: its worker is terminated at once and replaced.
+    pub fn stop(&self, id: u32) {
+        let Some(run) = self.runs.borrow_mut().remove(&id) else {
+            return;
+        };
+        run.slot.worker.terminate();
+        (run.events.on_end)(RunEnd::Stopped);
+        self.top_up();
+    }
+
+    fn send_if_ready(&self, slot: &Rc<Slot>) {
+        if !slot.ready.get() {
+            return;
+        }
+        let Some(id) = slot.run.get() else { return };
+        let mut runs = self.runs.borrow_mut();
+        let Some(run) = runs.get_mut(&id) else { return };
+        if run.sent {
+            return;
+        }
+        run.sent = true;
+        run.started_ms = now_ms();
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let message = serde::Serialize::serialize(&ToRunner::Run(run.request.clone()), &serializer)
+            .expect("a run request serializes");
+        let _ = slot.worker.post_message(&message);
+    }
+
+    fn on_message(&self, slot: &Rc<Slot>, data: JsValue) {
+        let message: FromRunner = match serde_wasm_bindgen::from_value(data) {
+            Ok(m) => m,
+            Err(e) => {
+                web_sys::console::error_1(
+                    &format!("async-tutor: odd message from the runner: {e}").into(),
+                );
+                return;
+            }
+        };
+        match message {
+            FromRunner::Ready => {
+                slot.ready.set(true);
+                self.send_if_ready(slot);
+            }
+            FromRunner::Trace { id, records } => {
+                let events = {
+                    let mut runs = self.runs.borrow_mut();
+                    let Some(run) = runs.get_mut(&id) else { return };
+                    run.records.extend_from_slice(&records);
+                    run.events.clone()
+                };
+                (events.on_trace)(&records);
+            }
+            FromRunner::Done { id, report } => {
+                let Some(run) = self.runs.borrow_mut().remove(&id) else {
+                    return;
+                };
+                slot.run.set(None);
+                if self.warm.borrow().len() < WARM_WORKERS {
+                    self.warm.borrow_mut().push(slot.clone());
+                } else {
+                    slot.worker.terminate();
+                }
+                (run.events.on_end)(RunEnd::Finished(report));
+            }
+            FromRunner::Panic { id, message } => {
+                let error = format!("The snippet panicked: {message}");
+                self.end_with_error(slot, id.or(slot.run.get()), error);
+            }
+        }
+    }
+
+    fn on_crash(&self, slot: &Rc<Slot>, message: String) {
+        let error = format!("The runner stopped unexpectedly: {message}");
+        self.end_with_error(slot, slot.run.get(), error);
+    }
+
+    /// A worker that panicked or crashed is never reused.
+    fn end_with_error(&self, slot: &Rc<Slot>, id: Option<u32>, error: String) {
+        slot.worker.terminate();
+        slot.run.set(None);
+        self.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
+        let run = id.and_then(|id| self.runs.borrow_mut().remove(&id));
+        if let Some(run) = run {
+            let elapsed = now_ms() - run.started_ms;
+            let report = failure_report(&run.request, &run.records, elapsed, error);
+            (run.events.on_end)(RunEnd::Finished(report));
+        } else {
+            web_sys::console::error_1(&format!("async-tutor: {error}").into());
+        }
+        self.top_up();
+    }
+}
+
+/// A report for a run that ended without the worker's own report.
+fn failure_report(
+    request: &RunRequest,
+    records: &[Record],
+    elapsed_ms: f64,
+    error: String,
+) -> Report {
+    let output = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Print { text, .. } => Some(OutputLine {
+                t_ms: r.t_us as f64 / 1000.0,
+                text: text.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    Report {
+        elapsed_ms,
+        output,
+        error: Some(error),
+        network: request.network,
+        trace: TraceSummary::of(records),
+    }
+}
+
+/// Fetches and compiles the runner's wasm once; every worker instantiates the same module.
+async fn compile_runner() -> Result<JsValue, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("runner_bg.wasm"))
+        .await
+        .map_err(|e| js_error_text(&e))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "runner_bg.wasm answered HTTP {}",
+            response.status()
+        ));
+    }
+    let bytes = JsFuture::from(response.array_buffer().map_err(|e| js_error_text(&e))?)
+        .await
+        .map_err(|e| js_error_text(&e))?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes))
+        .await
+        .map_err(|e| js_error_text(&e))
+}
+
+/// Registers the slow web's service worker and waits for it to control the page.
+async fn detect_network() -> NetStatus {
+    let window = web_sys::window().expect("a window");
+    let navigator = window.navigator();
+    let has_sw = Reflect::get(&navigator, &"serviceWorker".into())
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false);
+    if !has_sw {
+        return NetStatus::Virtual(
+            "this browser offers no service worker here (they need https or localhost)".into(),
+        );
+    }
+    let container = navigator.service_worker();
+    let registration = match JsFuture::from(container.register("sw.js")).await {
+        Ok(r) if r.is_object() => r.unchecked_into::<web_sys::ServiceWorkerRegistration>(),
+        Ok(_) => return NetStatus::Virtual("service workers are blocked in this browser".into()),
+        Err(e) => {
+            return NetStatus::Virtual(format!(
+                "the slow web's service worker could not be registered: {}",
+                js_error_text(&e)
+            ))
+        }
+    };
+    if container.controller().is_none() {
+        // A first visit: the worker claims the page when it activates. A page loaded while
+        // bypassing the worker (a hard reload) asks the active worker to claim it.
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = container.add_event_listener_with_callback("controllerchange", &resolve);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                CONTROL_TIMEOUT_MS,
+            );
+        });
+        if let Some(active) = registration.active() {
+            let claim = Object::new();
+            let _ = Reflect::set(&claim, &"type".into(), &"claim".into());
+            let _ = active.post_message(&claim);
+        }
+        let _ = JsFuture::from(wait).await;
+    }
+    if container.controller().is_some() {
+        NetStatus::SlowWeb
+    } else {
+        NetStatus::Virtual("the slow web's service worker did not take control of this page".into())
+    }
+}
+
+/// The network status, kept current for a component.
+#[yew::hook]
+pub fn use_net_status() -> NetStatus {
+    let net = yew::use_state(|| bridge().net());
+    {
+        let net = net.clone();
+        yew::use_effect_with((), move |_| {
+            let id = bridge().on_net(move |status| net.set(status.clone()));
+            move || bridge().off_net(id)
+        });
+    }
+    (*net).clone()
+}

@@ -1,0 +1,192 @@
+// The two first lessons in headless Chromium, driven by real clicks: render, run, stop, errors,
+// deep links, knob validation, the no-service-worker fallback and the scripting API.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { serve } from "./server.mjs";
+import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const card = (snippet) => `.card[data-snippet="${snippet}"]`;
+
+async function setKnobs(page, snippet, knobs) {
+  for (const [name, value] of Object.entries(knobs)) {
+    await page.fill(`#snippet-${snippet}-${name}`, String(value));
+  }
+}
+
+/** Clicks Run and waits for the card to finish; returns { state, totalMs }. */
+async function runCard(page, snippet, timeout = 30000) {
+  await page.click(`${card(snippet)} button.run`);
+  await page.waitForSelector(`${card(snippet)}[data-state="running"], ${card(snippet)}[data-state="done"], ${card(snippet)}[data-state="failed"]`);
+  await page.waitForSelector(`${card(snippet)}:is([data-state="done"], [data-state="failed"], [data-state="stopped"])`, { timeout });
+  const state = await page.getAttribute(card(snippet), "data-state");
+  const totalMs = Number(await page.getAttribute(`${card(snippet)} .total`, "data-total-ms"));
+  return { state, totalMs };
+}
+
+async function openLesson(path, options) {
+  const page = await newPage(browser, options);
+  await page.goto(server.url + path);
+  return page;
+}
+
+describe("lessons on the slow web", () => {
+  test("both lessons render, and blocking takes ≥ N × latency where async takes about one", { timeout: 90000 }, async () => {
+    const page = await openLesson("#/01-blocking");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    assert.equal(await page.textContent("article.lesson h1"), "Blocking calls");
+    await setKnobs(page, "crawl", { pages: 10, latency_ms: 300 });
+    const blocking = await runCard(page, "crawl");
+    assert.equal(blocking.state, "done");
+    assert.ok(blocking.totalMs >= 3000, `blocking total ${blocking.totalMs} ms`);
+    assert.equal(await page.locator(`${card("crawl")} svg.timeline g.lane.done`).count(), 10);
+    assert.equal(await page.locator(`${card("crawl")} .output li`).count(), 10);
+    // The lanes form a staircase: each request starts after the previous one ended.
+    const lanes = await page.$$eval(`${card("crawl")} g.lane`, (gs) =>
+      gs.map((g) => [Number(g.dataset.startMs), Number(g.dataset.endMs)]),
+    );
+    for (let i = 1; i < lanes.length; i++) assert.ok(lanes[i][0] >= lanes[i - 1][1], `lane ${i + 1} overlaps`);
+
+    await page.click('nav.lessons a[href="#/08-async-await"]');
+    await page.waitForSelector('article[data-lesson="08-async-await"]');
+    assert.equal(await page.textContent("article.lesson h1"), "async and .await");
+    await setKnobs(page, "crawl", { pages: 10, latency_ms: 300 });
+    const concurrent = await runCard(page, "crawl");
+    assert.equal(concurrent.state, "done");
+    assert.ok(concurrent.totalMs >= 300 && concurrent.totalMs <= 600, `async total ${concurrent.totalMs} ms`);
+    const starts = await page.$$eval(`${card("crawl")} g.lane`, (gs) => gs.map((g) => Number(g.dataset.startMs)));
+    assert.equal(starts.length, 10);
+    assert.ok(Math.max(...starts) < 100, `all requests start together: ${starts}`);
+    assert.match(await page.textContent(`${card("crawl")} .network-note`), /slow web/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("Stop ends a long blocking run within 500 ms and the next run works", { timeout: 60000 }, async () => {
+    const page = await openLesson("#/01-blocking");
+    await waitForNetwork(page);
+    await setKnobs(page, "crawl", { pages: 20, latency_ms: 3000 });
+    await page.click(`${card("crawl")} button.run`);
+    await page.waitForSelector(`${card("crawl")} svg.timeline g.lane.waiting`);
+    const started = Date.now();
+    await page.click(`${card("crawl")} button.stop`);
+    await page.waitForSelector(`${card("crawl")}[data-state="stopped"]`);
+    const took = Date.now() - started;
+    assert.ok(took < 500, `stop took ${took} ms`);
+    assert.equal(await page.isEnabled(`${card("crawl")} button.run`), true);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100 });
+    const again = await runCard(page, "crawl");
+    assert.equal(again.state, "done");
+    assert.equal(await page.locator(`${card("crawl")} .output li`).count(), 2);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("a deep link opens its lesson and card, also after a reload", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/08-async-await/crawl");
+    await page.waitForSelector('article[data-lesson="08-async-await"]');
+    assert.equal(await page.getAttribute(`${card("crawl")}`, "class"), "card targeted");
+    await page.reload();
+    await page.waitForSelector('article[data-lesson="08-async-await"]');
+    assert.equal(await page.textContent("article.lesson h1"), "async and .await");
+    assert.equal(await page.getAttribute('nav.lessons a[aria-current="page"]', "href"), "#/08-async-await");
+    await page.context().close();
+  });
+
+  test("an out-of-range knob shows a message and runs nothing", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/01-blocking");
+    await waitForNetwork(page);
+    await setKnobs(page, "crawl", { pages: 0 });
+    assert.equal(await page.textContent("#snippet-crawl-pages-error"), "Pages must be a whole number from 1 to 50.");
+    assert.equal(await page.isDisabled(`${card("crawl")} button.run`), true);
+    await page.click(`${card("crawl")} button.run`, { force: true });
+    await page.waitForTimeout(300);
+    assert.equal(await page.getAttribute(card("crawl"), "data-state"), "idle");
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 4000 });
+    assert.match(await page.textContent("#snippet-crawl-latency_ms-error"), /from 0 to 3000/);
+    await setKnobs(page, "crawl", { latency_ms: 10 });
+    assert.equal(await page.textContent("#snippet-crawl-latency_ms-error"), "");
+    assert.equal(await page.isEnabled(`${card("crawl")} button.run`), true);
+    await page.context().close();
+  });
+
+  test("a failed fetch and a panic are shown on the card, and the page keeps working", { timeout: 60000 }, async () => {
+    const page = await openLesson("#/08-async-await");
+    await waitForNetwork(page);
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 50, fail_percent: 100 });
+    const failed = await runCard(page, "crawl");
+    assert.equal(failed.state, "failed");
+    const fetchError = await page.textContent(`${card("crawl")} .run-error`);
+    assert.match(fetchError, /api\/page\/\d\?delay=50&fail=100 answered HTTP 500/);
+
+    const panicked = await runCard(page, "panic");
+    assert.equal(panicked.state, "failed");
+    const panicError = await page.textContent(`${card("panic")} .run-error`);
+    assert.match(panicError, /The snippet panicked: every page has a <title> \(at lessons\/08-async-await\/panic\.rs:\d+:\d+\)/);
+
+    await setKnobs(page, "crawl", { fail_percent: 0 });
+    const recovered = await runCard(page, "crawl");
+    assert.equal(recovered.state, "done");
+    await page.context().close();
+  });
+
+  test("the Chinese version renders with ?lang=zh", { timeout: 30000 }, async () => {
+    const page = await openLesson("?lang=zh#/01-blocking");
+    await page.waitForSelector('article[lang="zh"]');
+    assert.equal(await page.textContent("article.lesson h1"), "阻塞调用");
+    assert.equal(await page.textContent(`${card("crawl")} button.run`), "运行");
+    assert.equal(await page.getAttribute("html", "lang"), "zh");
+    await page.context().close();
+  });
+});
+
+describe("without a service worker", () => {
+  test("runs fall back to the virtual network and say so", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/08-async-await", { serviceWorkers: "block" });
+    assert.equal(await waitForNetwork(page), "virtual");
+    const run = await runCard(page, "crawl");
+    assert.equal(run.state, "done");
+    assert.equal(run.totalMs, 1000, "10 pages × 1000 ms in virtual time take exactly 1000 ms");
+    assert.match(await page.textContent(`${card("crawl")} .network-note`), /virtual network/);
+    await page.context().close();
+  });
+});
+
+describe("window.asyncTutor", () => {
+  test("lists lessons and runs a snippet to a report", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/01-blocking");
+    await page.waitForFunction(() => window.asyncTutor);
+    const lessons = await page.evaluate(() => window.asyncTutor.lessons());
+    assert.deepEqual(lessons.map((l) => l.id), ["01-blocking", "08-async-await"]);
+    const crawl = lessons[1].snippets.find((s) => s.id === "crawl");
+    assert.deepEqual(crawl.knobs[0], { name: "pages", min: 1, max: 50, default: 10, unit: "" });
+
+    const report = await page.evaluate(() =>
+      window.asyncTutor.run("08-async-await", "crawl", { pages: 3, latency_ms: 200 }),
+    );
+    assert.equal(report.error, null);
+    assert.equal(report.network, "slowWeb");
+    assert.ok(report.elapsedMs >= 200 && report.elapsedMs < 600, `elapsed ${report.elapsedMs}`);
+    assert.equal(report.output.length, 4);
+    assert.equal(report.trace.requests, 3);
+
+    const refused = await page.evaluate(() => window.asyncTutor.run("01-blocking", "crawl", { pages: 99 }));
+    assert.equal(refused.error, "pages must be a whole number from 1 to 50 (got 99)");
+    assert.equal(refused.trace.requests, 0);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,60 @@
+// A static file server for end-to-end tests: serves a build folder on 127.0.0.1 (optionally
+// under a sub-path), with the right MIME types and any extra headers a test wants (e.g. CSP).
+
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+/**
+ * Serves `root` at http://127.0.0.1:PORT{prefix}. Resolves to { url, close, requests }, where
+ * `requests` lists every path asked for (to check what reached the network).
+ */
+export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.1" } = {}) {
+  const base = resolve(root);
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    requests.push(path);
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404).end("not under " + prefix);
+      return;
+    }
+    let file = normalize(join(base, path.slice(prefix.length)));
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+        ...headers,
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: " + path);
+    }
+  });
+  await new Promise((ok) => server.listen(0, host, ok));
+  const { port } = server.address();
+  return {
+    url: `http://${host}:${port}${prefix}`,
+    requests,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
