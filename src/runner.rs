@@ -44,16 +44,23 @@ pub enum RunEnd {
     Stopped,
 }
 
+/// Called with each batch of a run's trace records.
+pub type OnTrace = Box<dyn Fn(&[Record])>;
+/// Called with the compiled runner module (or why it could not be had).
+type ModuleWaiter = Box<dyn FnOnce(Result<JsValue, String>)>;
+/// Called when the network status changes.
+type NetListener = Rc<dyn Fn(&NetStatus)>;
+
 /// What a caller hears about its run.
 pub struct RunEvents {
     /// Trace records as they arrive.
-    pub on_trace: Box<dyn Fn(&[Record])>,
+    pub on_trace: OnTrace,
     /// The end of the run (called once).
     pub on_end: Box<dyn Fn(RunEnd)>,
 }
 
 enum Module {
-    Loading(Vec<Box<dyn FnOnce(Result<JsValue, String>)>>),
+    Loading(Vec<ModuleWaiter>),
     Ready(JsValue),
     Failed(String),
 }
@@ -79,7 +86,7 @@ struct ActiveRun {
 pub struct Bridge {
     module: RefCell<Module>,
     net: RefCell<NetStatus>,
-    net_listeners: RefCell<Vec<(u32, Rc<dyn Fn(&NetStatus)>)>>,
+    net_listeners: RefCell<Vec<(u32, NetListener)>>,
     next_listener: Cell<u32>,
     warm: RefCell<Vec<Rc<Slot>>>,
     runs: RefCell<HashMap<u32, ActiveRun>>,
@@ -204,7 +211,7 @@ impl Bridge {
         self.net_listeners.borrow_mut().retain(|(i, _)| *i != id);
     }
 
-    fn listener(&self, id: u32) -> Option<Rc<dyn Fn(&NetStatus)>> {
+    fn listener(&self, id: u32) -> Option<NetListener> {
         let listeners = self.net_listeners.borrow();
         listeners
             .iter()

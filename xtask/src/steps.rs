@@ -54,8 +54,20 @@ pub const STEPS: &[Step] = &[
 ];
 
 /// Browser test runs: (label, arguments after `cargo test`); `--target wasm32` is added.
-pub const BROWSER_TESTS: &[(&str, &[&str])] =
-    &[("executor", &["-p", "executor", "--features", "browser"])];
+/// The executor's unit tests run in the browser too; its other integration tests are native
+/// (they catch panics, which wasm32 cannot).
+pub const BROWSER_TESTS: &[(&str, &[&str])] = &[(
+    "executor",
+    &[
+        "-p",
+        "executor",
+        "--features",
+        "browser",
+        "--lib",
+        "--test",
+        "browser",
+    ],
+)];
 
 /// What steps can see of the run so far.
 pub struct Ctx {
@@ -373,7 +385,7 @@ mod tests {
         assert_eq!(
             cmd::describe(&plan[0].command()),
             "CHROMEDRIVER=/usr/bin/chromedriver cargo test -p executor --features browser \
-             --target wasm32-unknown-unknown"
+             --lib --test browser --target wasm32-unknown-unknown"
         );
     }
 
