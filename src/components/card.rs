@@ -6,7 +6,7 @@ use executor::trace::{Event, Record};
 use protocol::{KnobValues, Network, Report};
 use yew::prelude::*;
 
-use super::timeline::{fmt_ms, lanes, Timeline};
+use super::timeline::{fmt_ms, lanes, LaneState, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
 use crate::route;
@@ -228,7 +228,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         })
     };
 
-    let lanes = lanes(&state.records);
+    let mut lanes = lanes(&state.records);
     let latest_ms = state
         .records
         .last()
@@ -238,6 +238,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         Some(report) => report.elapsed_ms,
         None => latest_ms.max(state.now_ms - state.started_ms),
     };
+    if state.phase != Phase::Running {
+        // The run is over (a panic, Stop, or tasks left behind): nothing waits any more.
+        for lane in lanes.iter_mut().filter(|l| l.end_ms.is_none()) {
+            lane.end_ms = Some(total_ms);
+            lane.state = LaneState::Aborted;
+        }
+    }
     let output: Vec<(f64, &str)> = state
         .records
         .iter()

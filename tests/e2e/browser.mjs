@@ -33,6 +33,6 @@ export async function newPage(browser, options = {}) {
 
 /** Waits until the page knows which network runs use (slow web or virtual). */
 export async function waitForNetwork(page) {
-  await page.waitForSelector('.net-status:not([data-network="pending"])', { timeout: 20000 });
+  await page.waitForSelector('.net-status:not([data-network="pending"])', { state: "attached", timeout: 20000 });
   return page.getAttribute(".net-status", "data-network");
 }

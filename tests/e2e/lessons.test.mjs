@@ -137,6 +137,7 @@ describe("lessons on the slow web", () => {
     assert.equal(panicked.state, "failed");
     const panicError = await page.textContent(`${card("panic")} .run-error`);
     assert.match(panicError, /The snippet panicked: every page has a <title> \(at lessons\/08-async-await\/panic\.rs:\d+:\d+\)/);
+    assert.equal(await page.locator(`${card("panic")} g.lane.waiting`).count(), 0, "no lane waits after the runner died");
 
     await setKnobs(page, "crawl", { fail_percent: 0 });
     const recovered = await runCard(page, "crawl");
