@@ -9,11 +9,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use executor::trace::{Event, Record};
+use executor::trace::Record;
 use js_sys::{Object, Reflect};
-use protocol::{
-    FromRunner, KnobValues, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary,
-};
+use protocol::{FromRunner, KnobValues, Network, Report, RunRequest, ToRunner};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -503,23 +501,7 @@ fn failure_report(
     elapsed_ms: f64,
     error: String,
 ) -> Report {
-    let output = records
-        .iter()
-        .filter_map(|r| match &r.event {
-            Event::Print { text, .. } => Some(OutputLine {
-                t_ms: r.t_us as f64 / 1000.0,
-                text: text.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    Report {
-        elapsed_ms,
-        output,
-        error: Some(error),
-        network: request.network,
-        trace: TraceSummary::of(records),
-    }
+    Report::from_trace(records, elapsed_ms, Some(error), request.network)
 }
 
 /// Fetches and compiles the runner's wasm once; every worker instantiates the same module.

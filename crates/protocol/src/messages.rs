@@ -116,6 +116,35 @@ pub struct Report {
     pub trace: TraceSummary,
 }
 
+impl Report {
+    /// The report of a run from its trace: the printed lines, the counts, and how it ended.
+    pub fn from_trace(
+        records: &[Record],
+        elapsed_ms: f64,
+        error: Option<String>,
+        network: Network,
+    ) -> Report {
+        use executor::trace::Event;
+        let output = records
+            .iter()
+            .filter_map(|r| match &r.event {
+                Event::Print { text, .. } => Some(OutputLine {
+                    t_ms: r.t_us as f64 / 1000.0,
+                    text: text.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        Report {
+            elapsed_ms,
+            output,
+            error,
+            network,
+            trace: TraceSummary::of(records),
+        }
+    }
+}
+
 impl TraceSummary {
     /// Counts `records`.
     pub fn of(records: &[Record]) -> TraceSummary {

@@ -1,8 +1,8 @@
 //! Running a snippet, and the report of what happened.
 
-use executor::trace::{Event, Record};
+use executor::trace::Record;
 use executor::{Executor, VirtualHost};
-use protocol::{knobs, Network, OutputLine, Report, RunRequest, TraceSummary};
+use protocol::{knobs, Network, Report, RunRequest};
 
 use crate::registry::{self, Snippet};
 
@@ -27,23 +27,7 @@ pub fn report(
     error: Option<String>,
     network: Network,
 ) -> Report {
-    let output = records
-        .iter()
-        .filter_map(|r| match &r.event {
-            Event::Print { text, .. } => Some(OutputLine {
-                t_ms: r.t_us as f64 / 1000.0,
-                text: text.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    Report {
-        elapsed_ms: elapsed_us as f64 / 1000.0,
-        output,
-        error,
-        network,
-        trace: TraceSummary::of(records),
-    }
+    Report::from_trace(records, elapsed_us as f64 / 1000.0, error, network)
 }
 
 /// Runs a snippet on the virtual host: simulated network, virtual clock. Deterministic, and
