@@ -32,19 +32,25 @@
 //! assert_eq!(ex.now(), Duration::from_millis(1000)); // not 10 000
 //! ```
 
+pub mod combinators;
 pub mod host;
 pub mod net;
 pub mod runtime;
 pub mod slow_web;
+pub mod stream;
+pub mod sync;
 pub mod time;
 pub mod trace;
 mod waker;
 
+pub use combinators::{
+    join, join_all, select, select_all, Either, Join, JoinAll, Select, SelectAll,
+};
 pub use host::virtual_host::VirtualHost;
 pub use host::Host;
 pub use net::{fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, Response};
 pub use runtime::{
-    current_task, spawn, spawn_named, yield_now, Driver, Executor, JoinError, JoinHandle, Snapshot,
-    Stalled, Stats, YieldNow,
+    current_task, spawn, spawn_named, yield_now, Driver, Executor, Inspection, JoinError,
+    JoinHandle, Snapshot, Stalled, Stats, TaskInfo, TaskState, YieldNow, BUSY_POLLS,
 };
-pub use time::{now, sleep, Sleep};
+pub use time::{interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::runtime::{self, with_wake_source};
-use crate::trace::{Event, RequestId, WakeSource};
+use crate::trace::{Event, RequestId, WaitOn, WakeSource};
 
 /// What a host's request future resolves to.
 pub type HostFetch = Pin<Box<dyn Future<Output = Result<Response, FetchError>>>>;
@@ -148,6 +148,7 @@ pub fn fetch_blocking(url: &str) -> Result<Response, FetchError> {
 }
 
 fn finished(id: RequestId, result: &Result<Response, FetchError>) {
+    runtime::with_current(|rt| rt.request_ended());
     crate::trace::emit(|| match result {
         Ok(r) => Event::FetchEnd {
             request: id,
@@ -224,6 +225,8 @@ impl Future for Fetch {
             task: cx.waker().clone(),
             request: id,
         }));
+        // Noted first: whatever the host's future waits on inside, the task waits on the request.
+        runtime::note_wait(WaitOn::Network(id));
         let result = match inner.as_mut().poll(&mut Context::from_waker(&waker)) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
@@ -237,6 +240,7 @@ impl Future for Fetch {
 impl Drop for Fetch {
     fn drop(&mut self) {
         if let State::InFlight { id, .. } = self.state {
+            runtime::with_current(|rt| rt.request_ended());
             crate::trace::emit(|| Event::FetchAbort { request: id });
         }
         // Dropping the host's future (with `self`) is what aborts the request.

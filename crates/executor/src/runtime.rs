@@ -19,8 +19,11 @@ use std::task::{Context, Poll, Waker};
 
 use crate::host::Host;
 use crate::time::{TimerKey, Timers};
-use crate::trace::{Event, Outcome, Record, RequestId, TaskId, WakeSource};
+use crate::trace::{Diagnostic, Event, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource};
 use crate::waker::{self, Key, GEN_MASK, MAX_TASKS};
+
+/// Polls in a row in which a task woke itself before the executor reports it as busy.
+pub const BUSY_POLLS: u32 = 1000;
 
 type BoxFuture = Pin<Box<dyn Future<Output = Box<dyn Any>>>>;
 type Listener = Box<dyn FnMut(&Record)>;
@@ -76,6 +79,10 @@ struct Slot {
     future: Option<BoxFuture>,
     output: Option<Result<Box<dyn Any>, JoinError>>,
     join_waker: Option<Waker>,
+    /// What it waits for since its last `Pending` (None: stuck, its waker was lost).
+    wait: Option<WaitOn>,
+    /// Polls in a row that ended with the task waking itself.
+    self_wakes: u32,
 }
 
 #[derive(Default)]
@@ -142,6 +149,12 @@ pub struct Stats {
     pub requests: u64,
     /// Turns run.
     pub turns: u64,
+    /// Polls after which the task had woken itself (`yield_now`, or a busy loop).
+    pub self_wakes: u64,
+    /// Lost wake-ups detected (a task returned `Pending` with no waker kept anywhere).
+    pub lost_wakeups: u64,
+    /// Tasks reported busy (woke themselves `BUSY_POLLS` polls in a row).
+    pub busy_tasks: u64,
 }
 
 pub(crate) struct Inner {
@@ -157,6 +170,12 @@ pub(crate) struct Inner {
     stats: Cell<Stats>,
     listener: RefCell<Option<Listener>>,
     tracing: Cell<bool>,
+    /// What the task being polled registered its waker with, first registration first.
+    current_wait: Cell<Option<WaitOn>>,
+    in_flight: Cell<u32>,
+    step_mode: Cell<bool>,
+    steps: Cell<u32>,
+    paused: Cell<bool>,
 }
 
 /// Runs `f` with the current executor, if this thread has one.
@@ -170,6 +189,16 @@ pub(crate) fn expect_current<R>(what: &str, f: impl FnOnce(&Inner) -> R) -> R {
     with_current(f).unwrap_or_else(|| {
         panic!("{what} needs a running executor on this thread (create one with Executor::new)")
     })
+}
+
+/// Tells the executor what the task being polled is about to wait for. Leaf futures call it
+/// when they store the task's waker; the first call in a poll wins.
+pub(crate) fn note_wait(on: WaitOn) {
+    with_current(|inner| {
+        if inner.running.get().is_some() && inner.current_wait.get().is_none() {
+            inner.current_wait.set(Some(on));
+        }
+    });
 }
 
 /// Runs `f`; any task woken inside it is recorded as woken by `source`.
@@ -224,7 +253,13 @@ impl Inner {
         let id = self.next_request.get() + 1;
         self.next_request.set(id);
         self.bump(|s| s.requests += 1);
+        self.in_flight.set(self.in_flight.get() + 1);
         id
+    }
+
+    /// A request finished, failed or was aborted.
+    pub(crate) fn request_ended(&self) {
+        self.in_flight.set(self.in_flight.get().saturating_sub(1));
     }
 
     fn spawn_boxed(&self, future: BoxFuture, name: Option<String>) -> (Key, TaskId) {
@@ -240,7 +275,10 @@ impl Inner {
             future: Some(future),
             output: None,
             join_waker: None,
+            wait: None,
+            self_wakes: 0,
         });
+        waker::track(key);
         self.ready.borrow_mut().push_back(key);
         self.bump(|s| s.spawned += 1);
         let parent = self.running.get();
@@ -288,6 +326,9 @@ impl Inner {
     }
 
     fn request_turn(&self) {
+        if self.step_mode.get() && self.steps.get() == 0 {
+            return; // paused: only a step (or run to end) resumes
+        }
         if self.running.get().is_none() && !self.turn_requested.replace(true) {
             self.host.request_turn();
         }
@@ -312,9 +353,11 @@ impl Inner {
         self.bump(|s| s.polls += 1);
         self.emit(|| Event::PollStart { task: id });
         let previous = self.running.replace(Some(id));
+        self.current_wait.set(None);
         let waker = waker::for_key(key);
         let mut cx = Context::from_waker(&waker);
         let result = catch_panic(|| future.as_mut().poll(&mut cx));
+        drop(waker); // only the copies the future kept count from here on
         self.running.set(previous);
         self.emit(|| Event::PollEnd {
             task: id,
@@ -322,24 +365,41 @@ impl Inner {
         });
         match result {
             Ok(Poll::Pending) => {
-                let abort = {
+                let note = {
                     let mut tasks = self.tasks.borrow_mut();
                     let slot = tasks.get_mut(key).expect("a running task keeps its slot");
                     if slot.abort_requested {
-                        true
+                        None
                     } else {
                         slot.future = Some(future);
-                        slot.status = if std::mem::take(&mut slot.rescheduled) {
-                            Status::Scheduled
+                        let woke_itself = std::mem::take(&mut slot.rescheduled);
+                        let note = if woke_itself {
+                            slot.status = Status::Scheduled;
+                            slot.self_wakes = slot.self_wakes.saturating_add(1);
+                            PendingNote::SelfWake(slot.self_wakes)
                         } else {
-                            Status::Idle
+                            slot.status = Status::Idle;
+                            slot.self_wakes = 0;
+                            if waker::live_copies(key) == 0 {
+                                slot.wait = None;
+                                PendingNote::Lost
+                            } else {
+                                let on = self.current_wait.get().unwrap_or(WaitOn::Other);
+                                slot.wait = Some(on);
+                                PendingNote::Waits(on)
+                            }
                         };
-                        return true;
+                        Some(note)
                     }
                 };
-                debug_assert!(abort);
-                drop(future);
-                self.finish(key, Err(JoinError::Cancelled));
+                match note {
+                    None => {
+                        // Aborted during its own poll: `future` is still ours to drop.
+                        self.finish(key, Err(JoinError::Cancelled));
+                    }
+                    Some(note) => self.note_pending(id, note),
+                }
+                return true;
             }
             Ok(Poll::Ready(output)) => {
                 drop(future);
@@ -351,6 +411,29 @@ impl Inner {
             }
         }
         true
+    }
+
+    fn note_pending(&self, task: TaskId, note: PendingNote) {
+        match note {
+            PendingNote::Waits(on) => self.emit(|| Event::Wait { task, on }),
+            PendingNote::SelfWake(polls) => {
+                self.bump(|s| s.self_wakes += 1);
+                if polls == BUSY_POLLS {
+                    self.bump(|s| s.busy_tasks += 1);
+                    self.emit(|| Event::Diagnostic {
+                        task,
+                        problem: Diagnostic::BusySelfWake { polls },
+                    });
+                }
+            }
+            PendingNote::Lost => {
+                self.bump(|s| s.lost_wakeups += 1);
+                self.emit(|| Event::Diagnostic {
+                    task,
+                    problem: Diagnostic::LostWakeup,
+                });
+            }
+        }
     }
 
     /// Marks a task done, stores or drops its result, and wakes whoever joins it.
@@ -412,7 +495,7 @@ impl Inner {
     }
 
     fn poll_join(&self, key: Key, cx: &mut Context<'_>) -> Poll<Result<Box<dyn Any>, JoinError>> {
-        let (result, old_waker) = {
+        let (result, old_waker, id) = {
             let mut tasks = self.tasks.borrow_mut();
             let Some(slot) = tasks.get_mut(key) else {
                 return Poll::Ready(Err(JoinError::Cancelled));
@@ -420,16 +503,19 @@ impl Inner {
             if slot.status == Status::Done {
                 let result = slot.output.take().unwrap_or(Err(JoinError::Cancelled));
                 tasks.remove(key);
-                (Some(result), None)
+                (Some(result), None, 0)
             } else {
                 let old = match &slot.join_waker {
                     Some(w) if w.will_wake(cx.waker()) => None,
                     _ => slot.join_waker.replace(cx.waker().clone()),
                 };
-                (None, old)
+                (None, old, slot.id)
             }
         };
         drop(old_waker);
+        if result.is_none() {
+            note_wait(WaitOn::Task(id));
+        }
         match result {
             Some(r) => Poll::Ready(r),
             None => Poll::Pending,
@@ -514,17 +600,87 @@ impl Inner {
         self.fire_timers();
         let mut polled = 0;
         while polled < budget {
+            if self.step_mode.get() && self.steps.get() == 0 {
+                self.pause();
+                break;
+            }
             let Some(key) = self.ready.borrow_mut().pop_front() else {
                 break;
             };
             if self.poll_task(key) {
                 polled += 1;
+                self.paused.set(false);
+                if self.step_mode.get() {
+                    self.steps.set(self.steps.get() - 1);
+                }
             }
         }
         if !self.ready.borrow().is_empty() {
             self.request_turn();
         }
         polled
+    }
+
+    /// Step mode with no step left: say which task is next, once.
+    fn pause(&self) {
+        let next = {
+            let ready = self.ready.borrow();
+            let mut tasks = self.tasks.borrow_mut();
+            ready.iter().find_map(|k| {
+                tasks
+                    .get_mut(*k)
+                    .filter(|s| s.status == Status::Scheduled)
+                    .map(|s| s.id)
+            })
+        };
+        if let Some(next) = next {
+            if !self.paused.replace(true) {
+                self.emit(|| Event::Paused { next });
+            }
+        }
+    }
+
+    fn inspect(&self) -> Inspection {
+        let mut tasks = self.tasks.borrow_mut();
+        let ready: Vec<TaskId> = self
+            .ready
+            .borrow()
+            .iter()
+            .filter_map(|k| {
+                tasks
+                    .get_mut(*k)
+                    .filter(|s| s.status == Status::Scheduled)
+                    .map(|s| s.id)
+            })
+            .collect();
+        let mut list: Vec<TaskInfo> = tasks
+            .slots
+            .iter()
+            .flatten()
+            .map(|s| TaskInfo {
+                id: s.id,
+                state: match s.status {
+                    Status::Scheduled => TaskState::Scheduled,
+                    Status::Running => TaskState::Running,
+                    Status::Done => TaskState::Done,
+                    Status::Idle => match s.wait {
+                        Some(on) => TaskState::Waiting(on),
+                        None => TaskState::Stuck,
+                    },
+                },
+            })
+            .collect();
+        list.sort_by_key(|t| t.id);
+        Inspection {
+            now_us: self.now_us(),
+            ready,
+            tasks: list,
+            sleepers: self.timers.borrow().len(),
+            alarm_us: self.alarm_us.get(),
+            requests_in_flight: self.in_flight.get(),
+            paused: self.paused.get(),
+            stats: self.stats.get(),
+        }
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -538,6 +694,58 @@ impl Inner {
             stats: self.stats.get(),
         }
     }
+}
+
+/// What a task's `Pending` told the executor.
+enum PendingNote {
+    Waits(WaitOn),
+    SelfWake(u32),
+    Lost,
+}
+
+/// A task as the inspector shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInfo {
+    /// Its id.
+    pub id: TaskId,
+    /// Where it is.
+    pub state: TaskState,
+}
+
+/// Where a task is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// On the ready queue.
+    Scheduled,
+    /// Being polled.
+    Running,
+    /// Returned `Pending` and waits for this.
+    Waiting(WaitOn),
+    /// Returned `Pending` with no copy of its waker kept anywhere: nothing will wake it.
+    Stuck,
+    /// Finished; its handle has not taken the result yet.
+    Done,
+}
+
+/// The executor's inner state, for the inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspection {
+    /// The host's clock.
+    pub now_us: u64,
+    /// Tasks on the ready queue, next first.
+    pub ready: Vec<TaskId>,
+    /// Every live task, by id.
+    pub tasks: Vec<TaskInfo>,
+    /// Sleeping tasks.
+    pub sleepers: usize,
+    /// When the host's one timer is armed for.
+    pub alarm_us: Option<u64>,
+    /// Requests started and not yet finished.
+    pub requests_in_flight: u32,
+    /// Step mode is waiting for a step.
+    pub paused: bool,
+    /// Counters.
+    pub stats: Stats,
 }
 
 /// What the executor holds at one moment.
@@ -643,7 +851,13 @@ impl Executor {
             stats: Cell::new(Stats::default()),
             listener: RefCell::new(None),
             tracing: Cell::new(false),
+            current_wait: Cell::new(None),
+            in_flight: Cell::new(0),
+            step_mode: Cell::new(false),
+            steps: Cell::new(0),
+            paused: Cell::new(false),
         });
+        waker::reset_tracking();
         inner.host.attach(Driver(Rc::downgrade(&inner)));
         let previous = CURRENT.with(|c| c.borrow_mut().replace(inner.clone()));
         Executor { inner, previous }
@@ -692,6 +906,66 @@ impl Executor {
         self.inner.snapshot()
     }
 
+    /// The inner state task by task: what the inspector shows.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use executor::{sleep, Executor, TaskState, VirtualHost};
+    /// use executor::trace::WaitOn;
+    /// let ex = Executor::new(VirtualHost::new());
+    /// let _sleeper = ex.spawn(sleep(Duration::from_secs(1)));
+    /// assert_eq!(ex.inspect().ready, [1]);
+    /// ex.turn(usize::MAX);
+    /// assert_eq!(ex.inspect().tasks[0].state, TaskState::Waiting(WaitOn::Timer));
+    /// ```
+    pub fn inspect(&self) -> Inspection {
+        self.inner.inspect()
+    }
+
+    /// Turns step mode on or off. In step mode the executor polls nothing until [`step`]
+    /// allows one poll; timers still fire and wake tasks, which then wait on the ready queue.
+    /// [`block_on`] ignores step mode.
+    ///
+    /// ```
+    /// use executor::{Executor, VirtualHost};
+    /// let ex = Executor::new(VirtualHost::new());
+    /// ex.set_step_mode(true);
+    /// let _a = ex.spawn(async {});
+    /// let _b = ex.spawn(async {});
+    /// assert_eq!(ex.turn(usize::MAX), 0); // paused before task 1
+    /// ex.step();
+    /// assert_eq!(ex.turn(usize::MAX), 1); // one poll, then paused before task 2
+    /// assert_eq!(ex.inspect().ready, [2]);
+    /// ```
+    ///
+    /// [`step`]: Executor::step
+    /// [`block_on`]: Executor::block_on
+    pub fn set_step_mode(&self, on: bool) {
+        self.inner.step_mode.set(on);
+        self.inner.steps.set(0);
+        if !on {
+            self.inner.paused.set(false);
+            self.wake_if_ready();
+        }
+    }
+
+    /// In step mode, allows one more poll and asks the host for a turn.
+    pub fn step(&self) {
+        self.inner.steps.set(self.inner.steps.get() + 1);
+        self.wake_if_ready();
+    }
+
+    /// Leaves step mode and runs on.
+    pub fn run_to_end(&self) {
+        self.set_step_mode(false);
+    }
+
+    fn wake_if_ready(&self) {
+        if !self.inner.ready.borrow().is_empty() {
+            self.inner.request_turn();
+        }
+    }
+
     /// Drives `future` to completion on a host that can move its clock (the virtual host):
     /// runs every ready task, then jumps the clock to the next deadline, until `future` is done.
     ///
@@ -707,6 +981,8 @@ impl Executor {
         let mut main = spawn_on(&self.inner, future, Some("main".into()));
         let waker = Waker::noop();
         let mut cx = Context::from_waker(waker);
+        let stepping = self.inner.step_mode.replace(false);
+        let _restore = Restore(&self.inner.step_mode, stepping);
         loop {
             while self.inner.turn(usize::MAX) > 0 {}
             if let Poll::Ready(result) = Pin::new(&mut main).poll(&mut cx) {
@@ -729,6 +1005,15 @@ impl Executor {
                 }
             }
         }
+    }
+}
+
+/// Puts a `Cell` back to its old value when dropped.
+struct Restore<'a>(&'a Cell<bool>, bool);
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.1);
     }
 }
 

@@ -29,6 +29,43 @@ pub enum WakeSource {
     External,
 }
 
+/// What a task that returned `Pending` is waiting for: whatever registered its waker during
+/// that poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "id", rename_all = "camelCase")
+)]
+pub enum WaitOn {
+    /// A sleep's deadline.
+    Timer,
+    /// A request.
+    Network(RequestId),
+    /// Another task's result.
+    Task(TaskId),
+    /// A channel, semaphore or lock.
+    Channel,
+    /// Something this executor does not know about (a future of another library).
+    Other,
+}
+
+/// A problem the executor noticed in how a future behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub enum Diagnostic {
+    /// The task returned `Pending` but no copy of its waker is kept anywhere: nothing can ever
+    /// wake it. (A future forgot to store `cx.waker()`.)
+    LostWakeup,
+    /// The task woke itself in each of its last polls without waiting for anything: it is
+    /// spinning, using the CPU without making progress.
+    BusySelfWake {
+        /// How many polls in a row it woke itself.
+        polls: u32,
+    },
+}
+
 /// How a task ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -87,6 +124,12 @@ pub enum Event {
     FetchError { request: RequestId, message: String },
     /// A request was dropped before it finished, and the host aborted it.
     FetchAbort { request: RequestId },
+    /// A task returned `Pending` and is now waiting for `on`.
+    Wait { task: TaskId, on: WaitOn },
+    /// The executor noticed a problem with a task (see [`Diagnostic`]).
+    Diagnostic { task: TaskId, problem: Diagnostic },
+    /// Step mode: the executor stopped before polling `next` and waits for a step.
+    Paused { next: TaskId },
     /// A task (or the thread, outside any task) printed a line.
     Print { task: Option<TaskId>, text: String },
 }

@@ -5,7 +5,60 @@
 //! copy and waking it pushes the key onto the current thread's ready queue. A stale key (a task
 //! that has finished, or an executor that is gone) is recognised by its generation and ignored.
 
+use std::cell::RefCell;
 use std::task::{RawWaker, RawWakerVTable, Waker};
+
+thread_local! {
+    /// Live copies of each task's waker, per slot index, with the generation they count for.
+    /// The executor reads it to notice a task that returned `Pending` while no copy of its
+    /// waker survives anywhere (a lost wake-up).
+    static LIVE: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts counting wakers for a task that just moved into its slot.
+pub(crate) fn track(key: Key) {
+    LIVE.with(|live| {
+        let mut live = live.borrow_mut();
+        let i = key.index as usize;
+        if live.len() <= i {
+            live.resize(i + 1, (u32::MAX, 0));
+        }
+        live[i] = (key.gen, 0);
+    });
+}
+
+/// Forgets every count (a new executor starts).
+pub(crate) fn reset_tracking() {
+    LIVE.with(|live| live.borrow_mut().clear());
+}
+
+/// Copies of `key`'s waker alive right now.
+pub(crate) fn live_copies(key: Key) -> u32 {
+    LIVE.with(|live| {
+        live.borrow()
+            .get(key.index as usize)
+            .filter(|(gen, _)| *gen == key.gen)
+            .map_or(0, |(_, n)| *n)
+    })
+}
+
+fn count(raw: usize, up: bool) {
+    let key = Key::unpack(raw);
+    LIVE.with(|live| {
+        let Ok(mut live) = live.try_borrow_mut() else {
+            return;
+        };
+        if let Some((gen, n)) = live.get_mut(key.index as usize) {
+            if *gen == key.gen {
+                *n = if up {
+                    n.saturating_add(1)
+                } else {
+                    n.saturating_sub(1)
+                };
+            }
+        }
+    });
+}
 
 /// Bits of a key that hold the slot index; the rest hold the slot's generation.
 const INDEX_BITS: u32 = if usize::BITS >= 64 { 32 } else { 20 };
@@ -42,10 +95,12 @@ fn raw(key: usize) -> RawWaker {
 }
 
 fn clone(data: *const ()) -> RawWaker {
+    count(data.addr(), true);
     raw(data.addr())
 }
 
 fn wake(data: *const ()) {
+    count(data.addr(), false);
     crate::runtime::wake_key(Key::unpack(data.addr()));
 }
 
@@ -53,7 +108,9 @@ fn wake_by_ref(data: *const ()) {
     crate::runtime::wake_key(Key::unpack(data.addr()));
 }
 
-fn drop_waker(_: *const ()) {}
+fn drop_waker(data: *const ()) {
+    count(data.addr(), false);
+}
 
 /// The waker of the task at `key`.
 pub(crate) fn for_key(key: Key) -> Waker {
@@ -62,6 +119,8 @@ pub(crate) fn for_key(key: Key) -> Waker {
     // never dereferenced; `clone` returns a waker for the same key, `drop_waker` frees nothing,
     // and `wake`/`wake_by_ref` only look up the calling thread's executor (doing nothing when
     // that thread has none or the key is stale), so every function is sound on every thread.
+    // The copy counts are thread-local bookkeeping for diagnostics, never used for memory.
+    count(key.pack(), true);
     unsafe { Waker::from_raw(raw(key.pack())) }
 }
 

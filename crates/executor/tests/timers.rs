@@ -137,3 +137,34 @@ fn random_sleeps_never_have_more_than_one_timer_armed() {
     let arms = armed(&log.borrow()).len();
     assert!(arms <= 1000, "armed {arms} times for 2000 sleepers");
 }
+
+#[test]
+fn sleepers_due_at_the_same_instant_wake_in_the_order_they_started_sleeping() {
+    let ex = Executor::new(VirtualHost::new());
+    let order = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let o = order.clone();
+    ex.block_on(async move {
+        // Free a few timer slots first, so slot numbers no longer follow spawn order.
+        for ms in [5, 1, 3] {
+            sleep(Duration::from_millis(ms)).await;
+        }
+        let tasks: Vec<_> = (1..=6)
+            .map(|i| {
+                let o = o.clone();
+                spawn(async move {
+                    sleep_until_ms(100).await;
+                    o.borrow_mut().push(i);
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    })
+    .unwrap();
+    assert_eq!(*order.borrow(), [1, 2, 3, 4, 5, 6]);
+}
+
+fn sleep_until_ms(ms: u64) -> executor::Sleep {
+    executor::sleep_until(Duration::from_millis(ms))
+}
