@@ -162,3 +162,105 @@ async fn ten_thousand_sleepers_share_one_timer_and_the_page_stays_responsive() {
         .count();
     assert!(armed < 2_000, "armed {armed} times for 10 000 sleepers");
 }
+
+#[wasm_bindgen_test]
+async fn a_timeout_fires_on_real_timers_and_drops_the_slow_future() {
+    let ex = browser(Scheduler::MessageChannel);
+    let out = ex
+        .spawn(async {
+            let t0 = now();
+            let r = executor::timeout(Duration::from_millis(50), sleep(Duration::from_millis(300)))
+                .await;
+            (r.is_err(), now() - t0)
+        })
+        .await
+        .unwrap();
+    assert!(out.0, "timed out");
+    assert!(
+        out.1 >= Duration::from_millis(50) && out.1 < Duration::from_millis(280),
+        "{:?}",
+        out.1
+    );
+    assert_eq!(ex.snapshot().sleepers, 0, "the 300 ms sleep was dropped");
+}
+
+#[wasm_bindgen_test]
+async fn select_aborts_the_losing_request_in_the_browser() {
+    let stub = js_sys::Function::new_with_args(
+        "url, init",
+        "globalThis.__loserSignal = init.signal; return new Promise(() => {});",
+    );
+    let global = js_sys::global();
+    let real_fetch = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
+    js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
+    let ex = browser(Scheduler::MessageChannel);
+    let winner = ex
+        .spawn(async {
+            match executor::select(fetch("never-answers"), sleep(Duration::from_millis(30))).await {
+                executor::Either::Left(_) => "fetch",
+                executor::Either::Right(()) => "sleep",
+            }
+        })
+        .await
+        .unwrap();
+    js_sys::Reflect::set(&global, &"fetch".into(), &real_fetch).unwrap();
+    assert_eq!(winner, "sleep");
+    let signal: web_sys::AbortSignal = js_sys::Reflect::get(&global, &"__loserSignal".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(signal.aborted(), "the losing fetch was aborted");
+}
+
+#[wasm_bindgen_test]
+async fn a_semaphore_of_three_paces_nine_tasks_in_three_waves() {
+    use std::rc::Rc;
+    let ex = browser(Scheduler::MessageChannel);
+    let total = ex
+        .spawn(async {
+            let permits = Rc::new(executor::sync::Semaphore::new(3));
+            let t0 = now();
+            let tasks: Vec<_> = (0..9)
+                .map(|_| {
+                    let permits = permits.clone();
+                    spawn(async move {
+                        let _permit = permits.acquire().await.unwrap();
+                        sleep(Duration::from_millis(40)).await;
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+            now() - t0
+        })
+        .await
+        .unwrap();
+    assert!(
+        total >= Duration::from_millis(120),
+        "three waves of 40 ms: {total:?}"
+    );
+    assert!(total < Duration::from_millis(600), "{total:?}");
+}
+
+#[wasm_bindgen_test]
+async fn interval_ticks_never_come_before_their_schedule() {
+    let ex = browser(Scheduler::MessageChannel);
+    let lateness = ex
+        .spawn(async {
+            let mut ticks = executor::interval(Duration::from_millis(20));
+            let mut late = Vec::new();
+            for _ in 0..5 {
+                let scheduled = ticks.tick().await;
+                late.push(now().checked_sub(scheduled).expect("a tick came early"));
+            }
+            late
+        })
+        .await
+        .unwrap();
+    assert_eq!(lateness.len(), 5);
+    assert!(
+        lateness.iter().all(|l| *l < Duration::from_millis(200)),
+        "{lateness:?}"
+    );
+}
