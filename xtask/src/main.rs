@@ -1,5 +1,6 @@
 //! `cargo xtask`: tool set-up, `serve` and every check of the workspace, with std only.
 
+mod bench;
 mod cmd;
 mod install;
 mod steps;
@@ -13,7 +14,7 @@ use std::process::{Command, ExitCode};
 fn usage() -> String {
     let mut steps = String::new();
     for step in steps::STEPS {
-        steps.push_str(&format!("  {:<9} {}\n", step.name, step.about));
+        steps.push_str(&format!("  {:<11} {}\n", step.name, step.about));
     }
     format!(
         "\
@@ -25,6 +26,10 @@ commands:
   test [--no-install] [STEP ...]
         install the tools, then run every step (or only the named ones, in the order below),
         print a per-step table and a last line `N passed, N failed`; exit 1 if anything failed
+  bench [--smoke] [--no-install]
+        build crates/bench for wasm32, assemble target/bench-site and run the benchmarks in
+        headless Chromium (tests/bench/run.mjs): one table, ours against wasm-bindgen-futures
+        and gloo-timers; --smoke uses tiny sizes. Missed targets are reported, not failures
   install
         only the tool set-up of `test` (every item is checked, missing ones installed)
   help, --help, -h
@@ -47,6 +52,12 @@ struct TestOpts {
     steps: Vec<String>,
 }
 
+/// Options of `cargo xtask bench`.
+struct BenchOpts {
+    install: bool,
+    smoke: bool,
+}
+
 /// Options of `cargo xtask serve`.
 struct ServeOpts {
     install: bool,
@@ -59,6 +70,7 @@ enum Cli {
     Install,
     Serve(ServeOpts),
     Test(TestOpts),
+    Bench(BenchOpts),
 }
 
 fn parse_args(args: &[String]) -> Result<Cli, String> {
@@ -124,6 +136,20 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
                 }
             }
             Ok(Cli::Test(opts))
+        }
+        "bench" => {
+            let mut opts = BenchOpts {
+                install: true,
+                smoke: false,
+            };
+            for arg in rest {
+                match arg.as_str() {
+                    "--no-install" => opts.install = false,
+                    "--smoke" => opts.smoke = true,
+                    other => return Err(format!("bench: unknown argument `{other}`")),
+                }
+            }
+            Ok(Cli::Bench(opts))
         }
         other => Err(format!("unknown command `{other}`")),
     }
@@ -208,6 +234,22 @@ fn test(root: &std::path::Path, opts: &TestOpts) -> ExitCode {
     }
 }
 
+fn bench(root: &std::path::Path, opts: &BenchOpts) -> ExitCode {
+    if opts.install {
+        if let Err(err) = install::run(root, install::Purpose::Test) {
+            eprintln!("xtask: tool set-up failed:\n{err}");
+            return ExitCode::FAILURE;
+        }
+    }
+    match bench::run(root, opts.smoke) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: bench failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     prepend_cargo_bin();
     let args: Vec<String> = env::args().skip(1).collect();
@@ -233,6 +275,7 @@ fn main() -> ExitCode {
         },
         Cli::Serve(opts) => serve(&root, &opts),
         Cli::Test(opts) => test(&root, &opts),
+        Cli::Bench(opts) => bench(&root, &opts),
     }
 }
 
@@ -271,5 +314,18 @@ mod tests {
         assert!(matches!(parse_args(&args(&["install"])), Ok(Cli::Install)));
         assert!(parse_args(&args(&["install", "x"])).is_err());
         assert!(matches!(parse_args(&args(&["test", "-h"])), Ok(Cli::Help)));
+    }
+
+    #[test]
+    fn parses_bench() {
+        let Ok(Cli::Bench(o)) = parse_args(&args(&["bench"])) else {
+            panic!("not bench");
+        };
+        assert_eq!((o.install, o.smoke), (true, false));
+        let Ok(Cli::Bench(o)) = parse_args(&args(&["bench", "--smoke", "--no-install"])) else {
+            panic!("not bench");
+        };
+        assert_eq!((o.install, o.smoke), (false, true));
+        assert!(parse_args(&args(&["bench", "--fast"])).is_err());
     }
 }

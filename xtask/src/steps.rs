@@ -27,7 +27,8 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "clippy",
-        about: "cargo clippy, native (all targets) and wasm32 (app, runner, executor/browser)",
+        about:
+            "cargo clippy, native (all targets) and wasm32 (app, runner, executor/browser, bench)",
         plan: clippy,
     },
     Step {
@@ -50,6 +51,11 @@ pub const STEPS: &[Step] = &[
         name: "e2e",
         about: "node --test tests/e2e (Playwright + Chromium against dist/); needs build",
         plan: e2e,
+    },
+    Step {
+        name: "bench-smoke",
+        about: "cargo xtask bench --smoke: the benchmarks at tiny sizes, no timing assertions",
+        plan: bench_smoke,
     },
 ];
 
@@ -154,6 +160,8 @@ fn clippy(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
                 "runner",
                 "-p",
                 "executor",
+                "-p",
+                "bench",
                 "--features",
                 "executor/browser",
                 "--",
@@ -259,6 +267,18 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
     )
     .env("DIST_DIR", dist.to_string_lossy())
     .env("CHROMIUM", CHROMIUM)])
+}
+
+/// The benchmarks at tiny sizes through `cargo xtask bench --smoke` (one check: it passes if
+/// everything built and every benchmark ran; missed targets are only reported).
+fn bench_smoke(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    Ok(vec![Invocation::new(
+        "bench-smoke",
+        "cargo",
+        &["xtask", "bench", "--smoke", "--no-install"],
+        ctx,
+        Parse::Check,
+    )])
 }
 
 /// Runs one invocation with a header, its output live, and a closing line.
