@@ -22,6 +22,10 @@ use crate::time::{TimerKey, Timers};
 use crate::trace::{Diagnostic, Event, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource};
 use crate::waker::{self, Key, GEN_MASK, MAX_TASKS};
 
+/// A turn also ends once it has run this long (checked every 64 polls), so the browser can
+/// paint and handle input between turns however cheap or costly the polls are.
+pub const TURN_SLICE_US: u64 = 4_000;
+
 /// Polls in a row in which a task woke itself before the executor reports it as busy.
 pub const BUSY_POLLS: u32 = 1000;
 
@@ -134,6 +138,36 @@ impl Tasks {
     }
 }
 
+/// The counters, one cell each, so counting is one add.
+#[derive(Default)]
+struct Counters {
+    spawned: Cell<u64>,
+    polls: Cell<u64>,
+    wakes: Cell<u64>,
+    timers_armed: Cell<u64>,
+    requests: Cell<u64>,
+    turns: Cell<u64>,
+    self_wakes: Cell<u64>,
+    lost_wakeups: Cell<u64>,
+    busy_tasks: Cell<u64>,
+}
+
+impl Counters {
+    fn get(&self) -> Stats {
+        Stats {
+            spawned: self.spawned.get(),
+            polls: self.polls.get(),
+            wakes: self.wakes.get(),
+            timers_armed: self.timers_armed.get(),
+            requests: self.requests.get(),
+            turns: self.turns.get(),
+            self_wakes: self.self_wakes.get(),
+            lost_wakeups: self.lost_wakeups.get(),
+            busy_tasks: self.busy_tasks.get(),
+        }
+    }
+}
+
 /// Counters since the executor started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -167,7 +201,7 @@ pub(crate) struct Inner {
     running: Cell<Option<TaskId>>,
     next_task: Cell<TaskId>,
     next_request: Cell<RequestId>,
-    stats: Cell<Stats>,
+    stats: Counters,
     listener: RefCell<Option<Listener>>,
     tracing: Cell<bool>,
     /// What the task being polled registered its waker with, first registration first.
@@ -226,10 +260,9 @@ impl Inner {
         self.running.get()
     }
 
-    fn bump(&self, f: impl FnOnce(&mut Stats)) {
-        let mut s = self.stats.get();
-        f(&mut s);
-        self.stats.set(s);
+    fn bump(&self, counter: impl FnOnce(&Counters) -> &Cell<u64>) {
+        let c = counter(&self.stats);
+        c.set(c.get() + 1);
     }
 
     #[inline]
@@ -252,7 +285,7 @@ impl Inner {
     pub(crate) fn next_request_id(&self) -> RequestId {
         let id = self.next_request.get() + 1;
         self.next_request.set(id);
-        self.bump(|s| s.requests += 1);
+        self.bump(|c| &c.requests);
         self.in_flight.set(self.in_flight.get() + 1);
         id
     }
@@ -280,7 +313,7 @@ impl Inner {
         });
         waker::track(key);
         self.ready.borrow_mut().push_back(key);
-        self.bump(|s| s.spawned += 1);
+        self.bump(|c| &c.spawned);
         let parent = self.running.get();
         self.emit(|| Event::Spawn {
             task: id,
@@ -316,7 +349,7 @@ impl Inner {
             slot.id
         };
         self.ready.borrow_mut().push_back(key);
-        self.bump(|s| s.wakes += 1);
+        self.bump(|c| &c.wakes);
         let by = WAKE_SOURCE
             .with(|s| s.get())
             .or_else(|| self.running.get().map(WakeSource::Task))
@@ -350,7 +383,7 @@ impl Inner {
             slot.status = Status::Running;
             (future, slot.id)
         };
-        self.bump(|s| s.polls += 1);
+        self.bump(|c| &c.polls);
         self.emit(|| Event::PollStart { task: id });
         let previous = self.running.replace(Some(id));
         self.current_wait.set(None);
@@ -417,9 +450,9 @@ impl Inner {
         match note {
             PendingNote::Waits(on) => self.emit(|| Event::Wait { task, on }),
             PendingNote::SelfWake(polls) => {
-                self.bump(|s| s.self_wakes += 1);
+                self.bump(|c| &c.self_wakes);
                 if polls == BUSY_POLLS {
-                    self.bump(|s| s.busy_tasks += 1);
+                    self.bump(|c| &c.busy_tasks);
                     self.emit(|| Event::Diagnostic {
                         task,
                         problem: Diagnostic::BusySelfWake { polls },
@@ -427,7 +460,7 @@ impl Inner {
                 }
             }
             PendingNote::Lost => {
-                self.bump(|s| s.lost_wakeups += 1);
+                self.bump(|c| &c.lost_wakeups);
                 self.emit(|| Event::Diagnostic {
                     task,
                     problem: Diagnostic::LostWakeup,
@@ -563,7 +596,7 @@ impl Inner {
         }
         self.alarm_us.set(next);
         if let Some(at_us) = next {
-            self.bump(|s| s.timers_armed += 1);
+            self.bump(|c| &c.timers_armed);
             self.emit(|| Event::TimerArmed { at_us });
         }
         self.host.set_alarm(next);
@@ -596,10 +629,14 @@ impl Inner {
     /// Returns how many polls it made.
     pub(crate) fn turn(&self, budget: usize) -> usize {
         self.turn_requested.set(false);
-        self.bump(|s| s.turns += 1);
+        self.bump(|c| &c.turns);
         self.fire_timers();
+        let started = self.now_us();
         let mut polled = 0;
         while polled < budget {
+            if polled % 64 == 63 && self.now_us().saturating_sub(started) >= TURN_SLICE_US {
+                break;
+            }
             if self.step_mode.get() && self.steps.get() == 0 {
                 self.pause();
                 break;
@@ -848,7 +885,7 @@ impl Executor {
             running: Cell::new(None),
             next_task: Cell::new(0),
             next_request: Cell::new(0),
-            stats: Cell::new(Stats::default()),
+            stats: Counters::default(),
             listener: RefCell::new(None),
             tracing: Cell::new(false),
             current_wait: Cell::new(None),

@@ -44,7 +44,8 @@ pub enum Scheduler {
 pub struct BrowserOptions {
     /// How turns are scheduled.
     pub scheduler: Scheduler,
-    /// The most polls in one turn before the executor yields to the browser.
+    /// The most polls in one turn before the executor yields to the browser. A turn also
+    /// ends after [`TURN_SLICE_US`](crate::runtime::TURN_SLICE_US) of polling.
     pub budget: usize,
     /// What relative URLs resolve against (defaults to the global `location`).
     pub base_url: Option<String>,
@@ -54,7 +55,7 @@ impl Default for BrowserOptions {
     fn default() -> Self {
         BrowserOptions {
             scheduler: Scheduler::default(),
-            budget: 256,
+            budget: 4096,
             base_url: None,
         }
     }
