@@ -214,8 +214,9 @@ pub(crate) struct Inner {
 
 /// Runs `f` with the current executor, if this thread has one.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Inner) -> R) -> Option<R> {
-    let inner = CURRENT.with(|c| c.borrow().clone())?;
-    Some(f(&inner))
+    // A shared borrow for the call (no reference-count traffic). Nested calls share it; only
+    // creating or dropping an executor needs the cell mutably, and neither happens inside.
+    CURRENT.with(|c| c.borrow().as_deref().map(f))
 }
 
 /// Runs `f` with the current executor; panics with a clear message when there is none.
@@ -387,7 +388,7 @@ impl Inner {
         self.emit(|| Event::PollStart { task: id });
         let previous = self.running.replace(Some(id));
         self.current_wait.set(None);
-        let waker = waker::for_key(key);
+        let waker = waker::for_poll(key);
         let mut cx = Context::from_waker(&waker);
         let result = catch_panic(|| future.as_mut().poll(&mut cx));
         drop(waker); // only the copies the future kept count from here on
@@ -1093,7 +1094,11 @@ impl Drop for Executor {
         self.inner.host.set_alarm(None);
         let previous = self.previous.take();
         CURRENT.with(|c| {
-            let mut c = c.borrow_mut();
+            // Dropping an executor from inside one of its own calls would be a bug in the
+            // caller; rather than panic, the thread keeps it as current.
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return;
+            };
             if c.as_ref().is_some_and(|cur| Rc::ptr_eq(cur, &self.inner)) {
                 *c = previous;
             }

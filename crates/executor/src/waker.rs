@@ -1,9 +1,11 @@
 //! Wakers that are just a task's slot key: no allocation, no reference count.
 //!
-//! A [`Waker`] is a data pointer plus a table of four functions. Ours stores the task's key (slot
-//! index and generation, packed into a `usize`) in place of the pointer, so cloning a waker is a
-//! copy and waking it pushes the key onto the current thread's ready queue. A stale key (a task
-//! that has finished, or an executor that is gone) is recognised by its generation and ignored.
+//! A [`Waker`] is a data pointer plus a table of four functions. Ours stores the task's key
+//! (slot index and generation, packed into a `usize`) in place of the pointer, so cloning a
+//! waker is a copy and waking it pushes the key onto the current thread's ready queue. A stale
+//! key (a task that has finished, or an executor that is gone) is recognised by its generation
+//! and ignored. The waker lent to a poll is not counted; the copies a future keeps are, which
+//! is how a lost wake-up is noticed.
 
 use std::cell::RefCell;
 use std::task::{RawWaker, RawWakerVTable, Waker};
@@ -90,6 +92,16 @@ impl Key {
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 
+/// The waker lent to `poll` through its `Context`. It is not counted (it dies with the poll);
+/// a copy the future keeps is made by `clone`, which returns an ordinary counted waker.
+static LENT: RawWakerVTable = RawWakerVTable::new(clone, wake_lent, wake_by_ref, forget_lent);
+
+fn wake_lent(data: *const ()) {
+    crate::runtime::wake_key(Key::unpack(data.addr()));
+}
+
+fn forget_lent(_: *const ()) {}
+
 fn raw(key: usize) -> RawWaker {
     RawWaker::new(std::ptr::without_provenance(key), &VTABLE)
 }
@@ -112,16 +124,21 @@ fn drop_waker(data: *const ()) {
     count(data.addr(), false);
 }
 
-/// The waker of the task at `key`.
-pub(crate) fn for_key(key: Key) -> Waker {
+/// The waker lent to one poll of the task at `key`.
+pub(crate) fn for_poll(key: Key) -> Waker {
     // SAFETY: `Waker::from_raw` requires that the vtable functions uphold the `RawWaker`
     // contract and are safe to call from any thread. The data "pointer" is an integer that is
-    // never dereferenced; `clone` returns a waker for the same key, `drop_waker` frees nothing,
-    // and `wake`/`wake_by_ref` only look up the calling thread's executor (doing nothing when
-    // that thread has none or the key is stale), so every function is sound on every thread.
-    // The copy counts are thread-local bookkeeping for diagnostics, never used for memory.
-    count(key.pack(), true);
-    unsafe { Waker::from_raw(raw(key.pack())) }
+    // never dereferenced; `clone` returns a (counted) waker for the same key, the drop
+    // functions free nothing, and the wake functions only look up the calling thread's
+    // executor (doing nothing when that thread has none or the key is stale). The copy counts
+    // are thread-local bookkeeping for diagnostics, never used for memory. So every function
+    // is sound on every thread.
+    unsafe {
+        Waker::from_raw(RawWaker::new(
+            std::ptr::without_provenance(key.pack()),
+            &LENT,
+        ))
+    }
 }
 
 #[cfg(test)]
