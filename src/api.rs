@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use protocol::{KnobValues, Network, Report, TraceSummary};
+use protocol::{KnobValues, Network, Report};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -71,13 +71,8 @@ fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
         let knobs = match knobs {
             Ok(k) => k,
             Err(e) => {
-                let report = Report {
-                    elapsed_ms: 0.0,
-                    output: Vec::new(),
-                    error: Some(format!("knobs must be an object of numbers: {e}")),
-                    network: Network::Virtual,
-                    trace: TraceSummary::default(),
-                };
+                let error = format!("knobs must be an object of numbers: {e}");
+                let report = Report::from_trace(&[], 0.0, Some(error), Network::Virtual);
                 let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
                 return;
             }
@@ -110,13 +105,12 @@ fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
                     on_end: Box::new(move |end| {
                         let report = match end {
                             RunEnd::Finished(report) => report,
-                            RunEnd::Stopped => Report {
-                                elapsed_ms: 0.0,
-                                output: Vec::new(),
-                                error: Some("stopped".into()),
-                                network: Network::Virtual,
-                                trace: TraceSummary::default(),
-                            },
+                            RunEnd::Stopped => Report::from_trace(
+                                &[],
+                                0.0,
+                                Some("stopped".into()),
+                                Network::Virtual,
+                            ),
                         };
                         let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
                     }),

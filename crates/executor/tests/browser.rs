@@ -68,25 +68,47 @@ async fn sleeps_wake_no_earlier_than_asked() {
     }
 }
 
+/// Replaces the global `fetch` with one that never answers and keeps the `AbortSignal` of the
+/// last request; dropping the guard puts the real `fetch` back.
+struct StubFetch {
+    real: wasm_bindgen::JsValue,
+}
+
+impl StubFetch {
+    fn install() -> StubFetch {
+        let stub = js_sys::Function::new_with_args(
+            "url, init",
+            "globalThis.__lastSignal = init.signal; return new Promise(() => {});",
+        );
+        let global = js_sys::global();
+        let real = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
+        js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
+        StubFetch { real }
+    }
+
+    /// The signal the last request went out with.
+    fn last_signal(&self) -> web_sys::AbortSignal {
+        js_sys::Reflect::get(&js_sys::global(), &"__lastSignal".into())
+            .unwrap()
+            .dyn_into()
+            .expect("the request went out with an AbortSignal")
+    }
+}
+
+impl Drop for StubFetch {
+    fn drop(&mut self) {
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"fetch".into(), &self.real);
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_dropped_fetch_aborts_its_signal() {
-    // Replace the global fetch with one that never answers and remembers the signal it got.
-    let stub = js_sys::Function::new_with_args(
-        "url, init",
-        "globalThis.__lastSignal = init.signal; return new Promise(() => {});",
-    );
-    let global = js_sys::global();
-    let real_fetch = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
-    js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
-
+    let stub = StubFetch::install();
     let ex = browser(Scheduler::MessageChannel);
     let log = ex.record_trace();
     let request = ex.spawn(fetch("never-answers"));
     browser_timeout(20).await;
-    let signal: web_sys::AbortSignal = js_sys::Reflect::get(&global, &"__lastSignal".into())
-        .unwrap()
-        .dyn_into()
-        .expect("the request went out with an AbortSignal");
+    let signal = stub.last_signal();
     assert!(!signal.aborted(), "still in flight");
     request.abort();
     assert!(
@@ -97,7 +119,6 @@ async fn a_dropped_fetch_aborts_its_signal() {
         .borrow()
         .iter()
         .any(|r| matches!(r.event, Event::FetchAbort { request: 1 })));
-    js_sys::Reflect::set(&global, &"fetch".into(), &real_fetch).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -186,13 +207,7 @@ async fn a_timeout_fires_on_real_timers_and_drops_the_slow_future() {
 
 #[wasm_bindgen_test]
 async fn select_aborts_the_losing_request_in_the_browser() {
-    let stub = js_sys::Function::new_with_args(
-        "url, init",
-        "globalThis.__loserSignal = init.signal; return new Promise(() => {});",
-    );
-    let global = js_sys::global();
-    let real_fetch = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
-    js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
+    let stub = StubFetch::install();
     let ex = browser(Scheduler::MessageChannel);
     let winner = ex
         .spawn(async {
@@ -203,12 +218,8 @@ async fn select_aborts_the_losing_request_in_the_browser() {
         })
         .await
         .unwrap();
-    js_sys::Reflect::set(&global, &"fetch".into(), &real_fetch).unwrap();
     assert_eq!(winner, "sleep");
-    let signal: web_sys::AbortSignal = js_sys::Reflect::get(&global, &"__loserSignal".into())
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let signal = stub.last_signal();
     assert!(signal.aborted(), "the losing fetch was aborted");
 }
 
