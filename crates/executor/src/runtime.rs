@@ -62,37 +62,60 @@ impl std::error::Error for JoinError {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
+    /// No task: the slot is on the free list.
+    Vacant,
     /// Waiting for a wake-up.
     Idle,
     /// On the ready queue.
     Scheduled,
     /// Being polled right now.
     Running,
-    /// Finished, panicked or cancelled; `output` holds the result until the handle takes it.
+    /// Finished, panicked or cancelled; `stage` holds the result until the handle takes it.
     Done,
 }
 
+/// A task's future, then its result.
+enum Stage {
+    /// Not started or not finished (empty while the future is out being polled).
+    Future(BoxFuture),
+    /// Finished: what the handle will get.
+    Output(Result<Box<dyn Any>, JoinError>),
+    Empty,
+}
+
+impl Stage {
+    fn take(&mut self) -> Stage {
+        std::mem::replace(self, Stage::Empty)
+    }
+}
+
+/// One task's place in the slab. A vacant slot keeps its generation, so a key to a task that
+/// has gone never matches the next task to move in.
 struct Slot {
     gen: u32,
-    id: TaskId,
     status: Status,
     /// Woken while running: goes back on the queue when the poll returns `Pending`.
     rescheduled: bool,
     abort_requested: bool,
     detached: bool,
-    future: Option<BoxFuture>,
-    output: Option<Result<Box<dyn Any>, JoinError>>,
+    /// Polls in a row that ended with the task waking itself.
+    self_wakes: u32,
+    /// Copies of the task's waker alive outside a poll (see `waker.rs`).
+    wakers: u32,
+    id: TaskId,
+    stage: Stage,
     join_waker: Option<Waker>,
     /// What it waits for since its last `Pending` (None: stuck, its waker was lost).
     wait: Option<WaitOn>,
-    /// Polls in a row that ended with the task waking itself.
-    self_wakes: u32,
 }
+
+/// What leaves the slab with a task: dropped by the caller once the slab is no longer
+/// borrowed, since dropping a future or a waker may run code that needs it.
+type Leftovers = (Stage, Option<Waker>);
 
 #[derive(Default)]
 struct Tasks {
-    slots: Vec<Option<Slot>>,
-    gens: Vec<u32>,
+    slots: Vec<Slot>,
     free: Vec<u32>,
     live: usize,
 }
@@ -100,41 +123,57 @@ struct Tasks {
 impl Tasks {
     fn get_mut(&mut self, key: Key) -> Option<&mut Slot> {
         self.slots
-            .get_mut(key.index as usize)?
-            .as_mut()
-            .filter(|s| s.gen == key.gen)
+            .get_mut(key.index as usize)
+            .filter(|s| s.gen == key.gen && s.status != Status::Vacant)
     }
 
-    fn insert(&mut self, mut slot: Slot) -> Key {
+    fn insert(&mut self, id: TaskId, future: BoxFuture) -> Key {
         let index = match self.free.pop() {
             Some(i) => i,
             None => {
                 assert!(self.slots.len() < MAX_TASKS, "too many live tasks");
-                self.slots.push(None);
-                self.gens.push(NEXT_GEN.with(|g| g.get()));
+                self.slots.push(Slot {
+                    gen: NEXT_GEN.with(|g| g.get()),
+                    status: Status::Vacant,
+                    rescheduled: false,
+                    abort_requested: false,
+                    detached: false,
+                    self_wakes: 0,
+                    wakers: 0,
+                    id: 0,
+                    stage: Stage::Empty,
+                    join_waker: None,
+                    wait: None,
+                });
                 (self.slots.len() - 1) as u32
             }
         };
-        slot.gen = self.gens[index as usize];
-        let key = Key {
+        let slot = &mut self.slots[index as usize];
+        slot.status = Status::Scheduled;
+        slot.rescheduled = false;
+        slot.abort_requested = false;
+        slot.detached = false;
+        slot.self_wakes = 0;
+        slot.wakers = 0;
+        slot.id = id;
+        slot.stage = Stage::Future(future);
+        slot.wait = None;
+        self.live += 1;
+        Key {
             index,
             gen: slot.gen,
-        };
-        self.slots[index as usize] = Some(slot);
-        self.live += 1;
-        key
+        }
     }
 
-    fn remove(&mut self, key: Key) -> Option<Slot> {
-        let slot = self.slots.get_mut(key.index as usize)?;
-        if slot.as_ref().is_none_or(|s| s.gen != key.gen) {
-            return None;
-        }
-        let gen = &mut self.gens[key.index as usize];
-        *gen = gen.wrapping_add(1) & GEN_MASK;
+    /// Empties a task's slot and returns what it held.
+    fn remove(&mut self, key: Key) -> Option<Leftovers> {
+        let slot = self.get_mut(key)?;
+        slot.gen = slot.gen.wrapping_add(1) & GEN_MASK;
+        slot.status = Status::Vacant;
+        let leftovers = (slot.stage.take(), slot.join_waker.take());
         self.free.push(key.index);
         self.live -= 1;
-        slot.take()
+        Some(leftovers)
     }
 }
 
@@ -299,20 +338,7 @@ impl Inner {
     fn spawn_boxed(&self, future: BoxFuture, name: Option<String>) -> (Key, TaskId) {
         let id = self.next_task.get() + 1;
         self.next_task.set(id);
-        let key = self.tasks.borrow_mut().insert(Slot {
-            gen: 0,
-            id,
-            status: Status::Scheduled,
-            rescheduled: false,
-            abort_requested: false,
-            detached: false,
-            future: Some(future),
-            output: None,
-            join_waker: None,
-            wait: None,
-            self_wakes: 0,
-        });
-        waker::track(key);
+        let key = self.tasks.borrow_mut().insert(id, future);
         self.ready.borrow_mut().push_back(key);
         self.bump(|c| &c.spawned);
         let parent = self.running.get();
@@ -345,7 +371,7 @@ impl Inner {
                     }
                     slot.rescheduled = true;
                 }
-                Status::Scheduled | Status::Done => return,
+                Status::Scheduled | Status::Done | Status::Vacant => return,
             }
             slot.id
         };
@@ -378,7 +404,7 @@ impl Inner {
             if slot.status != Status::Scheduled {
                 return false;
             }
-            let Some(future) = slot.future.take() else {
+            let Stage::Future(future) = slot.stage.take() else {
                 return false;
             };
             slot.status = Status::Running;
@@ -405,7 +431,7 @@ impl Inner {
                     if slot.abort_requested {
                         None
                     } else {
-                        slot.future = Some(future);
+                        slot.stage = Stage::Future(future);
                         let woke_itself = std::mem::take(&mut slot.rescheduled);
                         let note = if woke_itself {
                             slot.status = Status::Scheduled;
@@ -414,7 +440,7 @@ impl Inner {
                         } else {
                             slot.status = Status::Idle;
                             slot.self_wakes = 0;
-                            if waker::live_copies(key) == 0 {
+                            if slot.wakers == 0 {
                                 slot.wait = None;
                                 PendingNote::Lost
                             } else {
@@ -487,11 +513,10 @@ impl Inner {
             let id = slot.id;
             let join_waker = slot.join_waker.take();
             if slot.detached {
-                tasks.remove(key);
-                (id, join_waker, Some(result))
+                (id, join_waker, (Some(result), tasks.remove(key)))
             } else {
-                slot.output = Some(result);
-                (id, join_waker, None)
+                slot.stage = Stage::Output(result);
+                (id, join_waker, (None, None))
             }
         };
         drop(dropped);
@@ -508,13 +533,13 @@ impl Inner {
                 return;
             };
             match slot.status {
-                Status::Done => return,
+                Status::Done | Status::Vacant => return,
                 Status::Running => {
                     // The task aborts itself (or a task it polls does): finish after the poll.
                     slot.abort_requested = true;
                     return;
                 }
-                Status::Idle | Status::Scheduled => slot.future.take(),
+                Status::Idle | Status::Scheduled => slot.stage.take(),
             }
         };
         drop(future);
@@ -529,30 +554,46 @@ impl Inner {
     }
 
     fn poll_join(&self, key: Key, cx: &mut Context<'_>) -> Poll<Result<Box<dyn Any>, JoinError>> {
-        let (result, old_waker, id) = {
-            let mut tasks = self.tasks.borrow_mut();
-            let Some(slot) = tasks.get_mut(key) else {
-                return Poll::Ready(Err(JoinError::Cancelled));
-            };
-            if slot.status == Status::Done {
-                let result = slot.output.take().unwrap_or(Err(JoinError::Cancelled));
-                tasks.remove(key);
-                (Some(result), None, 0)
-            } else {
-                let old = match &slot.join_waker {
-                    Some(w) if w.will_wake(cx.waker()) => None,
-                    _ => slot.join_waker.replace(cx.waker().clone()),
+        // Wakers are cloned and dropped outside the slab's borrow: counting them needs it.
+        let mut new_waker = None;
+        loop {
+            let (result, old_waker, id) = {
+                let mut tasks = self.tasks.borrow_mut();
+                let Some(slot) = tasks.get_mut(key) else {
+                    return Poll::Ready(Err(JoinError::Cancelled));
                 };
-                (None, old, slot.id)
-            }
-        };
-        drop(old_waker);
-        if result.is_none() {
-            note_wait(WaitOn::Task(id));
-        }
-        match result {
-            Some(r) => Poll::Ready(r),
-            None => Poll::Pending,
+                if slot.status == Status::Done {
+                    let result = match slot.stage.take() {
+                        Stage::Output(result) => result,
+                        _ => Err(JoinError::Cancelled),
+                    };
+                    (Some((result, tasks.remove(key))), None, 0)
+                } else if slot
+                    .join_waker
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    (None, None, slot.id)
+                } else if let Some(w) = new_waker.take() {
+                    (None, slot.join_waker.replace(w), slot.id)
+                } else {
+                    drop(tasks);
+                    new_waker = Some(cx.waker().clone());
+                    continue;
+                }
+            };
+            drop(old_waker);
+            drop(new_waker);
+            return match result {
+                Some((r, leftovers)) => {
+                    drop(leftovers);
+                    Poll::Ready(r)
+                }
+                None => {
+                    note_wait(WaitOn::Task(id));
+                    Poll::Pending
+                }
+            };
         }
     }
 
@@ -566,11 +607,28 @@ impl Inner {
                 tasks.remove(key)
             } else {
                 slot.detached = true;
-                slot.join_waker = None;
-                None
+                Some((Stage::Empty, slot.join_waker.take()))
             }
         };
         drop(leftovers);
+    }
+
+    /// Counts a copy of a task's waker made (`up`) or dropped, for the lost wake-up check.
+    pub(crate) fn count_waker(&self, key: Key, up: bool) {
+        let Ok(mut tasks) = self.tasks.try_borrow_mut() else {
+            debug_assert!(
+                false,
+                "a waker was cloned or dropped while the slab was borrowed"
+            );
+            return;
+        };
+        if let Some(slot) = tasks.get_mut(key) {
+            slot.wakers = if up {
+                slot.wakers.saturating_add(1)
+            } else {
+                slot.wakers.saturating_sub(1)
+            };
+        }
     }
 
     /// Wakes every sleeper whose deadline has passed, then re-arms the host's timer.
@@ -694,13 +752,13 @@ impl Inner {
         let mut list: Vec<TaskInfo> = tasks
             .slots
             .iter()
-            .flatten()
+            .filter(|s| s.status != Status::Vacant)
             .map(|s| TaskInfo {
                 id: s.id,
                 state: match s.status {
                     Status::Scheduled => TaskState::Scheduled,
                     Status::Running => TaskState::Running,
-                    Status::Done => TaskState::Done,
+                    Status::Done | Status::Vacant => TaskState::Done,
                     Status::Idle => match s.wait {
                         Some(on) => TaskState::Waiting(on),
                         None => TaskState::Stuck,
@@ -895,7 +953,6 @@ impl Executor {
             steps: Cell::new(0),
             paused: Cell::new(false),
         });
-        waker::reset_tracking();
         inner.host.attach(Driver(Rc::downgrade(&inner)));
         let previous = CURRENT.with(|c| c.borrow_mut().replace(inner.clone()));
         Executor { inner, previous }
@@ -1077,15 +1134,15 @@ impl std::error::Error for Stalled {}
 impl Drop for Executor {
     fn drop(&mut self) {
         // Cancel what is left, outside any borrow: dropping a future may run arbitrary code.
-        let leftovers: Vec<BoxFuture> = {
+        let leftovers: Vec<Leftovers> = {
             let mut tasks = self.inner.tasks.borrow_mut();
             tasks
                 .slots
                 .iter_mut()
-                .flatten()
-                .filter_map(|s| {
+                .filter(|s| s.status != Status::Vacant)
+                .map(|s| {
                     s.status = Status::Done;
-                    s.future.take()
+                    (s.stage.take(), s.join_waker.take())
                 })
                 .collect()
         };

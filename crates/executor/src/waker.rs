@@ -7,59 +7,10 @@
 //! and ignored. The waker lent to a poll is not counted; the copies a future keeps are, which
 //! is how a lost wake-up is noticed.
 
-use std::cell::RefCell;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
-thread_local! {
-    /// Live copies of each task's waker, per slot index, with the generation they count for.
-    /// The executor reads it to notice a task that returned `Pending` while no copy of its
-    /// waker survives anywhere (a lost wake-up).
-    static LIVE: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Starts counting wakers for a task that just moved into its slot.
-pub(crate) fn track(key: Key) {
-    LIVE.with(|live| {
-        let mut live = live.borrow_mut();
-        let i = key.index as usize;
-        if live.len() <= i {
-            live.resize(i + 1, (u32::MAX, 0));
-        }
-        live[i] = (key.gen, 0);
-    });
-}
-
-/// Forgets every count (a new executor starts).
-pub(crate) fn reset_tracking() {
-    LIVE.with(|live| live.borrow_mut().clear());
-}
-
-/// Copies of `key`'s waker alive right now.
-pub(crate) fn live_copies(key: Key) -> u32 {
-    LIVE.with(|live| {
-        live.borrow()
-            .get(key.index as usize)
-            .filter(|(gen, _)| *gen == key.gen)
-            .map_or(0, |(_, n)| *n)
-    })
-}
-
 fn count(raw: usize, up: bool) {
-    let key = Key::unpack(raw);
-    LIVE.with(|live| {
-        let Ok(mut live) = live.try_borrow_mut() else {
-            return;
-        };
-        if let Some((gen, n)) = live.get_mut(key.index as usize) {
-            if *gen == key.gen {
-                *n = if up {
-                    n.saturating_add(1)
-                } else {
-                    n.saturating_sub(1)
-                };
-            }
-        }
-    });
+    crate::runtime::with_current(|inner| inner.count_waker(Key::unpack(raw), up));
 }
 
 /// Bits of a key that hold the slot index; the rest hold the slot's generation.
