@@ -1,21 +1,24 @@
 //! `window.asyncTutor`: a scripting API for tests and for pages that embed the tutor.
 //!
 //! - `asyncTutor.lessons()` → `[{ id, number, title, snippets: [{ id, title, blocking, knobs }] }]`
-//! - `asyncTutor.run(lessonId, snippetId, knobs?)` → `Promise<{ elapsedMs, output, error,
-//!   network, trace }>`; it waits for the slow web to be ready, and never rejects: problems
-//!   (an unknown snippet, a knob out of range, a panic) are in `error`.
+//! - `asyncTutor.run(lessonId, snippetId, knobs?, options?)` → `Promise<{ elapsedMs, output,
+//!   error, network, trace }>`; it waits for the slow web to be ready, and never rejects:
+//!   problems (an unknown snippet, a knob out of range, bad options, a panic) are in `error`.
+//!   `options` is `{ scheduler?: "microtask" | "message-channel" | "timeout", virtualTime?:
+//!   boolean }`: how the executor gets its turns, and whether to run on the virtual clock.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use executor::host::Scheduler;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use protocol::{KnobValues, Network, Report};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::content::LESSONS;
 use crate::i18n::Lang;
-use crate::runner::{bridge, NetStatus, RunEnd, RunEvents};
+use crate::runner::{bridge, NetStatus, RunEnd, RunEvents, RunOptions};
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
@@ -61,8 +64,38 @@ fn lessons() -> JsValue {
     list.into()
 }
 
-fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
+/// `options` of `asyncTutor.run`, as JavaScript writes them.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsRunOptions {
+    #[serde(default)]
+    scheduler: Scheduler,
+    #[serde(default)]
+    virtual_time: bool,
+}
+
+fn run_options(options: &JsValue) -> Result<RunOptions, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(RunOptions::default());
+    }
+    let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone())
+        .map_err(|e| format!("bad run options: {e}"))?;
+    Ok(RunOptions {
+        scheduler: o.scheduler,
+        virtual_time: o.virtual_time,
+    })
+}
+
+fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Promise {
     Promise::new(&mut |resolve: Function, _reject| {
+        let options = match run_options(&options) {
+            Ok(o) => o,
+            Err(error) => {
+                let report = Report::from_trace(&[], 0.0, Some(error), Network::Virtual);
+                let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                return;
+            }
+        };
         let knobs: Result<KnobValues, _> = if knobs.is_undefined() || knobs.is_null() {
             Ok(KnobValues::new())
         } else {
@@ -100,6 +133,7 @@ fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
                 &lesson,
                 &snippet,
                 knobs,
+                options,
                 RunEvents {
                     on_trace: Box::new(|_| {}),
                     on_end: Box::new(move |end| {
@@ -129,7 +163,7 @@ fn run(lesson: String, snippet: String, knobs: JsValue) -> Promise {
 pub fn install() {
     let api = Object::new();
     let lessons_fn = Closure::<dyn Fn() -> JsValue>::new(lessons);
-    let run_fn = Closure::<dyn Fn(String, String, JsValue) -> Promise>::new(run);
+    let run_fn = Closure::<dyn Fn(String, String, JsValue, JsValue) -> Promise>::new(run);
     set(&api, "lessons", lessons_fn.as_ref());
     set(&api, "run", run_fn.as_ref());
     lessons_fn.forget();

@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
+use executor::host::Scheduler;
 use executor::trace::Record;
 use js_sys::{Object, Reflect};
 use protocol::{FromRunner, KnobValues, Network, Report, RunRequest, ToRunner};
@@ -48,6 +49,15 @@ pub type OnTrace = Box<dyn Fn(&[Record])>;
 type ModuleWaiter = Box<dyn FnOnce(Result<JsValue, String>)>;
 /// Called when the network status changes.
 type NetListener = Rc<dyn Fn(&NetStatus)>;
+
+/// How one run goes, beyond its knobs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// How the browser host schedules turns (lesson 9 compares them).
+    pub scheduler: Scheduler,
+    /// Run on the virtual host (simulated network, virtual clock) even when the slow web is up.
+    pub virtual_time: bool,
+}
 
 /// What a caller hears about its run.
 pub struct RunEvents {
@@ -332,9 +342,16 @@ impl Bridge {
 
     /// Starts a snippet; returns the run's id. Knobs should already be checked (the worker
     /// checks them again and reports problems as the run's error).
-    pub fn run(&self, lesson: &str, snippet: &str, knobs: KnobValues, events: RunEvents) -> u32 {
+    pub fn run(
+        &self,
+        lesson: &str,
+        snippet: &str,
+        knobs: KnobValues,
+        options: RunOptions,
+        events: RunEvents,
+    ) -> u32 {
         let id = self.next_run_id();
-        self.run_with_id(id, lesson, snippet, knobs, events);
+        self.run_with_id(id, lesson, snippet, knobs, options, events);
         id
     }
 
@@ -345,10 +362,11 @@ impl Bridge {
         lesson: &str,
         snippet: &str,
         knobs: KnobValues,
+        options: RunOptions,
         events: RunEvents,
     ) {
         let network = match self.net() {
-            NetStatus::SlowWeb => Network::SlowWeb,
+            NetStatus::SlowWeb if !options.virtual_time => Network::SlowWeb,
             _ => Network::Virtual,
         };
         let request = RunRequest {
@@ -358,6 +376,7 @@ impl Bridge {
             knobs,
             network,
             base_url: base_url(),
+            scheduler: options.scheduler,
         };
         let me = self.me.clone();
         let events = Rc::new(events);

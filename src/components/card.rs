@@ -10,7 +10,7 @@ use super::timeline::{fmt_ms, lanes, LaneState, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
 use crate::route;
-use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents};
+use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents, RunOptions};
 
 /// Where a card's run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +207,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 lesson,
                 id,
                 knobs,
+                RunOptions::default(),
                 RunEvents {
                     on_trace: Box::new(move |records: &[Record]| {
                         on_trace.dispatch(Action::Trace {

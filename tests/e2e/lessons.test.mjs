@@ -190,4 +190,29 @@ describe("window.asyncTutor", () => {
     assert.equal(refused.trace.requests, 0);
     await page.context().close();
   });
+
+  test("runs under each scheduler, and on the virtual clock on request", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/08-async-await");
+    await page.waitForFunction(() => window.asyncTutor);
+    for (const scheduler of ["microtask", "message-channel", "timeout"]) {
+      const report = await page.evaluate(
+        (scheduler) => window.asyncTutor.run("08-async-await", "crawl", { pages: 4, latency_ms: 200 }, { scheduler }),
+        scheduler,
+      );
+      assert.equal(report.error, null, scheduler);
+      assert.equal(report.network, "slowWeb", scheduler);
+      assert.ok(report.elapsedMs >= 200 && report.elapsedMs < 700, `${scheduler}: elapsed ${report.elapsedMs}`);
+      assert.equal(report.trace.requests, 4, scheduler);
+    }
+    const virtual = await page.evaluate(() =>
+      window.asyncTutor.run("08-async-await", "crawl", { pages: 4, latency_ms: 200 }, { virtualTime: true }),
+    );
+    assert.equal(virtual.network, "virtual");
+    assert.equal(virtual.elapsedMs, 200);
+    const bad = await page.evaluate(() =>
+      window.asyncTutor.run("08-async-await", "crawl", {}, { scheduler: "requestAnimationFrame" }),
+    );
+    assert.match(bad.error, /bad run options: unknown variant `requestAnimationFrame`/);
+    await page.context().close();
+  });
 });

@@ -140,13 +140,9 @@ pub async fn run_benchmarks(config: JsValue) -> Result<JsValue, JsValue> {
     if let Some(budget) = config.budget {
         options.budget = budget.max(1);
     }
-    options.scheduler = match config.scheduler.as_deref() {
-        None => options.scheduler,
-        Some("microtask") => Scheduler::Microtask,
-        Some("message-channel") => Scheduler::MessageChannel,
-        Some("timeout") => Scheduler::Timeout,
-        Some(other) => return Err(format!("unknown scheduler `{other}`").into()),
-    };
+    if let Some(name) = config.scheduler.as_deref() {
+        options.scheduler = name.parse::<Scheduler>()?;
+    }
     OPTIONS.with(|o| *o.borrow_mut() = options);
     let rounds = config.rounds.max(1);
     let mut rows = Vec::new();

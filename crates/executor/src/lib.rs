@@ -8,6 +8,7 @@
 //!    [`VirtualHost`] (a clock that jumps, a simulated network) and, with the `browser`
 //!    feature, `host::browser::BrowserHost` (the browser's event loop, `setTimeout`, `fetch`).
 //! 5. [`trace`]: the record of every spawn, poll, wake, timer and request.
+//! 6. [`blocking`]: `spawn_blocking`, a hook that hands blocking jobs to a pool.
 //!
 //! ```
 //! use std::time::Duration;
@@ -32,6 +33,7 @@
 //! assert_eq!(ex.now(), Duration::from_millis(1000)); // not 10 000
 //! ```
 
+pub mod blocking;
 pub mod combinators;
 pub mod host;
 pub mod net;
@@ -43,6 +45,7 @@ pub mod time;
 pub mod trace;
 mod waker;
 
+pub use blocking::{spawn_blocking, Blocking, BlockingError};
 pub use combinators::{
     join, join_all, select, select_all, Either, Join, JoinAll, Select, SelectAll,
 };

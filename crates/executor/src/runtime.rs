@@ -17,6 +17,7 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
+use crate::blocking::BlockingPool;
 use crate::host::Host;
 use crate::time::{TimerKey, Timers};
 use crate::trace::{Diagnostic, Event, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource};
@@ -249,6 +250,7 @@ pub(crate) struct Inner {
     step_mode: Cell<bool>,
     steps: Cell<u32>,
     paused: Cell<bool>,
+    blocking_pool: RefCell<Option<Rc<dyn BlockingPool>>>,
 }
 
 /// Runs `f` with the current executor, if this thread has one.
@@ -283,6 +285,13 @@ pub(crate) fn with_wake_source<R>(source: WakeSource, f: impl FnOnce() -> R) -> 
     result
 }
 
+/// Wakes `waker` on behalf of a channel, semaphore or lock: the trace says so, and names the
+/// task (if any) whose send, release or drop it was.
+pub(crate) fn wake_from_channel(waker: Waker) {
+    let by = current_task();
+    with_wake_source(WakeSource::Channel(by), || waker.wake());
+}
+
 pub(crate) fn wake_key(key: Key) {
     with_current(|inner| inner.schedule(key));
 }
@@ -294,6 +303,10 @@ impl Inner {
 
     pub(crate) fn host(&self) -> &Rc<dyn Host> {
         &self.host
+    }
+
+    pub(crate) fn blocking_pool(&self) -> Option<Rc<dyn BlockingPool>> {
+        self.blocking_pool.borrow().clone()
     }
 
     pub(crate) fn running_task(&self) -> Option<TaskId> {
@@ -952,6 +965,7 @@ impl Executor {
             step_mode: Cell::new(false),
             steps: Cell::new(0),
             paused: Cell::new(false),
+            blocking_pool: RefCell::new(None),
         });
         inner.host.attach(Driver(Rc::downgrade(&inner)));
         let previous = CURRENT.with(|c| c.borrow_mut().replace(inner.clone()));
@@ -964,6 +978,12 @@ impl Executor {
         F: Future + 'static,
     {
         spawn_on(&self.inner, future, None)
+    }
+
+    /// Runs the jobs of [`spawn_blocking`](crate::spawn_blocking) on `pool` from now on
+    /// (until then they run inline, blocking this thread). See [`BlockingPool`].
+    pub fn set_blocking_pool(&self, pool: Rc<dyn BlockingPool>) {
+        *self.inner.blocking_pool.borrow_mut() = Some(pool);
     }
 
     /// Sends every trace event to `listener` from now on (replacing any previous listener).

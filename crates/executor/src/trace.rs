@@ -23,8 +23,12 @@ pub enum WakeSource {
     Timer,
     /// A request finished (or failed).
     Network(RequestId),
-    /// Another task (or the task itself) called `wake` while it was being polled.
+    /// Another task (or the task itself) called `wake` while it was being polled, or the task
+    /// it was joining finished.
     Task(TaskId),
+    /// A channel, semaphore or lock handed it something (a message, a permit, the lock, or
+    /// the news that the other side is gone); the id is the task that did so, if any.
+    Channel(Option<TaskId>),
     /// Code outside any task: a browser callback, or the test harness.
     External,
 }

@@ -238,3 +238,32 @@ fn unbounded_sends_never_wait() {
 fn a_bounded_channel_of_zero_is_refused() {
     let _ = mpsc::channel::<u8>(0);
 }
+
+#[test]
+fn a_channel_wake_names_the_channel_and_the_sending_task() {
+    use executor::trace::{Event, WakeSource};
+    let ex = Executor::new(VirtualHost::new());
+    let log = ex.record_trace();
+    let sender = ex
+        .block_on(async {
+            let (tx, mut rx) = mpsc::unbounded_channel::<u32>();
+            let sender = spawn(async move {
+                sleep(ms(10)).await;
+                tx.send(7).await.unwrap();
+            });
+            let id = sender.id();
+            assert_eq!(rx.recv().await, Some(7));
+            id
+        })
+        .unwrap();
+    let main = 1; // block_on's task is spawned first
+    let wakes: Vec<WakeSource> = log
+        .borrow()
+        .iter()
+        .filter_map(|r| match r.event {
+            Event::Wake { task, by } if task == main => Some(by),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(wakes, [WakeSource::Channel(Some(sender))]);
+}

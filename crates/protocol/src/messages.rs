@@ -1,5 +1,6 @@
 //! What the page and the runner worker say to each other, and the report of a run.
 
+pub use executor::host::Scheduler;
 use executor::trace::Record;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,9 @@ pub struct RunRequest {
     pub network: Network,
     /// What relative URLs (the slow web's `api/page/…`) resolve against: the site's base URL.
     pub base_url: String,
+    /// How the browser host schedules the executor's turns (ignored on the virtual network).
+    #[serde(default)]
+    pub scheduler: Scheduler,
 }
 
 /// Page → runner worker.
@@ -168,5 +172,27 @@ impl TraceSummary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_request_without_a_scheduler_uses_the_default() {
+        let json = r#"{"type":"run","id":1,"lesson":"l","snippet":"s","knobs":{},
+            "network":"slowWeb","baseUrl":""}"#;
+        let ToRunner::Run(request) = serde_json::from_str(json).unwrap();
+        assert_eq!(request.scheduler, Scheduler::MessageChannel);
+    }
+
+    #[test]
+    fn schedulers_are_named_in_kebab_case() {
+        for s in Scheduler::ALL {
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.name()));
+            assert_eq!(serde_json::from_str::<Scheduler>(&json).unwrap(), s);
+        }
     }
 }

@@ -42,6 +42,7 @@ pub fn report(
 ///     knobs: KnobValues::from([("pages".into(), 10.0), ("latency_ms".into(), 1000.0)]),
 ///     network: Network::Virtual,
 ///     base_url: String::new(),
+///     scheduler: Default::default(),
 /// };
 /// let (report, _trace) = runner::run::run_virtual(&request);
 /// assert_eq!(report.error, None);

@@ -94,6 +94,7 @@ fn start_run(request: RunRequest) {
     };
     let executor = Executor::new(BrowserHost::new(BrowserOptions {
         base_url: Some(request.base_url.clone()),
+        scheduler: request.scheduler,
         ..BrowserOptions::default()
     }));
     let stream = Rc::new(Stream::new(id));

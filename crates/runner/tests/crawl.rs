@@ -15,6 +15,7 @@ fn run(lesson: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
             .collect::<KnobValues>(),
         network: Network::Virtual,
         base_url: String::new(),
+        scheduler: Default::default(),
     })
 }
 
@@ -96,6 +97,7 @@ fn an_unknown_snippet_names_the_ones_that_exist() {
         knobs: KnobValues::new(),
         network: Network::Virtual,
         base_url: String::new(),
+        scheduler: Default::default(),
     });
     let error = report.error.unwrap();
     assert!(
@@ -119,6 +121,7 @@ fn every_registered_snippet_runs_with_its_defaults() {
             knobs: KnobValues::new(),
             network: Network::Virtual,
             base_url: String::new(),
+            scheduler: Default::default(),
         });
         assert_eq!(report.error, None, "{}/{}", snippet.lesson, snippet.id);
     }
@@ -133,6 +136,7 @@ fn a_panicking_task_fails_the_run_with_its_message_and_the_other_pages_still_arr
         knobs: KnobValues::new(),
         network: Network::Virtual,
         base_url: String::new(),
+        scheduler: Default::default(),
     });
     assert_eq!(
         report.error.as_deref(),

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, MessageChannel, Performance, RequestInit};
 
 use super::Host;
+pub use super::Scheduler;
 use crate::net::{FetchError, FetchErrorKind, HostFetch, Response};
 use crate::runtime::Driver;
 
@@ -24,19 +25,6 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: i32) -> JsValue;
     #[wasm_bindgen(js_name = fetch)]
     fn js_fetch(input: &str, init: &RequestInit) -> Promise;
-}
-
-/// How the executor asks the browser for its next turn (lesson 9 compares them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Scheduler {
-    /// `queueMicrotask`: runs before the browser does anything else, even painting.
-    Microtask,
-    /// A `MessageChannel` message: a macrotask, so the browser can paint and handle input
-    /// between turns, without `setTimeout`'s clamping.
-    #[default]
-    MessageChannel,
-    /// `setTimeout(0)`: a macrotask, clamped to about 4 ms once nested.
-    Timeout,
 }
 
 /// Settings of a [`BrowserHost`].

@@ -12,6 +12,59 @@ use crate::runtime::Driver;
 pub mod browser;
 pub mod virtual_host;
 
+/// How a browser host asks for the executor's next turn (lesson 9 compares them). Defined
+/// here, not in the browser module, so run requests can name one on any target.
+///
+/// ```
+/// use executor::host::Scheduler;
+/// assert_eq!(Scheduler::default(), Scheduler::MessageChannel);
+/// assert_eq!("timeout".parse::<Scheduler>(), Ok(Scheduler::Timeout));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Scheduler {
+    /// `queueMicrotask`: runs before the browser does anything else, even painting.
+    Microtask,
+    /// A `MessageChannel` message: a macrotask, so the browser can paint and handle input
+    /// between turns, without `setTimeout`'s clamping.
+    #[default]
+    MessageChannel,
+    /// `setTimeout(0)`: a macrotask, clamped to about 4 ms once nested.
+    Timeout,
+}
+
+impl Scheduler {
+    /// Every scheduler, in the order lesson 9 shows them.
+    pub const ALL: [Scheduler; 3] = [
+        Scheduler::Microtask,
+        Scheduler::MessageChannel,
+        Scheduler::Timeout,
+    ];
+
+    /// The name used in run requests and the benchmark's config.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheduler::Microtask => "microtask",
+            Scheduler::MessageChannel => "message-channel",
+            Scheduler::Timeout => "timeout",
+        }
+    }
+}
+
+impl std::str::FromStr for Scheduler {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Scheduler::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                format!("unknown scheduler `{s}` (expected microtask, message-channel or timeout)")
+            })
+    }
+}
+
 /// The world an executor runs in.
 pub trait Host {
     /// Microseconds since the host started.

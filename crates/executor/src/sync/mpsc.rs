@@ -49,7 +49,7 @@ impl<T> Shared<T> {
         self.queue.borrow_mut().push_back(value);
         let waker = self.rx_waker.borrow_mut().take();
         if let Some(w) = waker {
-            w.wake();
+            crate::runtime::wake_from_channel(w);
         }
     }
 }
@@ -291,7 +291,7 @@ impl<T> Drop for Sender<T> {
         if left == 0 {
             let waker = self.shared.rx_waker.borrow_mut().take();
             if let Some(w) = waker {
-                w.wake();
+                crate::runtime::wake_from_channel(w);
             }
         }
     }

@@ -128,7 +128,7 @@ impl<T> Drop for Sender<T> {
         self.shared.tx_gone.set(true);
         let waker = self.shared.rx_waker.borrow_mut().take();
         if let Some(w) = waker {
-            w.wake();
+            crate::runtime::wake_from_channel(w);
         }
     }
 }

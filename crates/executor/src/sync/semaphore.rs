@@ -255,7 +255,7 @@ impl Semaphore {
             self.permits.set(free);
         }
         // Wake outside the borrow: a waker may run arbitrary code.
-        wake.into_iter().for_each(Waker::wake);
+        wake.into_iter().for_each(crate::runtime::wake_from_channel);
     }
 
     /// Closes the semaphore: every waiter fails with [`AcquireError`] and so does every later
@@ -285,7 +285,7 @@ impl Semaphore {
             waiter.standing.set(Standing::Closed);
             let waker = waiter.waker.borrow_mut().take();
             if let Some(w) = waker {
-                w.wake();
+                crate::runtime::wake_from_channel(w);
             }
         }
     }

@@ -32,6 +32,7 @@ fn main() {
         knobs,
         network: Network::Virtual,
         base_url: String::new(),
+        scheduler: Default::default(),
     };
     let (report, trace) = runner::run::run_virtual(&request);
     if std::env::var_os("TRACE").is_some() {
