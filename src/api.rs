@@ -79,7 +79,11 @@ fn run_options(options: &JsValue) -> Result<RunOptions, String> {
         return Ok(RunOptions::default());
     }
     let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone())
-        .map_err(|e| format!("bad run options: {e}"))?;
+        .map_err(|e| {
+            // A JavaScript `Error` prints as "Error: …".
+            let why = e.to_string();
+            format!("bad run options: {}", why.trim_start_matches("Error: "))
+        })?;
     Ok(RunOptions {
         scheduler: o.scheduler,
         virtual_time: o.virtual_time,
