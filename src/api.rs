@@ -78,12 +78,11 @@ fn run_options(options: &JsValue) -> Result<RunOptions, String> {
     if options.is_undefined() || options.is_null() {
         return Ok(RunOptions::default());
     }
-    let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone())
-        .map_err(|e| {
-            // A JavaScript `Error` prints as "Error: …".
-            let why = e.to_string();
-            format!("bad run options: {}", why.trim_start_matches("Error: "))
-        })?;
+    let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone()).map_err(|e| {
+        // A JavaScript `Error` prints as "Error: …".
+        let why = e.to_string();
+        format!("bad run options: {}", why.trim_start_matches("Error: "))
+    })?;
     Ok(RunOptions {
         scheduler: o.scheduler,
         virtual_time: o.virtual_time,

@@ -61,6 +61,36 @@ async function slowWeb() {
   });
 }
 
+function fmt(v) {
+  if (v == null || Number.isNaN(v)) return "-";
+  const a = Math.abs(v);
+  return v.toFixed(a >= 1000 ? 0 : a >= 10 ? 1 : 2);
+}
+
+/** The results as a table: one row per measurement. */
+function table(rows) {
+  const t = document.createElement("table");
+  const head = t.createTHead().insertRow();
+  for (const h of ["benchmark", "ours", "baseline", "ratio", "target", "met"]) {
+    head.appendChild(document.createElement("th")).textContent = h;
+  }
+  const body = t.createTBody();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    const cells = [
+      r.name,
+      r.ours == null ? "-" : `${fmt(r.ours)} ${r.unit}`,
+      r.baseline == null ? "-" : `${fmt(r.baseline)} ${r.unit}`,
+      r.ratio == null ? "-" : `${fmt(r.ratio)}×`,
+      r.target || "-",
+      r.met == null ? "-" : r.met ? "yes" : "NO",
+    ];
+    for (const c of cells) tr.insertCell().textContent = c;
+    if (r.met === false) tr.className = "missed";
+  }
+  return t;
+}
+
 async function main() {
   const params = new URLSearchParams(location.search);
   const config = params.has("config") ? JSON.parse(params.get("config")) : {};
@@ -69,7 +99,7 @@ async function main() {
   installTimerProbe();
   const results = await run_benchmarks(config);
   window.benchResults = results;
-  document.getElementById("out").textContent = JSON.stringify(results, null, 2);
+  document.getElementById("out").replaceWith(table(results.rows));
 }
 
 main().catch((e) => {

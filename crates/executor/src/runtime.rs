@@ -771,7 +771,11 @@ impl Inner {
                 state: match s.status {
                     Status::Scheduled => TaskState::Scheduled,
                     Status::Running => TaskState::Running,
-                    Status::Done | Status::Vacant => TaskState::Done,
+                    Status::Done | Status::Vacant => match &s.stage {
+                        Stage::Output(Err(JoinError::Panicked(_))) => TaskState::Failed,
+                        Stage::Output(Err(JoinError::Cancelled)) => TaskState::Cancelled,
+                        _ => TaskState::Done,
+                    },
                     Status::Idle => match s.wait {
                         Some(on) => TaskState::Waiting(on),
                         None => TaskState::Stuck,
@@ -834,6 +838,10 @@ pub enum TaskState {
     Stuck,
     /// Finished; its handle has not taken the result yet.
     Done,
+    /// Panicked; its handle has not taken the panic message yet.
+    Failed,
+    /// Aborted; its handle has not seen that yet.
+    Cancelled,
 }
 
 /// The executor's inner state, for the inspector.

@@ -97,3 +97,22 @@ fn requests_in_flight_count_down_when_they_end_or_are_dropped() {
     .unwrap();
     assert_eq!(ex.inspect().requests_in_flight, 0);
 }
+
+#[test]
+fn the_inspector_tells_done_failed_and_cancelled_apart() {
+    let ex = Executor::new(VirtualHost::new());
+    let done = ex.spawn(async { 1 });
+    let failed = ex.spawn(async { panic!("boom") });
+    let cancelled = ex.spawn(executor::sleep(Duration::from_secs(1)));
+    ex.turn(usize::MAX);
+    cancelled.abort();
+    let states: Vec<_> = ex.inspect().tasks.iter().map(|t| (t.id, t.state)).collect();
+    assert_eq!(
+        states,
+        [
+            (done.id(), TaskState::Done),
+            (failed.id(), TaskState::Failed),
+            (cancelled.id(), TaskState::Cancelled),
+        ]
+    );
+}
