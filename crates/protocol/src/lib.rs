@@ -2,6 +2,7 @@
 
 pub mod knobs;
 mod messages;
+pub mod replay;
 
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary};

@@ -1,0 +1,193 @@
+//! The replayed state matches what the executor itself reports, step by step; the timeline
+//! reads tasks, waits and requests out of real traces.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use executor::sync::mpsc;
+use executor::trace::{Record, WaitOn, WakeSource};
+use executor::{
+    fetch, fetch_blocking, sleep, spawn, spawn_named, Executor, Host, TaskState, VirtualHost,
+};
+use protocol::replay::{timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A program with timers, requests, a channel and a join.
+async fn program() {
+    let (tx, mut rx) = mpsc::unbounded_channel::<u32>();
+    let sleeper = spawn_named("sleeper", async move {
+        sleep(ms(30)).await;
+        tx.send(1).await.unwrap();
+    });
+    let fetcher = spawn(async {
+        fetch("api/page/1?delay=50").await.unwrap();
+    });
+    rx.recv().await;
+    sleeper.await.unwrap();
+    fetcher.await.unwrap();
+}
+
+fn phase_of(state: TaskState) -> TaskPhase {
+    match state {
+        TaskState::Scheduled => TaskPhase::Scheduled,
+        TaskState::Running => TaskPhase::Running,
+        TaskState::Waiting(on) => TaskPhase::Waiting(on),
+        TaskState::Stuck => TaskPhase::Stuck,
+        TaskState::Done => TaskPhase::Done,
+        TaskState::Failed => TaskPhase::Failed(String::new()),
+        TaskState::Cancelled => TaskPhase::Cancelled,
+    }
+}
+
+#[test]
+fn the_replayed_state_agrees_with_the_inspector_at_every_step() {
+    let host = Rc::new(VirtualHost::new());
+    let ex = Executor::with_host(host.clone());
+    let log = ex.record_trace();
+    ex.set_step_mode(true);
+    let main = ex.spawn(program());
+    let mut steps = 0;
+    while !main.is_finished() {
+        if ex.inspect().ready.is_empty() {
+            // Nothing to poll: jump the virtual clock to the next deadline and fire it.
+            let next = ex.inspect().alarm_us.expect("something to wait for");
+            host.advance_to(next);
+            ex.turn(0);
+            continue;
+        }
+        ex.step();
+        assert_eq!(ex.turn(usize::MAX), 1, "one poll per step");
+        steps += 1;
+        let seen = ex.inspect();
+        let replayed = ExecState::at(&log.borrow(), log.borrow().len());
+        assert_eq!(
+            replayed.ready.iter().copied().collect::<Vec<_>>(),
+            seen.ready,
+            "ready queue after step {steps}"
+        );
+        for task in &seen.tasks {
+            let mine = replayed.task(task.id).expect("every live task is replayed");
+            assert_eq!(
+                mine.phase,
+                phase_of(task.state),
+                "task {} after step {steps}",
+                task.id
+            );
+        }
+        assert_eq!(replayed.requests.len() as u32, seen.requests_in_flight);
+    }
+    assert!(steps >= 6, "took {steps} steps");
+}
+
+fn trace_of<F: std::future::Future<Output = ()> + 'static>(f: F) -> Vec<Record> {
+    let ex = Executor::new(VirtualHost::new());
+    let log = ex.record_trace();
+    ex.block_on(f).unwrap();
+    let records = log.borrow().clone();
+    records
+}
+
+#[test]
+fn earlier_states_can_be_revisited() {
+    let records = trace_of(program());
+    let end = ExecState::at(&records, records.len());
+    assert!(end.tasks.iter().all(|t| t.phase == TaskPhase::Done));
+    assert!(end.ready.is_empty() && end.requests.is_empty() && end.sleepers.is_empty());
+    assert_eq!(end.counters.requests, 1);
+    // Right after the first poll of `main`: it waits on the channel, two tasks are ready.
+    let first_pend = records
+        .iter()
+        .position(|r| matches!(r.event, executor::trace::Event::Wait { task: 1, .. }))
+        .unwrap();
+    let early = ExecState::at(&records, first_pend + 1);
+    assert_eq!(
+        early.task(1).unwrap().phase,
+        TaskPhase::Waiting(WaitOn::Channel)
+    );
+    assert_eq!(early.ready, [2, 3]);
+    assert_eq!(early.task(2).unwrap().label(), "sleeper");
+    // When the sleeper sleeps, the inspector lists it with its deadline.
+    let sleeping = records
+        .iter()
+        .position(|r| matches!(r.event, executor::trace::Event::Sleep { .. }))
+        .unwrap();
+    let s = ExecState::at(&records, sleeping + 1);
+    assert_eq!(s.sleepers.len(), 1);
+    assert_eq!(
+        (s.sleepers[0].task, s.sleepers[0].until_us),
+        (Some(2), 30_000)
+    );
+}
+
+#[test]
+fn lanes_show_tasks_with_their_waits_and_requests_after_their_task() {
+    let records = trace_of(program());
+    let lanes = timeline(&records);
+    let labels: Vec<_> = lanes.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["main", "sleeper", "task 3", "page 1"]);
+    let main = &lanes[0];
+    let kinds: Vec<_> = main.segments.iter().map(|s| s.kind).collect();
+    assert!(kinds.contains(&SegmentKind::Channel), "{kinds:?}");
+    assert!(kinds.contains(&SegmentKind::Task), "{kinds:?}");
+    assert_eq!(main.end.as_ref().map(|e| &e.1), Some(&LaneEnd::Done));
+    // The channel wake names the sleeper.
+    assert!(main
+        .wakes
+        .iter()
+        .any(|w| w.by == WakeSource::Channel(Some(2)) && w.at_us == 30_000));
+    let sleeper = &lanes[1];
+    assert!(sleeper
+        .segments
+        .iter()
+        .any(|s| s.kind == SegmentKind::Timer && s.end_us == Some(30_000)));
+    let page = &lanes[3];
+    assert_eq!(page.of, LaneOf::Request(1));
+    assert_eq!(page.owner, Some(3));
+    assert_eq!(
+        (page.start_us, page.end.as_ref().map(|e| e.0)),
+        (0, Some(50_000))
+    );
+}
+
+#[test]
+fn a_blocking_call_shows_as_the_task_blocked() {
+    let records = trace_of(async {
+        for n in 1..=2 {
+            fetch_blocking(&format!("api/page/{n}?delay=100")).unwrap();
+        }
+    });
+    let lanes = timeline(&records);
+    let blocked: Vec<_> = lanes[0]
+        .segments
+        .iter()
+        .filter(|s| s.kind == SegmentKind::Blocked)
+        .map(|s| (s.start_us, s.end_us))
+        .collect();
+    assert_eq!(blocked, [(0, Some(100_000)), (100_000, Some(200_000))]);
+}
+
+#[test]
+fn a_panic_and_an_abort_end_their_lanes() {
+    let records = trace_of(async {
+        let slow = spawn(sleep(ms(100)));
+        let bad = spawn(async { panic!("no title") });
+        sleep(ms(10)).await;
+        slow.abort();
+        let _ = bad.await;
+    });
+    let lanes = timeline(&records);
+    assert_eq!(lanes[1].end, Some((10_000, LaneEnd::Cancelled)));
+    assert_eq!(
+        lanes[2].end.as_ref().map(|e| e.1.clone()),
+        Some(LaneEnd::Failed("no title".into()))
+    );
+    let end = ExecState::at(&records, records.len());
+    assert_eq!(
+        end.task(3).unwrap().phase,
+        TaskPhase::Failed("no title".into())
+    );
+    assert_eq!(end.task(2).unwrap().phase, TaskPhase::Cancelled);
+}
