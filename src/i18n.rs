@@ -1,5 +1,7 @@
 //! UI strings in English and Chinese, and choosing the language.
 
+use executor::trace::{Diagnostic, WaitOn, WakeSource};
+use protocol::replay::{LaneEnd, SegmentKind, TaskPhase};
 use protocol::KnobError;
 
 /// A language the site is written in.
@@ -92,6 +94,133 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The timeline's accessible name.
+    pub fn timeline_summary(self, lanes: usize, span: &str) -> String {
+        match self {
+            Lang::En => format!("Timeline: {lanes} lanes over {span}"),
+            Lang::Zh => format!("时间线：{lanes} 条泳道，共 {span}"),
+        }
+    }
+
+    /// How a lane ended, in words.
+    pub fn lane_end(self, end: &LaneEnd) -> String {
+        match (self, end) {
+            (Lang::En, LaneEnd::Done) => "done".into(),
+            (Lang::Zh, LaneEnd::Done) => "完成".into(),
+            (Lang::En, LaneEnd::Failed(why)) => format!("failed: {why}"),
+            (Lang::Zh, LaneEnd::Failed(why)) => format!("失败：{why}"),
+            (Lang::En, LaneEnd::Cancelled) => "cancelled".into(),
+            (Lang::Zh, LaneEnd::Cancelled) => "已取消".into(),
+        }
+    }
+
+    /// A timeline segment's kind, in words.
+    pub fn segment(self, kind: SegmentKind) -> &'static str {
+        use SegmentKind as K;
+        match (self, kind) {
+            (Lang::En, K::Ready) => "ready, waiting for its turn",
+            (Lang::En, K::Running) => "running (being polled)",
+            (Lang::En, K::Blocked) => "blocked: the whole thread waits",
+            (Lang::En, K::Timer) => "waiting on a timer",
+            (Lang::En, K::Network) => "waiting on the network",
+            (Lang::En, K::Channel) => "waiting on a channel or lock",
+            (Lang::En, K::Task) => "waiting for another task",
+            (Lang::En, K::Other) => "waiting",
+            (Lang::En, K::Stuck) => "stuck: nothing will wake it",
+            (Lang::En, K::Request) => "request in flight",
+            (Lang::Zh, K::Ready) => "就绪，等待轮到它",
+            (Lang::Zh, K::Running) => "运行中（正被轮询）",
+            (Lang::Zh, K::Blocked) => "阻塞：整个线程都在等",
+            (Lang::Zh, K::Timer) => "等待定时器",
+            (Lang::Zh, K::Network) => "等待网络",
+            (Lang::Zh, K::Channel) => "等待通道或锁",
+            (Lang::Zh, K::Task) => "等待另一个任务",
+            (Lang::Zh, K::Other) => "等待中",
+            (Lang::Zh, K::Stuck) => "卡住：没有谁会唤醒它",
+            (Lang::Zh, K::Request) => "请求进行中",
+        }
+    }
+
+    /// Who woke a task, in words.
+    pub fn woken_by(self, by: WakeSource) -> String {
+        match (self, by) {
+            (Lang::En, WakeSource::Timer) => "woken by a timer".into(),
+            (Lang::En, WakeSource::Network(r)) => format!("woken by request {r}"),
+            (Lang::En, WakeSource::Task(t)) => format!("woken by task {t}"),
+            (Lang::En, WakeSource::Channel(Some(t))) => {
+                format!("woken through a channel by task {t}")
+            }
+            (Lang::En, WakeSource::Channel(None)) => "woken through a channel".into(),
+            (Lang::En, WakeSource::External) => "woken from outside the executor".into(),
+            (Lang::Zh, WakeSource::Timer) => "被定时器唤醒".into(),
+            (Lang::Zh, WakeSource::Network(r)) => format!("被请求 {r} 唤醒"),
+            (Lang::Zh, WakeSource::Task(t)) => format!("被任务 {t} 唤醒"),
+            (Lang::Zh, WakeSource::Channel(Some(t))) => format!("任务 {t} 通过通道唤醒"),
+            (Lang::Zh, WakeSource::Channel(None)) => "通过通道唤醒".into(),
+            (Lang::Zh, WakeSource::External) => "被执行器外部唤醒".into(),
+        }
+    }
+
+    /// A task's state, in words.
+    pub fn task_phase(self, phase: &TaskPhase) -> String {
+        match (self, phase) {
+            (Lang::En, TaskPhase::Scheduled) => "ready".into(),
+            (Lang::En, TaskPhase::Running) => "running".into(),
+            (Lang::En, TaskPhase::Waiting(on)) => match on {
+                WaitOn::Timer => "sleeping".into(),
+                WaitOn::Network(r) => format!("waiting for request {r}"),
+                WaitOn::Task(t) => format!("waiting for task {t}"),
+                WaitOn::Channel => "waiting on a channel or lock".into(),
+                WaitOn::Other => "waiting".into(),
+            },
+            (Lang::En, TaskPhase::Stuck) => "stuck (lost wake-up)".into(),
+            (Lang::En, TaskPhase::Done) => "done".into(),
+            (Lang::En, TaskPhase::Failed(m)) => format!("panicked: {m}"),
+            (Lang::En, TaskPhase::Cancelled) => "cancelled".into(),
+            (Lang::Zh, TaskPhase::Scheduled) => "就绪".into(),
+            (Lang::Zh, TaskPhase::Running) => "运行中".into(),
+            (Lang::Zh, TaskPhase::Waiting(on)) => match on {
+                WaitOn::Timer => "休眠中".into(),
+                WaitOn::Network(r) => format!("等待请求 {r}"),
+                WaitOn::Task(t) => format!("等待任务 {t}"),
+                WaitOn::Channel => "等待通道或锁".into(),
+                WaitOn::Other => "等待中".into(),
+            },
+            (Lang::Zh, TaskPhase::Stuck) => "卡住（丢失唤醒）".into(),
+            (Lang::Zh, TaskPhase::Done) => "完成".into(),
+            (Lang::Zh, TaskPhase::Failed(m)) => format!("panic：{m}"),
+            (Lang::Zh, TaskPhase::Cancelled) => "已取消".into(),
+        }
+    }
+
+    /// A diagnostic, in words.
+    pub fn diagnostic(self, task: &str, problem: &Diagnostic) -> String {
+        match (self, problem) {
+            (Lang::En, Diagnostic::LostWakeup) => format!(
+                "{task} returned Pending but no copy of its waker was kept: nothing can wake it (a lost wake-up)."
+            ),
+            (Lang::En, Diagnostic::BusySelfWake { polls }) => format!(
+                "{task} woke itself {polls} polls in a row without waiting for anything: it is spinning."
+            ),
+            (Lang::Zh, Diagnostic::LostWakeup) => {
+                format!("{task} 返回了 Pending，却没有任何地方保存它的 waker：再也没人能唤醒它（丢失唤醒）。")
+            }
+            (Lang::Zh, Diagnostic::BusySelfWake { polls }) => {
+                format!("{task} 连续 {polls} 次轮询都唤醒了自己，却没有等待任何东西：它在空转。")
+            }
+        }
+    }
+
+    /// "event 12 of 80" for the replay scrubber.
+    pub fn event_of(self, at: usize, of: usize) -> String {
+        match self {
+            Lang::En => format!("event {at} of {of}"),
+            Lang::Zh => format!("第 {at} / {of} 个事件"),
+        }
+    }
+}
+
 /// Every UI string.
 pub struct Strings {
     pub site: &'static str,
@@ -119,11 +248,29 @@ pub struct Strings {
     pub net_virtual: &'static str,
     pub ran_virtual: &'static str,
     pub ran_slow_web: &'static str,
-    pub waiting: &'static str,
-    pub request_failed: &'static str,
-    pub aborted: &'static str,
     pub not_found: &'static str,
     pub blocking_note: &'static str,
+    pub timeline_as_table: &'static str,
+    pub lane: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub what: &'static str,
+    pub inspector: &'static str,
+    pub ready_queue: &'static str,
+    pub sleeping: &'static str,
+    pub in_flight: &'static str,
+    pub tasks: &'static str,
+    pub counters: &'static str,
+    pub polls: &'static str,
+    pub wakes: &'static str,
+    pub self_wakes: &'static str,
+    pub timers_armed: &'static str,
+    pub diagnostics: &'static str,
+    pub none: &'static str,
+    pub replay: &'static str,
+    pub virtual_time: &'static str,
+    pub virtual_time_hint: &'static str,
+    pub trace_capped: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -153,11 +300,30 @@ static EN: Strings = Strings {
         "No service worker controls this page: runs use the virtual network (simulated time).",
     ran_virtual: "Ran on the virtual network: simulated time, finished at once.",
     ran_slow_web: "Ran on the slow web: real requests, real time.",
-    waiting: "waiting",
-    request_failed: "failed",
-    aborted: "aborted",
     not_found: "There is no such lesson.",
     blocking_note: "Blocking: this snippet stops its whole thread while it waits.",
+    timeline_as_table: "Timeline as a table",
+    lane: "Lane",
+    from: "From",
+    to: "To",
+    what: "What",
+    inspector: "Executor",
+    ready_queue: "Ready queue",
+    sleeping: "Sleeping",
+    in_flight: "Requests in flight",
+    tasks: "Tasks",
+    counters: "Counters",
+    polls: "polls",
+    wakes: "wake-ups",
+    self_wakes: "self-wakes",
+    timers_armed: "timer arms",
+    diagnostics: "Diagnostics",
+    none: "none",
+    replay: "Replay",
+    virtual_time: "Virtual time",
+    virtual_time_hint: "simulated clock: instant and deterministic",
+    trace_capped:
+        "The trace reached 100 000 events; later events are not recorded. The run itself went on.",
 };
 
 static ZH: Strings = Strings {
@@ -186,11 +352,29 @@ static ZH: Strings = Strings {
     net_virtual: "没有 service worker 控制此页面：运行将使用虚拟网络（模拟时间）。",
     ran_virtual: "在虚拟网络上运行：模拟时间，瞬间完成。",
     ran_slow_web: "在慢网上运行：真实请求，真实时间。",
-    waiting: "等待中",
-    request_failed: "失败",
-    aborted: "已中止",
     not_found: "没有这一课。",
     blocking_note: "阻塞：这个代码片段在等待时会让整个线程停下。",
+    timeline_as_table: "时间线（表格）",
+    lane: "泳道",
+    from: "开始",
+    to: "结束",
+    what: "状态",
+    inspector: "执行器",
+    ready_queue: "就绪队列",
+    sleeping: "休眠中",
+    in_flight: "进行中的请求",
+    tasks: "任务",
+    counters: "计数",
+    polls: "次轮询",
+    wakes: "次唤醒",
+    self_wakes: "次自我唤醒",
+    timers_armed: "次设置定时器",
+    diagnostics: "诊断",
+    none: "无",
+    replay: "回放",
+    virtual_time: "虚拟时间",
+    virtual_time_hint: "模拟时钟：瞬间完成，结果确定",
+    trace_capped: "跟踪记录已达 10 万个事件，之后的事件不再记录；运行本身没有受影响。",
 };
 
 /// "Lesson 8" / "第 8 课".

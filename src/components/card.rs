@@ -1,12 +1,15 @@
 //! A snippet card: source, knobs, Run/Stop, and what the run did (total, timeline, output).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
+use protocol::replay::{timeline, ExecState, LaneEnd};
 use protocol::{KnobValues, Network, Report};
 use yew::prelude::*;
 
-use super::timeline::{fmt_ms, lanes, LaneState, Timeline};
+use super::inspector::Inspector;
+use super::timeline::{fmt_ms, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
 use crate::route;
@@ -45,15 +48,39 @@ impl Phase {
     }
 }
 
+/// The most trace events a card keeps for one run; later ones are dropped with a note.
+pub const MAX_EVENTS: usize = 100_000;
+
 /// The card's run, as a reducer so worker callbacks can update it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RunState {
     phase: Phase,
     run: Option<u32>,
-    records: Rc<Vec<Record>>,
+    /// The trace so far. Batches are appended in place (no copy per batch); `len` says how
+    /// much of it this state has seen, so equal lengths mean equal traces.
+    records: Rc<RefCell<Vec<Record>>>,
+    len: usize,
+    /// Events were dropped at `MAX_EVENTS`.
+    capped: bool,
+    /// Replay: how many events to show (None: all, the live end).
+    cursor: Option<usize>,
     report: Option<Rc<Report>>,
     started_ms: f64,
     now_ms: f64,
+}
+
+impl PartialEq for RunState {
+    fn eq(&self, other: &Self) -> bool {
+        self.phase == other.phase
+            && self.run == other.run
+            && Rc::ptr_eq(&self.records, &other.records)
+            && self.len == other.len
+            && self.capped == other.capped
+            && self.cursor == other.cursor
+            && self.report == other.report
+            && self.started_ms == other.started_ms
+            && self.now_ms == other.now_ms
+    }
 }
 
 impl Default for RunState {
@@ -61,7 +88,10 @@ impl Default for RunState {
         RunState {
             phase: Phase::Idle,
             run: None,
-            records: Rc::new(Vec::new()),
+            records: Rc::default(),
+            len: 0,
+            capped: false,
+            cursor: None,
             report: None,
             started_ms: 0.0,
             now_ms: 0.0,
@@ -70,10 +100,21 @@ impl Default for RunState {
 }
 
 pub enum Action {
-    Start { run: u32, at_ms: f64 },
-    Trace { run: u32, records: Vec<Record> },
-    End { run: u32, end: RunEnd },
+    Start {
+        run: u32,
+        at_ms: f64,
+    },
+    Trace {
+        run: u32,
+        records: Vec<Record>,
+    },
+    End {
+        run: u32,
+        end: RunEnd,
+    },
     Tick(f64),
+    /// Replay: show the state after this many events.
+    Seek(usize),
 }
 
 impl Reducible for RunState {
@@ -92,7 +133,16 @@ impl Reducible for RunState {
                 };
             }
             Action::Trace { run, records } if self.run == Some(run) => {
-                Rc::make_mut(&mut next.records).extend(records);
+                let mut all = next.records.borrow_mut();
+                let room = MAX_EVENTS.saturating_sub(all.len());
+                if records.len() > room {
+                    next.capped = true;
+                }
+                all.extend(records.into_iter().take(room));
+                next.len = all.len();
+            }
+            Action::Seek(at) if self.phase != Phase::Running => {
+                next.cursor = (at < self.len).then_some(at);
             }
             Action::End { run, end } if self.run == Some(run) => match end {
                 RunEnd::Stopped => next.phase = Phase::Stopped,
@@ -156,6 +206,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             .collect::<Vec<_>>()
     });
     let net = use_net_status();
+    let virtual_time = use_state(|| false);
     // While running, move the clock so bars of requests in flight grow.
     {
         let dispatcher = state.dispatcher();
@@ -182,6 +233,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let on_run = {
         let state = state.clone();
         let values = values.clone();
+        let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
         Callback::from(move |_: MouseEvent| {
             if state.phase == Phase::Running {
@@ -207,7 +259,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 lesson,
                 id,
                 knobs,
-                RunOptions::default(),
+                RunOptions {
+                    virtual_time,
+                    ..RunOptions::default()
+                },
                 RunEvents {
                     on_trace: Box::new(move |records: &[Record]| {
                         on_trace.dispatch(Action::Trace {
@@ -220,6 +275,30 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             );
         })
     };
+    let on_virtual = {
+        let virtual_time = virtual_time.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            virtual_time.set(input.checked());
+        })
+    };
+    let replayable = state.phase != Phase::Running && state.phase != Phase::Idle && state.len > 0;
+    let seek_by = |delta: isize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let at = state.cursor.unwrap_or(state.len) as isize + delta;
+            state.dispatch(Action::Seek(at.clamp(0, state.len as isize) as usize));
+        })
+    };
+    let on_scrub = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(at) = input.value().parse::<usize>() {
+                state.dispatch(Action::Seek(at));
+            }
+        })
+    };
     let on_stop = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -229,31 +308,47 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         })
     };
 
-    let mut lanes = lanes(&state.records);
     let latest_ms = state
         .records
-        .last()
+        .borrow()
+        .get(state.len.saturating_sub(1))
         .map(|r| r.t_us as f64 / 1000.0)
         .unwrap_or(0.0);
     let total_ms = match &state.report {
         Some(report) => report.elapsed_ms,
         None => latest_ms.max(state.now_ms - state.started_ms),
     };
-    if state.phase != Phase::Running {
-        // The run is over (a panic, Stop, or tasks left behind): nothing waits any more.
-        for lane in lanes.iter_mut().filter(|l| l.end_ms.is_none()) {
-            lane.end_ms = Some(total_ms);
-            lane.state = LaneState::Aborted;
-        }
-    }
-    let output: Vec<(f64, &str)> = state
-        .records
-        .iter()
-        .filter_map(|r| match &r.event {
-            Event::Print { text, .. } => Some((r.t_us as f64 / 1000.0, text.as_str())),
-            _ => None,
-        })
-        .collect();
+    let shown = state.cursor.unwrap_or(state.len);
+    // Rebuilt only when the trace or the replay position changes, not on every clock tick.
+    let view = use_memo(
+        (state.run, state.len, shown, state.phase),
+        |(_, _, shown, phase)| {
+            let records = state.records.borrow();
+            let shown_records = &records[..*shown];
+            let mut lanes = timeline(shown_records);
+            if *phase != Phase::Running && *shown == records.len() {
+                // The run is over (a panic, Stop, or tasks left behind): nothing waits any more.
+                let end_us = shown_records.last().map_or(0, |r| r.t_us);
+                for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
+                    if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+                        seg.end_us = Some(end_us);
+                    }
+                    lane.end = Some((end_us, LaneEnd::Cancelled));
+                }
+            }
+            let exec = ExecState::at(shown_records, *shown);
+            let output: Vec<(f64, String)> = shown_records
+                .iter()
+                .filter_map(|r| match &r.event {
+                    Event::Print { text, .. } => Some((r.t_us as f64 / 1000.0, text.clone())),
+                    _ => None,
+                })
+                .collect();
+            let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
+            (Rc::new(lanes), Rc::new(exec), output, cursor_ms)
+        },
+    );
+    let (lanes, exec, output, cursor_ms) = &*view;
     let error = state.report.as_ref().and_then(|r| r.error.clone());
     let network_note = state.report.as_ref().map(|r| match r.network {
         Network::SlowWeb => t.ran_slow_web,
@@ -315,6 +410,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 <button class="run" type="button" onclick={on_run}
                         disabled={running || !ready || !knobs_ok}>{ t.run }</button>
                 <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
+                <label class="virtual-toggle" title={t.virtual_time_hint}>
+                    <input type="checkbox" class="virtual-time" checked={*virtual_time}
+                           disabled={running} onchange={on_virtual} />
+                    { t.virtual_time }
+                </label>
                 <span class="status" role="status">{ state.phase.word(lang) }</span>
                 if state.phase != Phase::Idle {
                     <span class="total" data-total-ms={format!("{total_ms:.1}")}>
@@ -328,11 +428,31 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             if let Some(error) = error {
                 <p class="run-error" role="alert">{ error }</p>
             }
+            if state.capped {
+                <p class="note trace-capped" role="status">{ t.trace_capped }</p>
+            }
             if !lanes.is_empty() {
                 <figure class="timeline-wrap">
                     <figcaption>{ t.timeline }</figcaption>
-                    <Timeline lanes={lanes} span_ms={total_ms} {lang} />
+                    <Timeline lanes={lanes.clone()} span_ms={total_ms}
+                              cursor_ms={state.cursor.and(*cursor_ms)} {lang} />
                 </figure>
+            }
+            if replayable {
+                <div class="replay">
+                    <label for={format!("{dom_id}-replay")}>{ t.replay }</label>
+                    <button type="button" class="step-back" onclick={seek_by(-1)}
+                            disabled={shown == 0} aria-label="◀">{ "◀" }</button>
+                    <input id={format!("{dom_id}-replay")} class="scrubber" type="range" min="0"
+                           max={state.len.to_string()} step="1" value={shown.to_string()}
+                           oninput={on_scrub} aria-valuetext={lang.event_of(shown, state.len)} />
+                    <button type="button" class="step-forward" onclick={seek_by(1)}
+                            disabled={shown >= state.len} aria-label="▶">{ "▶" }</button>
+                    <span class="position" data-shown={shown.to_string()}>{ lang.event_of(shown, state.len) }</span>
+                </div>
+            }
+            if state.phase != Phase::Idle {
+                <Inspector state={exec.clone()} {lang} />
             }
             <div class="output-wrap">
                 <h4>{ t.output }</h4>
@@ -341,7 +461,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                         <li class="placeholder">{ t.no_output }</li>
                     }
                     { for output.iter().map(|(t_ms, text)| html! {
-                        <li><span class="t">{ format!("+{t_ms:.0} ms") }</span><span class="line">{ *text }</span></li>
+                        <li><span class="t">{ format!("+{t_ms:.0} ms") }</span><span class="line">{ text.clone() }</span></li>
                     }) }
                 </ol>
             </div>

@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod card;
+pub mod inspector;
 pub mod lesson;
 pub mod timeline;

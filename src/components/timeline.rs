@@ -1,102 +1,16 @@
-//! The timeline: one lane per request on a shared time axis, drawn as SVG.
+//! The timeline: one lane per task and per request on a shared time axis, drawn as SVG, with a
+//! table of the same facts for screen readers.
 //!
-//! Geometry lives in SVG attributes and colours in the stylesheet, so the timeline works under
-//! a strict Content-Security-Policy (no inline styles).
+//! Geometry lives in SVG attributes and colours and patterns in the stylesheet, so the timeline
+//! works under a strict Content-Security-Policy (no inline styles). Segment kinds differ by
+//! pattern and height as well as colour.
 
-use executor::trace::{Event, Record};
+use std::rc::Rc;
+
+use protocol::replay::{Lane, LaneEnd, LaneOf, SegmentKind};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-
-/// How a lane's request ended, if it has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LaneState {
-    /// Still waiting for the network.
-    Waiting,
-    /// Answered with a 2xx status.
-    Done,
-    /// An error status, or no response at all.
-    Failed,
-    /// Dropped before it finished.
-    Aborted,
-}
-
-impl LaneState {
-    fn class(self) -> &'static str {
-        match self {
-            LaneState::Waiting => "waiting",
-            LaneState::Done => "done",
-            LaneState::Failed => "failed",
-            LaneState::Aborted => "aborted",
-        }
-    }
-
-    fn word(self, lang: Lang) -> &'static str {
-        let t = lang.t();
-        match self {
-            LaneState::Waiting => t.waiting,
-            LaneState::Done => t.done,
-            LaneState::Failed => t.request_failed,
-            LaneState::Aborted => t.aborted,
-        }
-    }
-}
-
-/// One request's life.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Lane {
-    /// "page 3", or the URL.
-    pub label: String,
-    /// Milliseconds since the run started.
-    pub start_ms: f64,
-    /// When it ended, if it has.
-    pub end_ms: Option<f64>,
-    /// How it ended.
-    pub state: LaneState,
-}
-
-/// "page 3" for a slow-web URL, else the URL itself.
-fn label(url: &str) -> String {
-    url.rsplit_once("api/page/")
-        .and_then(|(_, rest)| rest.split(['?', '#']).next())
-        .map(|n| format!("page {n}"))
-        .unwrap_or_else(|| url.to_owned())
-}
-
-/// Reads the request lanes out of a trace, in the order the requests started.
-pub fn lanes(records: &[Record]) -> Vec<Lane> {
-    let mut lanes: Vec<(u64, Lane)> = Vec::new();
-    for r in records {
-        let t_ms = r.t_us as f64 / 1000.0;
-        let (request, state) = match &r.event {
-            Event::FetchStart { request, url, .. } => {
-                lanes.push((
-                    *request,
-                    Lane {
-                        label: label(url),
-                        start_ms: t_ms,
-                        end_ms: None,
-                        state: LaneState::Waiting,
-                    },
-                ));
-                continue;
-            }
-            Event::FetchEnd {
-                request, status, ..
-            } if (200..300).contains(status) => (*request, LaneState::Done),
-            Event::FetchEnd { request, .. } | Event::FetchError { request, .. } => {
-                (*request, LaneState::Failed)
-            }
-            Event::FetchAbort { request } => (*request, LaneState::Aborted),
-            _ => continue,
-        };
-        if let Some((_, lane)) = lanes.iter_mut().find(|(id, _)| *id == request) {
-            lane.end_ms = Some(t_ms);
-            lane.state = state;
-        }
-    }
-    lanes.into_iter().map(|(_, lane)| lane).collect()
-}
 
 /// A tick spacing of 1, 2 or 5 × 10ⁿ ms giving about five ticks over `span_ms`.
 fn tick_step(span_ms: f64) -> f64 {
@@ -113,29 +27,47 @@ fn tick_step(span_ms: f64) -> f64 {
 pub fn fmt_ms(ms: f64) -> String {
     if ms >= 10_000.0 {
         format!("{:.1} s", ms / 1000.0)
+    } else if ms > 0.0 && ms < 10.0 {
+        format!("{ms:.1} ms")
     } else {
         format!("{} ms", ms.round() as i64)
+    }
+}
+
+fn us_ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+fn end_class(end: &LaneEnd) -> &'static str {
+    match end {
+        LaneEnd::Done => "done",
+        LaneEnd::Failed(_) => "failed",
+        LaneEnd::Cancelled => "cancelled",
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
     /// The lanes to draw.
-    pub lanes: Vec<Lane>,
+    pub lanes: Rc<Vec<Lane>>,
     /// Where the axis ends: the run's total, or "now" while it runs.
     pub span_ms: f64,
+    /// Replay: the moment shown, drawn as a vertical line.
+    #[prop_or_default]
+    pub cursor_ms: Option<f64>,
     pub lang: Lang,
 }
 
 const WIDTH: f64 = 800.0;
-const LABEL_W: f64 = 80.0;
+const LABEL_W: f64 = 90.0;
 const LANE_H: f64 = 18.0;
-const GAP: f64 = 6.0;
+const GAP: f64 = 5.0;
 const AXIS_H: f64 = 24.0;
 
-/// The lanes and the time axis, as one SVG scaled to the card's width.
+/// The lanes and the time axis, as one SVG scaled to the card's width, and the same as a table.
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    let lang = props.lang;
     let span = props.span_ms.max(1.0);
     let plot_w = WIDTH - LABEL_W - 10.0;
     let x = |ms: f64| LABEL_W + (ms / span).clamp(0.0, 1.0) * plot_w;
@@ -146,9 +78,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         .take_while(|t| *t <= span + 0.5)
         .collect();
     let axis_y = height - AXIS_H + 4.0;
+    let row_of = |of: LaneOf| props.lanes.iter().position(|l| l.of == of);
     html! {
+        <>
         <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-             aria-label={format!("{} {}", props.lang.t().timeline, fmt_ms(span))}>
+             aria-label={lang.timeline_summary(props.lanes.len(), &fmt_ms(span))}>
+            <defs>
+                <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+                </pattern>
+                <pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse">
+                    <circle class="dot" cx="2.5" cy="2.5" r="1.1" />
+                </pattern>
+            </defs>
             { for ticks.iter().map(|t| html! {
                 <g class="tick">
                     <line x1={x(*t).to_string()} x2={x(*t).to_string()} y1="0" y2={axis_y.to_string()} />
@@ -157,86 +99,105 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }) }
             { for props.lanes.iter().enumerate().map(|(i, lane)| {
                 let y = i as f64 * (LANE_H + GAP);
-                let end = lane.end_ms.unwrap_or(span);
-                let x0 = x(lane.start_ms);
-                let w = (x(end) - x0).max(2.0);
+                let kind = match lane.of { LaneOf::Task(_) => "task-lane", LaneOf::Request(_) => "request-lane" };
+                let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
+                let state = match &lane.end {
+                    Some((_, end)) => end_class(end),
+                    None => "open",
+                };
                 let tip = format!(
-                    "{}: {} → {} ({})",
+                    "{}: {} → {}{}",
                     lane.label,
-                    fmt_ms(lane.start_ms),
-                    lane.end_ms.map(fmt_ms).unwrap_or_else(|| "…".into()),
-                    lane.state.word(props.lang),
+                    fmt_ms(us_ms(lane.start_us)),
+                    end_ms.map(fmt_ms).unwrap_or_else(|| "…".into()),
+                    lane.end.as_ref().map(|(_, e)| format!(" ({})", lang.lane_end(e))).unwrap_or_default(),
                 );
                 html! {
-                    <g class={classes!("lane", lane.state.class())} data-start-ms={lane.start_ms.to_string()}
-                       data-end-ms={lane.end_ms.map(|e| e.to_string()).unwrap_or_default()}>
+                    <g class={classes!("lane", kind, state)} data-label={lane.label.clone()}
+                       data-start-ms={us_ms(lane.start_us).to_string()}
+                       data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}>
                         <title>{ tip }</title>
                         <text class="lane-label" x={(LABEL_W - 8.0).to_string()} y={(y + LANE_H - 5.0).to_string()}>{ &lane.label }</text>
-                        <rect class="bar" x={x0.to_string()} y={y.to_string()} width={w.to_string()} height={LANE_H.to_string()} rx="3" />
+                        <line class="lane-rule" x1={LABEL_W.to_string()} x2={(WIDTH - 10.0).to_string()}
+                              y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
+                        { for lane.segments.iter().map(|s| {
+                            let start = us_ms(s.start_us);
+                            let end = s.end_us.map(us_ms).unwrap_or(span);
+                            let x0 = x(start);
+                            let w = (x(end) - x0).max(1.5);
+                            // Waiting is drawn thinner than using the thread.
+                            let thin = !matches!(s.kind, SegmentKind::Running | SegmentKind::Blocked | SegmentKind::Request);
+                            let (sy, sh) = if thin { (y + 5.0, LANE_H - 10.0) } else { (y, LANE_H) };
+                            html! {
+                                <rect class={classes!("seg", s.kind.name())} x={x0.to_string()} y={sy.to_string()}
+                                      width={w.to_string()} height={sh.to_string()} rx="2">
+                                    <title>{ format!("{}: {} → {} {}", lane.label, fmt_ms(start),
+                                        s.end_us.map(|e| fmt_ms(us_ms(e))).unwrap_or_else(|| "…".into()),
+                                        lang.segment(s.kind)) }</title>
+                                </rect>
+                            }
+                        }) }
+                        { for lane.wakes.iter().map(|w| {
+                            let wx = x(us_ms(w.at_us));
+                            let from = lang.woken_by(w.by);
+                            // An arrow from the lane of the task that woke it, when there is one.
+                            let source_row = match w.by {
+                                executor::trace::WakeSource::Task(t)
+                                | executor::trace::WakeSource::Channel(Some(t)) => row_of(LaneOf::Task(t)),
+                                executor::trace::WakeSource::Network(r) => row_of(LaneOf::Request(r)),
+                                _ => None,
+                            }.filter(|r| *r != i);
+                            html! {
+                                <g class="wake">
+                                    <title>{ format!("{} {}: {}", lane.label, fmt_ms(us_ms(w.at_us)), from) }</title>
+                                    if let Some(r) = source_row {
+                                        <line class="wake-arrow" x1={wx.to_string()} x2={wx.to_string()}
+                                              y1={(r as f64 * (LANE_H + GAP) + LANE_H / 2.0).to_string()}
+                                              y2={(y + LANE_H / 2.0).to_string()} />
+                                    }
+                                    <path class="wake-mark" d={format!("M{wx},{} l-4,-6 h8 z", y + 6.0)} />
+                                </g>
+                            }
+                        }) }
+                        if let Some((at, end)) = &lane.end {
+                            <circle class={classes!("end-mark", end_class(end))} cx={x(us_ms(*at)).to_string()}
+                                    cy={(y + LANE_H / 2.0).to_string()} r="3.5" />
+                        }
                     </g>
                 }
             }) }
+            if let Some(c) = props.cursor_ms {
+                <line class="cursor" x1={x(c).to_string()} x2={x(c).to_string()} y1="0" y2={axis_y.to_string()} />
+            }
         </svg>
+        <details class="timeline-table">
+            <summary>{ lang.t().timeline_as_table }</summary>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ lang.t().lane }</th>
+                    <th scope="col">{ lang.t().from }</th>
+                    <th scope="col">{ lang.t().to }</th>
+                    <th scope="col">{ lang.t().what }</th>
+                </tr></thead>
+                <tbody>
+                { for props.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s))).map(|(lane, s)| html! {
+                    <tr>
+                        <th scope="row">{ &lane.label }</th>
+                        <td>{ fmt_ms(us_ms(s.start_us)) }</td>
+                        <td>{ s.end_us.map(|e| fmt_ms(us_ms(e))).unwrap_or_else(|| "…".into()) }</td>
+                        <td>{ lang.segment(s.kind) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </details>
+        </>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use executor::trace::Event;
-
-    fn at(t_ms: u64, event: Event) -> Record {
-        Record {
-            t_us: t_ms * 1000,
-            event,
-        }
-    }
-
-    #[test]
-    fn lanes_follow_requests_from_start_to_end() {
-        let trace = [
-            at(
-                0,
-                Event::FetchStart {
-                    request: 1,
-                    task: None,
-                    url: "http://x/api/page/1?delay=5".into(),
-                },
-            ),
-            at(
-                1,
-                Event::FetchStart {
-                    request: 2,
-                    task: None,
-                    url: "https://example.com/".into(),
-                },
-            ),
-            at(
-                5,
-                Event::FetchEnd {
-                    request: 1,
-                    status: 200,
-                    bytes: 10,
-                },
-            ),
-            at(
-                6,
-                Event::FetchEnd {
-                    request: 2,
-                    status: 500,
-                    bytes: 10,
-                },
-            ),
-        ];
-        let lanes = lanes(&trace);
-        assert_eq!(lanes[0].label, "page 1");
-        assert_eq!(
-            (lanes[0].start_ms, lanes[0].end_ms, lanes[0].state),
-            (0.0, Some(5.0), LaneState::Done)
-        );
-        assert_eq!(lanes[1].label, "https://example.com/");
-        assert_eq!(lanes[1].state, LaneState::Failed);
-    }
 
     #[test]
     fn ticks_are_round_numbers() {
@@ -244,5 +205,13 @@ mod tests {
         assert_eq!(tick_step(10_000.0), 2000.0);
         assert_eq!(tick_step(3.0), 1.0);
         assert_eq!(tick_step(350.0), 100.0);
+    }
+
+    #[test]
+    fn times_read_naturally() {
+        assert_eq!(fmt_ms(0.0), "0 ms");
+        assert_eq!(fmt_ms(2.25), "2.3 ms");
+        assert_eq!(fmt_ms(1016.4), "1016 ms");
+        assert_eq!(fmt_ms(12_345.0), "12.3 s");
     }
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 
 import { serve } from "./server.mjs";
 import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs } from "./card.mjs";
 
 let server;
 let browser;
@@ -19,24 +20,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const card = (snippet) => `.card[data-snippet="${snippet}"]`;
-
-async function setKnobs(page, snippet, knobs) {
-  for (const [name, value] of Object.entries(knobs)) {
-    await page.fill(`#snippet-${snippet}-${name}`, String(value));
-  }
-}
-
-/** Clicks Run and waits for the card to finish; returns { state, totalMs }. */
-async function runCard(page, snippet, timeout = 30000) {
-  await page.click(`${card(snippet)} button.run`);
-  await page.waitForSelector(`${card(snippet)}[data-state="running"], ${card(snippet)}[data-state="done"], ${card(snippet)}[data-state="failed"]`);
-  await page.waitForSelector(`${card(snippet)}:is([data-state="done"], [data-state="failed"], [data-state="stopped"])`, { timeout });
-  const state = await page.getAttribute(card(snippet), "data-state");
-  const totalMs = Number(await page.getAttribute(`${card(snippet)} .total`, "data-total-ms"));
-  return { state, totalMs };
-}
 
 async function openLesson(path, options) {
   const page = await newPage(browser, options);
@@ -53,10 +36,10 @@ describe("lessons on the slow web", () => {
     const blocking = await runCard(page, "crawl");
     assert.equal(blocking.state, "done");
     assert.ok(blocking.totalMs >= 3000, `blocking total ${blocking.totalMs} ms`);
-    assert.equal(await page.locator(`${card("crawl")} svg.timeline g.lane.done`).count(), 10);
+    assert.equal(await page.locator(`${card("crawl")} svg.timeline g.request-lane.done`).count(), 10);
     assert.equal(await page.locator(`${card("crawl")} .output li`).count(), 10);
     // The lanes form a staircase: each request starts after the previous one ended.
-    const lanes = await page.$$eval(`${card("crawl")} g.lane`, (gs) =>
+    const lanes = await page.$$eval(`${card("crawl")} g.request-lane`, (gs) =>
       gs.map((g) => [Number(g.dataset.startMs), Number(g.dataset.endMs)]),
     );
     for (let i = 1; i < lanes.length; i++) assert.ok(lanes[i][0] >= lanes[i - 1][1], `lane ${i + 1} overlaps`);
@@ -68,7 +51,7 @@ describe("lessons on the slow web", () => {
     const concurrent = await runCard(page, "crawl");
     assert.equal(concurrent.state, "done");
     assert.ok(concurrent.totalMs >= 300 && concurrent.totalMs <= 600, `async total ${concurrent.totalMs} ms`);
-    const starts = await page.$$eval(`${card("crawl")} g.lane`, (gs) => gs.map((g) => Number(g.dataset.startMs)));
+    const starts = await page.$$eval(`${card("crawl")} g.request-lane`, (gs) => gs.map((g) => Number(g.dataset.startMs)));
     assert.equal(starts.length, 10);
     assert.ok(Math.max(...starts) < 100, `all requests start together: ${starts}`);
     assert.match(await page.textContent(`${card("crawl")} .network-note`), /slow web/);
@@ -81,7 +64,7 @@ describe("lessons on the slow web", () => {
     await waitForNetwork(page);
     await setKnobs(page, "crawl", { pages: 20, latency_ms: 3000 });
     await page.click(`${card("crawl")} button.run`);
-    await page.waitForSelector(`${card("crawl")} svg.timeline g.lane.waiting`);
+    await page.waitForSelector(`${card("crawl")} svg.timeline g.request-lane.open`);
     const started = Date.now();
     await page.click(`${card("crawl")} button.stop`);
     await page.waitForSelector(`${card("crawl")}[data-state="stopped"]`);
@@ -137,7 +120,7 @@ describe("lessons on the slow web", () => {
     assert.equal(panicked.state, "failed");
     const panicError = await page.textContent(`${card("panic")} .run-error`);
     assert.match(panicError, /The snippet panicked: every page has a <title> \(at lessons\/08-async-await\/panic\.rs:\d+:\d+\)/);
-    assert.equal(await page.locator(`${card("panic")} g.lane.waiting`).count(), 0, "no lane waits after the runner died");
+    assert.equal(await page.locator(`${card("panic")} g.lane.open`).count(), 0, "no lane waits after the runner died");
 
     await setKnobs(page, "crawl", { fail_percent: 0 });
     const recovered = await runCard(page, "crawl");

@@ -98,30 +98,52 @@ fn start_run(request: RunRequest) {
         ..BrowserOptions::default()
     }));
     let stream = Rc::new(Stream::new(id));
-    let listener = stream.clone();
-    executor.on_trace(move |record| listener.push(record));
+    // How main ended (its error, if any, and when), filled in as it returns.
+    let ending: Rc<RefCell<Option<Ending>>> = Rc::default();
+    let main_id = Rc::new(Cell::new(0));
+    {
+        let (stream, ending, main_id) = (stream.clone(), ending.clone(), main_id.clone());
+        executor.on_trace(move |record| {
+            stream.push(record);
+            // The report goes out once main's `Done` is in the trace, so the page's last view
+            // of the run shows main finished.
+            if matches!(record.event, Event::Done { task, .. } if task == main_id.get()) {
+                let (error, elapsed) = ending.borrow_mut().take().unwrap_or((None, record.t_us));
+                finish_run(&stream, id, error, elapsed);
+            }
+        });
+    }
     let future = (snippet.start)(values);
-    // The snippet runs as the task "main"; when it returns, the report goes to the page. (A
-    // panic aborts the whole worker on wasm32, so there is no JoinError to handle here.)
+    // The snippet runs as the task "main". (A panic aborts the whole worker on wasm32, so
+    // there is no JoinError to handle here.)
     let main = spawn_named("main", async move {
         let error = future.await.err().map(|e| e.to_string());
         let elapsed = executor::now().as_micros() as u64;
-        stream.flush();
-        let report = report(&stream.all.borrow(), elapsed, error, Network::SlowWeb);
-        post(&FromRunner::Done { id, report });
-        RUN_ID.with(|r| r.set(None));
-        // End the run (cancelling tasks the snippet left behind) once this poll is over.
-        gloo_timers::callback::Timeout::new(0, || {
-            RUN.with(|r| r.borrow_mut().take());
-        })
-        .forget();
+        *ending.borrow_mut() = Some((error, elapsed));
     });
+    main_id.set(main.id());
     drop(main); // detached: the run ends when it does
     RUN.with(|r| {
         *r.borrow_mut() = Some(Run {
             _executor: executor,
         })
     });
+}
+
+/// How a run's main task ended: its error, if any, and when (µs).
+type Ending = (Option<String>, u64);
+
+/// Sends the rest of the trace and the report, and ends the run.
+fn finish_run(stream: &Stream, id: u32, error: Option<String>, elapsed_us: u64) {
+    stream.flush();
+    let report = report(&stream.all.borrow(), elapsed_us, error, Network::SlowWeb);
+    post(&FromRunner::Done { id, report });
+    RUN_ID.with(|r| r.set(None));
+    // End the run (cancelling tasks the snippet left behind) once this turn is over.
+    gloo_timers::callback::Timeout::new(0, || {
+        RUN.with(|r| r.borrow_mut().take());
+    })
+    .forget();
 }
 
 /// Collects a run's records and sends them to the page in batches.

@@ -1,0 +1,102 @@
+//! The inspector: the executor's state at one moment of a run, rebuilt from the trace.
+
+use protocol::replay::{ExecState, TaskPhase};
+use yew::prelude::*;
+
+use super::timeline::fmt_ms;
+use crate::i18n::Lang;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub state: std::rc::Rc<ExecState>,
+    pub lang: Lang,
+}
+
+fn phase_class(phase: &TaskPhase) -> &'static str {
+    match phase {
+        TaskPhase::Scheduled => "scheduled",
+        TaskPhase::Running => "running",
+        TaskPhase::Waiting(_) => "waiting",
+        TaskPhase::Stuck => "stuck",
+        TaskPhase::Done => "done",
+        TaskPhase::Failed(_) => "failed",
+        TaskPhase::Cancelled => "cancelled",
+    }
+}
+
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let s = &props.state;
+    let lang = props.lang;
+    let t = lang.t();
+    let name = |id: u64| {
+        s.task(id)
+            .map(|t| t.label())
+            .unwrap_or_else(|| format!("task {id}"))
+    };
+    let c = s.counters;
+    html! {
+        <section class="inspector" aria-label={t.inspector}>
+            <h4>{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(s.t_us as f64 / 1000.0)) }</span></h4>
+            <dl class="inspector-grid">
+                <dt>{ t.ready_queue }</dt>
+                <dd class="ready-queue">
+                    if s.ready.is_empty() { <span class="none">{ t.none }</span> }
+                    <ol class="queue">
+                        { for s.ready.iter().map(|id| html! {
+                            <li class={classes!((s.paused_before == Some(*id)).then_some("next"))}>{ name(*id) }</li>
+                        }) }
+                    </ol>
+                </dd>
+                <dt>{ t.sleeping }</dt>
+                <dd class="sleepers">
+                    if s.sleepers.is_empty() { <span class="none">{ t.none }</span> }
+                    <ul>
+                        { for s.sleepers.iter().map(|sl| html! {
+                            <li>{ format!("{} → {}", sl.task.map(name).unwrap_or_else(|| "—".into()), fmt_ms(sl.until_us as f64 / 1000.0)) }</li>
+                        }) }
+                    </ul>
+                </dd>
+                <dt>{ t.in_flight }</dt>
+                <dd class="in-flight">
+                    if s.requests.is_empty() { <span class="none">{ t.none }</span> }
+                    <ul>
+                        { for s.requests.iter().map(|r| html! {
+                            <li title={r.url.clone()}>{ format!("#{} {} ({})", r.id, protocol::replay::request_label(&r.url),
+                                r.task.map(name).unwrap_or_else(|| "—".into())) }</li>
+                        }) }
+                    </ul>
+                </dd>
+                <dt>{ t.counters }</dt>
+                <dd class="counters">
+                    <span data-counter="polls">{ format!("{} {}", c.polls, t.polls) }</span>
+                    <span data-counter="wakes">{ format!("{} {}", c.wakes, t.wakes) }</span>
+                    <span data-counter="self-wakes">{ format!("{} {}", c.self_wakes, t.self_wakes) }</span>
+                    <span data-counter="timers-armed">{ format!("{} {}", c.timers_armed, t.timers_armed) }</span>
+                </dd>
+            </dl>
+            <table class="tasks">
+                <caption>{ t.tasks }</caption>
+                <tbody>
+                { for s.tasks.iter().map(|task| html! {
+                    <tr class={classes!("task", phase_class(&task.phase))} data-task={task.id.to_string()}>
+                        <th scope="row">{ task.label() }</th>
+                        <td class="phase">{ lang.task_phase(&task.phase) }</td>
+                        <td class="polls">{ format!("{} {}", task.polls, t.polls) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if !s.diagnostics.is_empty() {
+                <div class="diagnostics" role="alert">
+                    <h5>{ t.diagnostics }</h5>
+                    <ul>
+                        { for s.diagnostics.iter().map(|(task, problem)| html! {
+                            <li>{ lang.diagnostic(&name(*task), problem) }</li>
+                        }) }
+                    </ul>
+                </div>
+            }
+        </section>
+    }
+}

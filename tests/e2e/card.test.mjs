@@ -1,0 +1,108 @@
+// The snippet card's views of a run in headless Chromium, by real clicks and keys: task lanes
+// and blocked segments, the inspector, the replay scrubber, virtual time.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { serve } from "./server.mjs";
+import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs } from "./card.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path) {
+  const page = await newPage(browser);
+  await page.goto(server.url + path);
+  await waitForNetwork(page);
+  return page;
+}
+
+const position = (page, snippet) =>
+  page.getAttribute(`${card(snippet)} .replay .position`, "data-shown").then(Number);
+
+describe("the snippet card", () => {
+  test("a blocking crawl shows its main task blocked once per page", { timeout: 30000 }, async () => {
+    const page = await open("#/01-blocking");
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 200 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    const main = `${card("crawl")} g.task-lane[data-label="main"]`;
+    assert.equal(await page.locator(`${main} rect.seg.blocked`).count(), 3);
+    assert.equal(await page.locator(`${card("crawl")} g.request-lane`).count(), 3);
+    // The same facts as a table, for screen readers.
+    await page.click(`${card("crawl")} .timeline-table summary`);
+    const rows = await page.locator(`${card("crawl")} .timeline-table tbody tr`).allTextContents();
+    assert.equal(rows.filter((r) => r.startsWith("main") && r.includes("blocked")).length, 3);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("the inspector and the replay scrubber step through the trace", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 100 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    const c = card("crawl");
+    // At the end every task is done and nothing is in flight.
+    const total = await position(page, "crawl");
+    assert.ok(total > 20, `${total} events`);
+    assert.equal(await page.locator(`${c} .inspector tr.task`).count(), 4);
+    assert.equal(await page.locator(`${c} .inspector tr.task.done`).count(), 4);
+    assert.equal(await page.textContent(`${c} .inspector .in-flight`), "none");
+
+    // Back to the start, then five steps forward and two back, by keyboard on the scrubber.
+    await page.fill(`${c} .scrubber`, "0");
+    assert.equal(await position(page, "crawl"), 0);
+    await page.focus(`${c} .scrubber`);
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    assert.equal(await position(page, "crawl"), 5);
+    for (let i = 0; i < 2; i++) await page.keyboard.press("ArrowLeft");
+    assert.equal(await position(page, "crawl"), 3);
+    // Three events in: main was spawned, polled once... the inspector says so.
+    const tasks = await page.locator(`${c} .inspector tr.task`).count();
+    assert.ok(tasks >= 1 && tasks < 4, `${tasks} tasks after 3 events`);
+    assert.ok(await page.locator(`${c} svg.timeline line.cursor`).count(), "a cursor marks the moment");
+
+    // Find the moment all three requests are in flight: the inspector lists them.
+    let inFlight = 0;
+    for (let i = 3; i < total && inFlight < 3; i++) {
+      await page.click(`${c} .replay .step-forward`);
+      inFlight = await page.locator(`${c} .inspector .in-flight li`).count();
+    }
+    assert.equal(inFlight, 3);
+    assert.equal(await page.locator(`${c} .inspector tr.task.done`).count(), 0);
+    assert.match(await page.textContent(`${c} .inspector .in-flight`), /page 1/);
+    // The output shows only what was printed up to that moment.
+    assert.equal(await page.locator(`${c} .output li:not(.placeholder)`).count(), 0);
+    // The end again: everything printed.
+    await page.fill(`${c} .scrubber`, String(total));
+    assert.equal(await page.locator(`${c} .output li`).count(), 4);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });
+    await page.check(`${card("crawl")} input.virtual-time`);
+    const started = Date.now();
+    const run = await runCard(page, "crawl");
+    const took = Date.now() - started;
+    assert.equal(run.state, "done");
+    assert.equal(run.totalMs, 1000);
+    assert.ok(took < 900, `the virtual run took ${took} ms of real time`);
+    assert.match(await page.textContent(`${card("crawl")} .network-note`), /virtual/);
+    assert.equal(await page.locator(`${card("crawl")} g.request-lane.done`).count(), 10);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
