@@ -86,6 +86,8 @@ fn run_options(options: &JsValue) -> Result<RunOptions, String> {
     Ok(RunOptions {
         scheduler: o.scheduler,
         virtual_time: o.virtual_time,
+        // A scripted run has no one to press Step.
+        step_mode: false,
     })
 }
 

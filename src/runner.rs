@@ -57,6 +57,16 @@ pub struct RunOptions {
     pub scheduler: Scheduler,
     /// Run on the virtual host (simulated network, virtual clock) even when the slow web is up.
     pub virtual_time: bool,
+    /// Start paused: the executor polls nothing until [`Bridge::step`] or
+    /// [`Bridge::run_to_end`]. (On the virtual network a run goes to the end at once.)
+    pub step_mode: bool,
+}
+
+/// Sends a message to a runner worker.
+fn post_to(worker: &Worker, message: &ToRunner) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let message = serde::Serialize::serialize(message, &serializer).expect("messages serialize");
+    let _ = worker.post_message(&message);
 }
 
 /// What a caller hears about its run.
@@ -85,6 +95,8 @@ struct ActiveRun {
     slot: Rc<Slot>,
     request: RunRequest,
     sent: bool,
+    /// Steps and the like asked for before the run reached its worker.
+    pending: Vec<ToRunner>,
     records: Vec<Record>,
     started_ms: f64,
     events: Rc<RunEvents>,
@@ -377,6 +389,7 @@ impl Bridge {
             network,
             base_url: base_url(),
             scheduler: options.scheduler,
+            step_mode: options.step_mode,
         };
         let me = self.me.clone();
         let events = Rc::new(events);
@@ -410,6 +423,7 @@ impl Bridge {
                     slot: slot.clone(),
                     request,
                     sent: false,
+                    pending: Vec::new(),
                     records: Vec::new(),
                     started_ms: now_ms(),
                     events,
@@ -421,6 +435,26 @@ impl Bridge {
     }
 
     /// Stops a run: its worker is terminated at once and replaced.
+    /// Step mode: lets run `id` make one more poll.
+    pub fn step(&self, id: u32) {
+        self.control(id, ToRunner::Step { id });
+    }
+
+    /// Step mode: lets run `id` go on to its end.
+    pub fn run_to_end(&self, id: u32) {
+        self.control(id, ToRunner::RunToEnd { id });
+    }
+
+    fn control(&self, id: u32, message: ToRunner) {
+        let mut runs = self.runs.borrow_mut();
+        let Some(run) = runs.get_mut(&id) else { return };
+        if run.sent {
+            post_to(&run.slot.worker, &message);
+        } else {
+            run.pending.push(message);
+        }
+    }
+
     pub fn stop(&self, id: u32) {
         let Some(run) = self.runs.borrow_mut().remove(&id) else {
             return;
@@ -442,10 +476,10 @@ impl Bridge {
         }
         run.sent = true;
         run.started_ms = now_ms();
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let message = serde::Serialize::serialize(&ToRunner::Run(run.request.clone()), &serializer)
-            .expect("a run request serializes");
-        let _ = slot.worker.post_message(&message);
+        post_to(&slot.worker, &ToRunner::Run(run.request.clone()));
+        for message in run.pending.drain(..) {
+            post_to(&slot.worker, &message);
+        }
     }
 
     fn on_message(&self, slot: &Rc<Slot>, data: JsValue) {

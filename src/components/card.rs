@@ -20,6 +20,8 @@ use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents, RunOpt
 pub enum Phase {
     Idle,
     Running,
+    /// Step mode: the executor waits for Step before each poll.
+    Stepping,
     Done,
     Failed,
     Stopped,
@@ -30,6 +32,7 @@ impl Phase {
         match self {
             Phase::Idle => "idle",
             Phase::Running => "running",
+            Phase::Stepping => "stepping",
             Phase::Done => "done",
             Phase::Failed => "failed",
             Phase::Stopped => "stopped",
@@ -41,6 +44,7 @@ impl Phase {
         match self {
             Phase::Idle => t.idle,
             Phase::Running => t.running,
+            Phase::Stepping => t.stepping,
             Phase::Done => t.done,
             Phase::Failed => t.failed,
             Phase::Stopped => t.stopped,
@@ -64,6 +68,8 @@ pub struct RunState {
     capped: bool,
     /// Replay: how many events to show (None: all, the live end).
     cursor: Option<usize>,
+    /// Open the replay at the start when the run ends (Step on the virtual clock).
+    replay_from_start: bool,
     report: Option<Rc<Report>>,
     started_ms: f64,
     now_ms: f64,
@@ -77,6 +83,7 @@ impl PartialEq for RunState {
             && self.len == other.len
             && self.capped == other.capped
             && self.cursor == other.cursor
+            && self.replay_from_start == other.replay_from_start
             && self.report == other.report
             && self.started_ms == other.started_ms
             && self.now_ms == other.now_ms
@@ -92,6 +99,7 @@ impl Default for RunState {
             len: 0,
             capped: false,
             cursor: None,
+            replay_from_start: false,
             report: None,
             started_ms: 0.0,
             now_ms: 0.0,
@@ -103,7 +111,11 @@ pub enum Action {
     Start {
         run: u32,
         at_ms: f64,
+        stepping: bool,
+        replay_from_start: bool,
     },
+    /// Step mode ended: run on.
+    Resume,
     Trace {
         run: u32,
         records: Vec<Record>,
@@ -117,15 +129,32 @@ pub enum Action {
     Seek(usize),
 }
 
+impl Phase {
+    /// A run is in progress (running or stepping).
+    fn live(self) -> bool {
+        matches!(self, Phase::Running | Phase::Stepping)
+    }
+}
+
 impl Reducible for RunState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Start { run, at_ms } => {
+            Action::Start {
+                run,
+                at_ms,
+                stepping,
+                replay_from_start,
+            } => {
                 next = RunState {
-                    phase: Phase::Running,
+                    phase: if stepping {
+                        Phase::Stepping
+                    } else {
+                        Phase::Running
+                    },
+                    replay_from_start,
                     run: Some(run),
                     started_ms: at_ms,
                     now_ms: at_ms,
@@ -141,6 +170,7 @@ impl Reducible for RunState {
                 all.extend(records.into_iter().take(room));
                 next.len = all.len();
             }
+            Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
             Action::Seek(at) if self.phase != Phase::Running => {
                 next.cursor = (at < self.len).then_some(at);
             }
@@ -153,9 +183,14 @@ impl Reducible for RunState {
                         Phase::Done
                     };
                     next.report = Some(Rc::new(report));
+                    if self.replay_from_start {
+                        // Stepping on the virtual clock: the run is over at once, so the
+                        // steps walk its recording from the start instead.
+                        next.cursor = Some(0);
+                    }
                 }
             },
-            Action::Tick(now) if self.phase == Phase::Running => next.now_ms = now,
+            Action::Tick(now) if self.phase.live() => next.now_ms = now,
             _ => return self,
         }
         Rc::new(next)
@@ -211,7 +246,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.phase, move |phase| {
-            let interval = (*phase == Phase::Running).then(|| {
+            let interval = phase.live().then(|| {
                 gloo_timers::callback::Interval::new(100, move || {
                     dispatcher.dispatch(Action::Tick(page_now_ms()))
                 })
@@ -227,18 +262,16 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .map(|(knob, text)| check(knob, text, lang).err())
         .collect();
     let knobs_ok = errors.iter().all(Option::is_none);
-    let running = state.phase == Phase::Running;
+    let running = state.phase.live();
     let ready = net != NetStatus::Pending;
 
-    let on_run = {
+    // Starts a run (in step mode if `stepping`) with the knobs as they are.
+    let start = {
         let state = state.clone();
         let values = values.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
-        Callback::from(move |_: MouseEvent| {
-            if state.phase == Phase::Running {
-                return;
-            }
+        Rc::new(move |stepping: bool| {
             let mut knobs = KnobValues::new();
             for (knob, text) in snippet.knobs.iter().zip(values.iter()) {
                 match check(knob, text, lang) {
@@ -248,11 +281,14 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     Err(_) => return, // the message is already beside the knob
                 }
             }
+            let virtual_run = virtual_time || bridge().net() != NetStatus::SlowWeb;
             let (on_trace, on_end) = (state.dispatcher(), state.dispatcher());
             let run = bridge().next_run_id();
             state.dispatch(Action::Start {
                 run,
                 at_ms: page_now_ms(),
+                stepping: stepping && !virtual_run,
+                replay_from_start: stepping && virtual_run,
             });
             bridge().run_with_id(
                 run,
@@ -261,6 +297,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 knobs,
                 RunOptions {
                     virtual_time,
+                    step_mode: stepping,
                     ..RunOptions::default()
                 },
                 RunEvents {
@@ -275,6 +312,28 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             );
         })
     };
+    let on_run = {
+        let (state, start) = (state.clone(), start.clone());
+        Callback::from(move |_: MouseEvent| match (state.phase, state.run) {
+            (Phase::Stepping, Some(run)) => {
+                bridge().run_to_end(run);
+                state.dispatch(Action::Resume);
+            }
+            (Phase::Running, _) => {}
+            _ => start(false),
+        })
+    };
+    let on_step = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| match (state.phase, state.run) {
+            (Phase::Stepping, Some(run)) => {
+                state.dispatch(Action::Seek(usize::MAX)); // back to the live end
+                bridge().step(run);
+            }
+            (Phase::Running, _) => {}
+            _ => start(true),
+        })
+    };
     let on_virtual = {
         let virtual_time = virtual_time.clone();
         Callback::from(move |e: web_sys::Event| {
@@ -282,12 +341,36 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             virtual_time.set(input.checked());
         })
     };
-    let replayable = state.phase != Phase::Running && state.phase != Phase::Idle && state.len > 0;
+    let replayable = !matches!(state.phase, Phase::Running | Phase::Idle) && state.len > 0;
+    // While stepping, ◀ and ▶ move between the moments the executor paused (one step each);
+    // after a run, one event at a time.
     let seek_by = |delta: isize| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            let at = state.cursor.unwrap_or(state.len) as isize + delta;
-            state.dispatch(Action::Seek(at.clamp(0, state.len as isize) as usize));
+            let mut here = state.cursor.unwrap_or(state.len);
+            let at = if state.phase == Phase::Stepping {
+                let records = state.records.borrow();
+                let pauses = || {
+                    records[..state.len]
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| matches!(r.event, Event::Paused { .. }))
+                        .map(|(i, _)| i + 1)
+                };
+                if state.cursor.is_none() {
+                    // Live: "here" is the latest pause, whatever arrived after it.
+                    here = pauses().last().unwrap_or(here);
+                }
+                let mut pauses = pauses();
+                if delta < 0 {
+                    pauses.filter(|p| *p < here).last().unwrap_or(0)
+                } else {
+                    pauses.find(|p| *p > here).unwrap_or(state.len)
+                }
+            } else {
+                (here as isize + delta).clamp(0, state.len as isize) as usize
+            };
+            state.dispatch(Action::Seek(at));
         })
     };
     let on_scrub = {
@@ -302,7 +385,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let on_stop = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            if let (Phase::Running, Some(run)) = (state.phase, state.run) {
+            if let (true, Some(run)) = (state.phase.live(), state.run) {
                 bridge().stop(run);
             }
         })
@@ -326,7 +409,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             let records = state.records.borrow();
             let shown_records = &records[..*shown];
             let mut lanes = timeline(shown_records);
-            if *phase != Phase::Running && *shown == records.len() {
+            if !phase.live() && *shown == records.len() {
                 // The run is over (a panic, Stop, or tasks left behind): nothing waits any more.
                 let end_us = shown_records.last().map_or(0, |r| r.t_us);
                 for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
@@ -408,7 +491,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             </fieldset>
             <div class="controls">
                 <button class="run" type="button" onclick={on_run}
-                        disabled={running || !ready || !knobs_ok}>{ t.run }</button>
+                        disabled={state.phase == Phase::Running || !ready || !knobs_ok}>
+                    { if state.phase == Phase::Stepping { t.run_to_end } else { t.run } }
+                </button>
+                <button class="step" type="button" onclick={on_step}
+                        disabled={state.phase == Phase::Running || !ready || !knobs_ok}>{ t.step }</button>
                 <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
                 <label class="virtual-toggle" title={t.virtual_time_hint}>
                     <input type="checkbox" class="virtual-time" checked={*virtual_time}

@@ -62,27 +62,31 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     if s.requests.is_empty() { <span class="none">{ t.none }</span> }
                     <ul>
                         { for s.requests.iter().map(|r| html! {
-                            <li title={r.url.clone()}>{ format!("#{} {} ({})", r.id, protocol::replay::request_label(&r.url),
-                                r.task.map(name).unwrap_or_else(|| "—".into())) }</li>
+                            <li title={r.url.clone()}>{ format!("#{} {}", r.id, protocol::replay::request_label(&r.url)) }</li>
                         }) }
                     </ul>
                 </dd>
                 <dt>{ t.counters }</dt>
                 <dd class="counters">
-                    <span data-counter="polls">{ format!("{} {}", c.polls, t.polls) }</span>
-                    <span data-counter="wakes">{ format!("{} {}", c.wakes, t.wakes) }</span>
-                    <span data-counter="self-wakes">{ format!("{} {}", c.self_wakes, t.self_wakes) }</span>
-                    <span data-counter="timers-armed">{ format!("{} {}", c.timers_armed, t.timers_armed) }</span>
+                    <span data-counter="polls">{ t.polls }<b>{ c.polls }</b></span>
+                    <span data-counter="wakes">{ t.wakes }<b>{ c.wakes }</b></span>
+                    <span data-counter="self-wakes">{ t.self_wakes }<b>{ c.self_wakes }</b></span>
+                    <span data-counter="timers-armed">{ t.timers_armed }<b>{ c.timers_armed }</b></span>
                 </dd>
             </dl>
             <table class="tasks">
                 <caption>{ t.tasks }</caption>
+                <thead><tr>
+                    <th scope="col">{ t.task }</th>
+                    <th scope="col">{ t.state }</th>
+                    <th scope="col" class="num">{ t.polls }</th>
+                </tr></thead>
                 <tbody>
                 { for s.tasks.iter().map(|task| html! {
                     <tr class={classes!("task", phase_class(&task.phase))} data-task={task.id.to_string()}>
                         <th scope="row">{ task.label() }</th>
                         <td class="phase">{ lang.task_phase(&task.phase) }</td>
-                        <td class="polls">{ format!("{} {}", task.polls, t.polls) }</td>
+                        <td class="polls num">{ task.polls }</td>
                     </tr>
                 }) }
                 </tbody>

@@ -122,7 +122,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                               y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
                         { for lane.segments.iter().map(|s| {
                             let start = us_ms(s.start_us);
-                            let end = s.end_us.map(us_ms).unwrap_or(span);
+                            // Still going: up to the moment shown.
+                            let end = s.end_us.map(us_ms).unwrap_or(props.cursor_ms.unwrap_or(span));
                             let x0 = x(start);
                             let w = (x(end) - x0).max(1.5);
                             // Waiting is drawn thinner than using the thread.

@@ -90,6 +90,48 @@ describe("the snippet card", () => {
     await page.context().close();
   });
 
+  test("Step polls one task per click; back and forth revisits the steps; Run goes to the end", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    const c = card("crawl");
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 100 });
+    const polls = () => page.textContent(`${c} .inspector [data-counter="polls"] b`).then(Number);
+    await page.click(`${c} button.step`);
+    await page.waitForSelector(`${c}[data-state="stepping"]`);
+    // Paused before the first poll: main is next in the ready queue.
+    await page.waitForSelector(`${c} .inspector .ready-queue li.next`);
+    assert.equal(await page.textContent(`${c} .inspector .ready-queue li.next`), "main");
+    assert.equal(await polls(), 0);
+    for (let n = 1; n <= 5; n++) {
+      await page.click(`${c} button.step`);
+      await page.waitForFunction(
+        ([sel, n]) => Number(document.querySelector(sel)?.textContent) === n,
+        [`${c} .inspector [data-counter="polls"] b`, n],
+      );
+    }
+    // main spawned three pages and waits for the first; pages 1-3 have each been polled once
+    // and wait for their requests; the fifth step polled... whichever came next.
+    assert.equal(await page.locator(`${c} .inspector tr.task`).count(), 4);
+    assert.equal(await page.textContent(`${c} .inspector tr[data-task="1"] .phase`), "waiting for task 2");
+    // Two steps back: three polls made, and the view is of that moment.
+    await page.click(`${c} .replay .step-back`);
+    await page.click(`${c} .replay .step-back`);
+    assert.equal(await polls(), 3);
+    assert.equal(await page.getAttribute(c, "data-state"), "stepping");
+    // A live step returns to the present and makes the sixth poll.
+    await page.click(`${c} button.step`);
+    await page.waitForFunction(
+      (sel) => Number(document.querySelector(sel)?.textContent) >= 6,
+      `${c} .inspector [data-counter="polls"] b`,
+    );
+    // Run to end.
+    assert.equal((await page.textContent(`${c} button.run`)).trim(), "Run to end");
+    await page.click(`${c} button.run`);
+    await page.waitForSelector(`${c}[data-state="done"]`, { timeout: 10000 });
+    assert.equal(await page.locator(`${c} .output li`).count(), 4);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
     const page = await open("#/08-async-await");
     await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });

@@ -400,7 +400,11 @@ impl Inner {
 
     fn request_turn(&self) {
         if self.step_mode.get() && self.steps.get() == 0 {
-            return; // paused: only a step (or run to end) resumes
+            // Paused: only a step (or run to end) resumes. Say what the next step will poll.
+            if self.running.get().is_none() {
+                self.pause();
+            }
+            return;
         }
         if self.running.get().is_none() && !self.turn_requested.replace(true) {
             self.host.request_turn();

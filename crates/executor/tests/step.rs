@@ -116,3 +116,22 @@ fn the_inspector_tells_done_failed_and_cancelled_apart() {
         ]
     );
 }
+
+#[test]
+fn a_paused_executor_says_at_once_which_task_a_step_would_poll() {
+    let ex = Executor::new(VirtualHost::new());
+    let log = ex.record_trace();
+    ex.set_step_mode(true);
+    let _main = ex.spawn(async {});
+    // No turn has run, yet the trace already names the next task.
+    let paused: Vec<_> = log
+        .borrow()
+        .iter()
+        .filter_map(|r| match r.event {
+            Event::Paused { next } => Some(next),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(paused, [1]);
+    assert!(ex.inspect().paused);
+}

@@ -35,6 +35,9 @@ pub struct RunRequest {
     /// How the browser host schedules the executor's turns (ignored on the virtual network).
     #[serde(default)]
     pub scheduler: Scheduler,
+    /// Start in step mode: the executor polls nothing until a `Step` (or `RunToEnd`) comes.
+    #[serde(default)]
+    pub step_mode: bool,
 }
 
 /// Page → runner worker.
@@ -43,6 +46,16 @@ pub struct RunRequest {
 pub enum ToRunner {
     /// Start a run. A worker runs one snippet at a time; Stop terminates the worker.
     Run(RunRequest),
+    /// Step mode: allow one more poll.
+    Step {
+        /// The run.
+        id: u32,
+    },
+    /// Leave step mode and run on.
+    RunToEnd {
+        /// The run.
+        id: u32,
+    },
 }
 
 /// Runner worker → page.

@@ -412,7 +412,7 @@ impl Lane {
     }
 }
 
-/// "page 3" for a slow-web URL, else the URL itself.
+/// "page 3" for a slow-web URL, else the URL itself (request lanes say "GET page 3").
 pub fn request_label(url: &str) -> String {
     url.rsplit_once("api/page/")
         .and_then(|(_, rest)| rest.split(['?', '#']).next())
@@ -518,7 +518,7 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
             Event::FetchStart { request, task, url } => {
                 let mut lane = Lane {
                     of: LaneOf::Request(*request),
-                    label: request_label(url),
+                    label: format!("GET {}", request_label(url)),
                     start_us: at,
                     segments: Vec::new(),
                     wakes: Vec::new(),

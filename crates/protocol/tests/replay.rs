@@ -127,7 +127,7 @@ fn lanes_show_tasks_with_their_waits_and_requests_after_their_task() {
     let records = trace_of(program());
     let lanes = timeline(&records);
     let labels: Vec<_> = lanes.iter().map(|l| l.label.as_str()).collect();
-    assert_eq!(labels, ["main", "sleeper", "task 3", "page 1"]);
+    assert_eq!(labels, ["main", "sleeper", "task 3", "GET page 1"]);
     let main = &lanes[0];
     let kinds: Vec<_> = main.segments.iter().map(|s| s.kind).collect();
     assert!(kinds.contains(&SegmentKind::Channel), "{kinds:?}");

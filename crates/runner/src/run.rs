@@ -43,6 +43,7 @@ pub fn report(
 ///     network: Network::Virtual,
 ///     base_url: String::new(),
 ///     scheduler: Default::default(),
+///     step_mode: false,
 /// };
 /// let (report, _trace) = runner::run::run_virtual(&request);
 /// assert_eq!(report.error, None);

@@ -26,7 +26,19 @@ thread_local! {
 }
 
 struct Run {
-    _executor: Executor,
+    executor: Executor,
+}
+
+/// Runs `f` on the executor of run `id`, if that is the run in progress.
+fn with_run(id: u32, f: impl FnOnce(&Executor)) {
+    if RUN_ID.with(Cell::get) != Some(id) {
+        return;
+    }
+    RUN.with(|r| {
+        if let Some(run) = r.borrow().as_ref() {
+            f(&run.executor);
+        }
+    });
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -64,6 +76,8 @@ pub fn start() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<ToRunner>(event.data()) {
             Ok(ToRunner::Run(request)) => start_run(request),
+            Ok(ToRunner::Step { id }) => with_run(id, Executor::step),
+            Ok(ToRunner::RunToEnd { id }) => with_run(id, Executor::run_to_end),
             Err(e) => web_sys::console::error_1(&format!("runner: bad message: {e}").into()),
         }
     });
@@ -113,6 +127,7 @@ fn start_run(request: RunRequest) {
             }
         });
     }
+    executor.set_step_mode(request.step_mode);
     let future = (snippet.start)(values);
     // The snippet runs as the task "main". (A panic aborts the whole worker on wasm32, so
     // there is no JoinError to handle here.)
@@ -123,11 +138,7 @@ fn start_run(request: RunRequest) {
     });
     main_id.set(main.id());
     drop(main); // detached: the run ends when it does
-    RUN.with(|r| {
-        *r.borrow_mut() = Some(Run {
-            _executor: executor,
-        })
-    });
+    RUN.with(|r| *r.borrow_mut() = Some(Run { executor }));
 }
 
 /// How a run's main task ended: its error, if any, and when (µs).
@@ -172,11 +183,12 @@ impl Stream {
                 | Event::FetchEnd { .. }
                 | Event::FetchError { .. }
                 | Event::FetchAbort { .. }
+                | Event::Paused { .. }
         );
         self.all.borrow_mut().push(record.clone());
         self.unsent.set(self.unsent.get() + 1);
         // A blocking snippet stops timers from firing, so what the learner waits to see
-        // (output, requests) goes out immediately.
+        // (output, requests, a step's pause) goes out immediately.
         if urgent || self.unsent.get() >= BATCH {
             self.flush();
         } else if !self.flush_armed.replace(true) {

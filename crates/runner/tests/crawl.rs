@@ -16,6 +16,7 @@ fn run(lesson: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
         network: Network::Virtual,
         base_url: String::new(),
         scheduler: Default::default(),
+        step_mode: false,
     })
 }
 
@@ -98,6 +99,7 @@ fn an_unknown_snippet_names_the_ones_that_exist() {
         network: Network::Virtual,
         base_url: String::new(),
         scheduler: Default::default(),
+        step_mode: false,
     });
     let error = report.error.unwrap();
     assert!(
@@ -122,6 +124,7 @@ fn every_registered_snippet_runs_with_its_defaults() {
             network: Network::Virtual,
             base_url: String::new(),
             scheduler: Default::default(),
+            step_mode: false,
         });
         assert_eq!(report.error, None, "{}/{}", snippet.lesson, snippet.id);
     }
@@ -137,6 +140,7 @@ fn a_panicking_task_fails_the_run_with_its_message_and_the_other_pages_still_arr
         network: Network::Virtual,
         base_url: String::new(),
         scheduler: Default::default(),
+        step_mode: false,
     });
     assert_eq!(
         report.error.as_deref(),

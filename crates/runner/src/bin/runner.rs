@@ -33,6 +33,7 @@ fn main() {
         network: Network::Virtual,
         base_url: String::new(),
         scheduler: Default::default(),
+        step_mode: false,
     };
     let (report, trace) = runner::run::run_virtual(&request);
     if std::env::var_os("TRACE").is_some() {
