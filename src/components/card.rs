@@ -359,11 +359,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 };
                 if state.cursor.is_none() {
                     // Live: "here" is the latest pause, whatever arrived after it.
-                    here = pauses().last().unwrap_or(here);
+                    here = pauses().next_back().unwrap_or(here);
                 }
                 let mut pauses = pauses();
                 if delta < 0 {
-                    pauses.filter(|p| *p < here).last().unwrap_or(0)
+                    pauses.rfind(|p| *p < here).unwrap_or(0)
                 } else {
                     pauses.find(|p| *p > here).unwrap_or(state.len)
                 }

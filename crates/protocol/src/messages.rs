@@ -196,7 +196,9 @@ mod tests {
     fn a_run_request_without_a_scheduler_uses_the_default() {
         let json = r#"{"type":"run","id":1,"lesson":"l","snippet":"s","knobs":{},
             "network":"slowWeb","baseUrl":""}"#;
-        let ToRunner::Run(request) = serde_json::from_str(json).unwrap();
+        let ToRunner::Run(request) = serde_json::from_str(json).unwrap() else {
+            panic!("a run message");
+        };
         assert_eq!(request.scheduler, Scheduler::MessageChannel);
     }
 
