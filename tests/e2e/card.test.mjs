@@ -1,29 +1,16 @@
 // The snippet card's views of a run in headless Chromium, by real clicks and keys: task lanes
 // and blocked segments, the inspector, the replay scrubber, virtual time.
 
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "./server.mjs";
-import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
-import { card, runCard, setKnobs } from "./card.mjs";
+import { waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs, site } from "./card.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const openSite = site();
 
 async function open(path) {
-  const page = await newPage(browser);
-  await page.goto(server.url + path);
+  const page = await openSite(path);
   await waitForNetwork(page);
   return page;
 }

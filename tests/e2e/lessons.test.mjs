@@ -1,31 +1,13 @@
 // The two first lessons in headless Chromium, driven by real clicks: render, run, stop, errors,
 // deep links, knob validation, the no-service-worker fallback and the scripting API.
 
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "./server.mjs";
-import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
-import { card, runCard, setKnobs } from "./card.mjs";
+import { waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs, site } from "./card.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openLesson(path, options) {
-  const page = await newPage(browser, options);
-  await page.goto(server.url + path);
-  return page;
-}
+const openLesson = site();
 
 describe("lessons on the slow web", () => {
   test("both lessons render, and blocking takes ≥ N × latency where async takes about one", { timeout: 90000 }, async () => {
