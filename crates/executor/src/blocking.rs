@@ -20,6 +20,15 @@ use crate::runtime::{note_wait, with_current};
 use crate::trace::WaitOn;
 
 /// One blocking job: what a pool runs.
+///
+/// ```
+/// use executor::blocking::BlockingJob;
+/// fn shout(bytes: Vec<u8>) -> Vec<u8> {
+///     bytes.to_ascii_uppercase()
+/// }
+/// let job = BlockingJob { name: "shout", run: shout, input: b"hi".to_vec() };
+/// assert_eq!(job.run_here(), b"HI");
+/// ```
 #[derive(Clone, Debug)]
 pub struct BlockingJob {
     /// The job's name: how a pool in another worker finds `run` in its copy of the program.
@@ -74,6 +83,16 @@ pub trait BlockingPool {
 }
 
 /// The pool used until another is installed: runs each job at once on the calling thread.
+///
+/// ```
+/// use std::rc::Rc;
+/// use executor::blocking::InlinePool;
+/// use executor::{spawn_blocking, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// ex.set_blocking_pool(Rc::new(InlinePool)); // the same as installing nothing
+/// let out = ex.block_on(spawn_blocking("len", |v| vec![v.len() as u8], vec![0; 3])).unwrap();
+/// assert_eq!(out, Ok(vec![3]));
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlinePool;
 
@@ -84,6 +103,12 @@ impl BlockingPool for InlinePool {
 }
 
 /// Why a blocking job gave no output.
+///
+/// ```
+/// use executor::BlockingError;
+/// let e = BlockingError { job: "resize", reason: "the worker crashed".into() };
+/// assert_eq!(e.to_string(), "the blocking job `resize` failed: the worker crashed");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockingError {
     /// The job's name.
@@ -106,7 +131,7 @@ struct Shared {
     waker: Option<Waker>,
 }
 
-/// The pool's half of a job: how it reports the end.
+/// The pool's half of a job: how it reports the end (see the example on [`BlockingPool`]).
 pub struct BlockingDone(Rc<RefCell<Shared>>);
 
 impl fmt::Debug for BlockingDone {
