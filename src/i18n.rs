@@ -13,7 +13,7 @@ pub enum Lang {
     Zh,
 }
 
-const STORAGE_KEY: &str = "async-tutor.lang";
+const STORAGE_KEY: &str = "lang";
 
 impl Lang {
     /// The BCP 47 code: `en`, `zh`.
@@ -45,14 +45,7 @@ impl Lang {
                 .find_map(|kv| kv.strip_prefix("lang="))
                 .and_then(Lang::from_code)
         });
-        let stored = || {
-            window
-                .local_storage()
-                .ok()
-                .flatten()
-                .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-                .and_then(|c| Lang::from_code(&c))
-        };
+        let stored = || crate::store::get(STORAGE_KEY).and_then(|c| Lang::from_code(&c));
         let browser = || {
             window
                 .navigator()
@@ -67,9 +60,7 @@ impl Lang {
 
     /// Remembers the choice for the next visit.
     pub fn remember(self) {
-        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = storage.set_item(STORAGE_KEY, self.code());
-        }
+        crate::store::set(STORAGE_KEY, self.code());
     }
 
     /// The UI strings.
@@ -212,6 +203,18 @@ impl Lang {
         }
     }
 
+    /// The notice for a runner whose thread has not been free for `secs` seconds.
+    pub fn runner_blocked(self, secs: f64) -> String {
+        match self {
+            Lang::En => format!(
+                "The runner's thread has been blocked for {secs:.0} s: the snippet is inside a blocking call (or a loop that never yields), so nothing else can run there. Stop ends it at once."
+            ),
+            Lang::Zh => format!(
+                "运行器的线程已被阻塞 {secs:.0} 秒：代码片段正卡在一个阻塞调用里（或一个从不让出的循环），那里什么别的也运行不了。按“停止”可以立刻结束它。"
+            ),
+        }
+    }
+
     /// "event 12 of 80" for the replay scrubber.
     pub fn event_of(self, at: usize, of: usize) -> String {
         match self {
@@ -230,6 +233,7 @@ pub struct Strings {
     pub run: &'static str,
     pub stop: &'static str,
     pub step: &'static str,
+    pub reset: &'static str,
     pub run_to_end: &'static str,
     pub stepping: &'static str,
     pub source: &'static str,
@@ -286,6 +290,7 @@ static EN: Strings = Strings {
     run: "Run",
     stop: "Stop",
     step: "Step",
+    reset: "Reset",
     run_to_end: "Run to end",
     stepping: "Stepping: each Step polls one task",
     source: "Source",
@@ -344,6 +349,7 @@ static ZH: Strings = Strings {
     run: "运行",
     stop: "停止",
     step: "单步",
+    reset: "恢复默认",
     run_to_end: "运行到底",
     stepping: "单步模式：每按一次“单步”轮询一个任务",
     source: "源代码",

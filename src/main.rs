@@ -6,6 +6,7 @@ mod content;
 mod i18n;
 mod route;
 mod runner;
+mod store;
 
 fn main() {
     runner::bridge().start();

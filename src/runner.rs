@@ -71,7 +71,8 @@ fn post_to(worker: &Worker, message: &ToRunner) {
 
 /// What a caller hears about its run.
 pub struct RunEvents {
-    /// Trace records as they arrive.
+    /// Trace records as they arrive. An empty batch is a heartbeat: the worker's thread is
+    /// free (see [`protocol::ALIVE_MS`]).
     pub on_trace: OnTrace,
     /// The end of the run (called once).
     pub on_end: Box<dyn Fn(RunEnd)>,
@@ -505,6 +506,12 @@ impl Bridge {
                     run.events.clone()
                 };
                 (events.on_trace)(&records);
+            }
+            FromRunner::Alive { id } => {
+                let events = self.runs.borrow().get(&id).map(|r| r.events.clone());
+                if let Some(events) = events {
+                    (events.on_trace)(&[]);
+                }
             }
             FromRunner::Done { id, report } => {
                 let Some(run) = self.runs.borrow_mut().remove(&id) else {

@@ -14,6 +14,7 @@ use crate::content::{self, Knob};
 use crate::i18n::Lang;
 use crate::route;
 use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents, RunOptions};
+use crate::store;
 
 /// Where a card's run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +53,9 @@ impl Phase {
     }
 }
 
+/// A run whose worker has not shown its thread free for this long is reported as blocked.
+const BLOCKED_NOTICE_MS: f64 = 3000.0;
+
 /// The most trace events a card keeps for one run; later ones are dropped with a note.
 pub const MAX_EVENTS: usize = 100_000;
 
@@ -73,6 +77,8 @@ pub struct RunState {
     report: Option<Rc<Report>>,
     started_ms: f64,
     now_ms: f64,
+    /// When the runner last showed its thread was free (page clock, ms).
+    alive_ms: f64,
 }
 
 impl PartialEq for RunState {
@@ -87,6 +93,7 @@ impl PartialEq for RunState {
             && self.report == other.report
             && self.started_ms == other.started_ms
             && self.now_ms == other.now_ms
+            && self.alive_ms == other.alive_ms
     }
 }
 
@@ -103,6 +110,7 @@ impl Default for RunState {
             report: None,
             started_ms: 0.0,
             now_ms: 0.0,
+            alive_ms: 0.0,
         }
     }
 }
@@ -158,10 +166,17 @@ impl Reducible for RunState {
                     run: Some(run),
                     started_ms: at_ms,
                     now_ms: at_ms,
+                    alive_ms: at_ms,
                     ..RunState::default()
                 };
             }
             Action::Trace { run, records } if self.run == Some(run) => {
+                if records.is_empty() {
+                    // A heartbeat: the worker's thread is free. (Trace batches do not count:
+                    // a blocking snippet sends them between its blocking calls.)
+                    next.alive_ms = page_now_ms();
+                    return Rc::new(next);
+                }
                 let mut all = next.records.borrow_mut();
                 let room = MAX_EVENTS.saturating_sub(all.len());
                 if records.len() > room {
@@ -204,6 +219,29 @@ fn page_now_ms() -> f64 {
         .unwrap_or_default()
 }
 
+/// The knob texts remembered for a snippet, else the defaults. A stored value for a knob the
+/// snippet no longer has is ignored; a missing one takes the default.
+fn remembered_knobs(key: &str, snippet: &content::Snippet, defaults: Vec<String>) -> Vec<String> {
+    let Some(stored) = store::get(key) else {
+        return defaults;
+    };
+    let stored: Vec<(&str, &str)> = stored
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    snippet
+        .knobs
+        .iter()
+        .zip(defaults)
+        .map(|(k, d)| {
+            stored
+                .iter()
+                .find(|(name, _)| *name == k.spec.name)
+                .map_or(d, |(_, v)| (*v).to_owned())
+        })
+        .collect()
+}
+
 /// Checks one knob's text; the error is in the page's language.
 fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
     let value: f64 = text.trim().parse().unwrap_or(f64::NAN);
@@ -233,13 +271,35 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .and_then(|l| l.snippet(props.snippet))
         .expect("cards are only placed for snippets that exist");
     let state = use_reducer(RunState::default);
-    let values = use_state(|| {
-        snippet
-            .knobs
-            .iter()
-            .map(|k| k.spec.default.to_string())
-            .collect::<Vec<_>>()
-    });
+    // Knob texts, remembered per snippet across visits.
+    let knobs_key = format!("knobs.{}/{}", props.lesson, props.snippet);
+    let defaults: Vec<String> = snippet
+        .knobs
+        .iter()
+        .map(|k| k.spec.default.to_string())
+        .collect();
+    let values = {
+        let (key, defaults) = (knobs_key.clone(), defaults.clone());
+        use_state(move || remembered_knobs(&key, snippet, defaults))
+    };
+    let set_values = {
+        let (values, key) = (values.clone(), knobs_key.clone());
+        Rc::new(move |next: Vec<String>, remember: bool| {
+            if remember {
+                // `pages=10&latency_ms=300`: number inputs only ever hold number-like text.
+                let text: Vec<String> = snippet
+                    .knobs
+                    .iter()
+                    .zip(&next)
+                    .map(|(k, v)| format!("{}={v}", k.spec.name))
+                    .collect();
+                store::set(&key, &text.join("&"));
+            } else {
+                store::remove(&key);
+            }
+            values.set(next);
+        })
+    };
     let net = use_net_status();
     let virtual_time = use_state(|| false);
     // While running, move the clock so bars of requests in flight grow.
@@ -324,7 +384,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         })
     };
     let on_step = {
-        let state = state.clone();
+        let (state, start) = (state.clone(), start.clone());
         Callback::from(move |_: MouseEvent| match (state.phase, state.run) {
             (Phase::Stepping, Some(run)) => {
                 state.dispatch(Action::Seek(usize::MAX)); // back to the live end
@@ -379,6 +439,30 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             if let Ok(at) = input.value().parse::<usize>() {
                 state.dispatch(Action::Seek(at));
+            }
+        })
+    };
+    let on_reset_knobs = {
+        let (set_values, defaults) = (set_values.clone(), defaults.clone());
+        Callback::from(move |_: MouseEvent| set_values(defaults.clone(), false))
+    };
+    // Ctrl+Enter (⌘+Enter on a Mac) anywhere in the card runs it, as the Run button would.
+    let on_key = {
+        let (state, start) = (state.clone(), start.clone());
+        let can_run = ready && knobs_ok;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" || !(e.ctrl_key() || e.meta_key()) {
+                return;
+            }
+            e.prevent_default();
+            match (state.phase, state.run) {
+                (Phase::Stepping, Some(run)) => {
+                    bridge().run_to_end(run);
+                    state.dispatch(Action::Resume);
+                }
+                (Phase::Running, _) => {}
+                _ if can_run => start(false),
+                _ => {}
             }
         })
     };
@@ -443,7 +527,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     html! {
         <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}
                  data-snippet={props.snippet} data-state={state.phase.attr()}
-                 aria-labelledby={format!("{dom_id}-title")}>
+                 aria-labelledby={format!("{dom_id}-title")} onkeydown={on_key}>
             <header class="card-head">
                 <h3 id={format!("{dom_id}-title")}>{ title }</h3>
                 <a class="permalink" href={route::href(props.lesson, Some(props.snippet))}
@@ -461,12 +545,12 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 { for snippet.knobs.iter().enumerate().map(|(i, knob)| {
                     let input_id = format!("{dom_id}-{}", knob.spec.name);
                     let on_input = {
-                        let values = values.clone();
+                        let (values, set_values) = (values.clone(), set_values.clone());
                         Callback::from(move |e: InputEvent| {
                             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                             let mut next = (*values).clone();
                             next[i] = input.value();
-                            values.set(next);
+                            set_values(next, true);
                         })
                     };
                     let error = errors[i].clone();
@@ -488,6 +572,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                         </div>
                     }
                 }) }
+                <button type="button" class="reset-knobs" onclick={on_reset_knobs}
+                        disabled={*values == defaults}>{ t.reset }</button>
             </fieldset>
             <div class="controls">
                 <button class="run" type="button" onclick={on_run}
@@ -514,6 +600,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
             if let Some(error) = error {
                 <p class="run-error" role="alert">{ error }</p>
+            }
+            if state.phase.live() && state.now_ms - state.alive_ms > BLOCKED_NOTICE_MS {
+                <p class="note runner-blocked" role="alert">
+                    { lang.runner_blocked((state.now_ms - state.alive_ms) / 1000.0) }
+                </p>
             }
             if state.capped {
                 <p class="note trace-capped" role="status">{ t.trace_capped }</p>

@@ -119,6 +119,38 @@ describe("the snippet card", () => {
     await page.context().close();
   });
 
+  test("knobs are remembered per snippet across a reload, and Reset forgets them", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    await setKnobs(page, "crawl", { pages: 7, latency_ms: 250 });
+    await page.reload();
+    await waitForNetwork(page);
+    assert.equal(await page.inputValue("#snippet-crawl-pages"), "7");
+    assert.equal(await page.inputValue("#snippet-crawl-latency_ms"), "250");
+    // Another snippet keeps its own defaults.
+    assert.equal(await page.inputValue("#snippet-panic-pages"), "5");
+    await page.click(`${card("crawl")} button.reset-knobs`);
+    assert.equal(await page.inputValue("#snippet-crawl-pages"), "10");
+    await page.reload();
+    await waitForNetwork(page);
+    assert.equal(await page.inputValue("#snippet-crawl-pages"), "10");
+    assert.equal(await page.isDisabled(`${card("crawl")} button.reset-knobs`), true);
+    await page.context().close();
+  });
+
+  test("Ctrl+Enter in a card runs it, with the keyboard alone", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    await page.focus("#snippet-crawl-pages");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("2");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("50");
+    await page.keyboard.press("Control+Enter");
+    await page.waitForSelector(`${card("crawl")}[data-state="done"]`, { timeout: 10000 });
+    assert.equal(await page.locator(`${card("crawl")} .output li`).count(), 3);
+    await page.context().close();
+  });
+
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
     const page = await open("#/08-async-await");
     await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });

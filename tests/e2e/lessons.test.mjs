@@ -47,6 +47,9 @@ describe("lessons on the slow web", () => {
     await setKnobs(page, "crawl", { pages: 20, latency_ms: 3000 });
     await page.click(`${card("crawl")} button.run`);
     await page.waitForSelector(`${card("crawl")} svg.timeline g.request-lane.open`);
+    // The worker's thread sits in a 3 s blocking call: the card says so.
+    await page.waitForSelector(`${card("crawl")} .runner-blocked`, { timeout: 6000 });
+    assert.match(await page.textContent(`${card("crawl")} .runner-blocked`), /blocked for \d+ s/);
     const started = Date.now();
     await page.click(`${card("crawl")} button.stop`);
     await page.waitForSelector(`${card("crawl")}[data-state="stopped"]`);

@@ -5,4 +5,6 @@ mod messages;
 pub mod replay;
 
 pub use knobs::{KnobError, KnobSpec, KnobValues};
-pub use messages::{FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary};
+pub use messages::{
+    FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary, ALIVE_MS,
+};

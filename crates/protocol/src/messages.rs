@@ -40,6 +40,9 @@ pub struct RunRequest {
     pub step_mode: bool,
 }
 
+/// How often a runner worker says it is alive during a run, in milliseconds.
+pub const ALIVE_MS: u32 = 500;
+
 /// Page → runner worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -70,6 +73,12 @@ pub enum FromRunner {
         id: u32,
         /// The records since the last batch.
         records: Vec<Record>,
+    },
+    /// The worker's thread is free (sent every `ALIVE_MS` during a run): a page that stops
+    /// hearing this knows the snippet is blocking the thread.
+    Alive {
+        /// The run.
+        id: u32,
     },
     /// The run ended (successfully or with an error the snippet returned).
     Done {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
 use executor::{spawn_named, Executor};
-use protocol::{FromRunner, Network, RunRequest, ToRunner};
+use protocol::{FromRunner, Network, RunRequest, ToRunner, ALIVE_MS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -27,6 +27,8 @@ thread_local! {
 
 struct Run {
     executor: Executor,
+    /// Says "alive" to the page while the thread is free.
+    _heartbeat: gloo_timers::callback::Interval,
 }
 
 /// Runs `f` on the executor of run `id`, if that is the run in progress.
@@ -138,7 +140,15 @@ fn start_run(request: RunRequest) {
     });
     main_id.set(main.id());
     drop(main); // detached: the run ends when it does
-    RUN.with(|r| *r.borrow_mut() = Some(Run { executor }));
+    let heartbeat = gloo_timers::callback::Interval::new(ALIVE_MS, move || {
+        post(&FromRunner::Alive { id });
+    });
+    RUN.with(|r| {
+        *r.borrow_mut() = Some(Run {
+            executor,
+            _heartbeat: heartbeat,
+        })
+    });
 }
 
 /// How a run's main task ended: its error, if any, and when (µs).
