@@ -7,11 +7,28 @@ use crate::content::{self, LESSONS};
 use crate::i18n::{lesson_label, Lang};
 use crate::route::{self, use_route};
 use crate::runner::{use_net_status, NetStatus};
+use crate::store;
+use wasm_bindgen::JsCast;
+
+/// Where the reader's theme choice is kept; www/theme.js reads the same key.
+const THEME_KEY: &str = "theme";
+
+/// Re-applies the theme (www/theme.js owns the logic, so the first paint and later switches
+/// agree).
+fn apply_theme() {
+    let apply = js_sys::Reflect::get(&js_sys::global(), &"asyncTutorApplyTheme".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = apply {
+        let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+    }
+}
 
 #[component]
 pub fn App() -> Html {
     let route = use_route();
     let lang = use_state(Lang::detect);
+    let theme = use_state(|| store::get(THEME_KEY).unwrap_or_else(|| "auto".into()));
     let net = use_net_status();
     {
         let lang = *lang;
@@ -37,6 +54,18 @@ pub fn App() -> Html {
             lang.set(to);
         })
     };
+    let set_theme = |to: &'static str| {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            if to == "auto" {
+                store::remove(THEME_KEY);
+            } else {
+                store::set(THEME_KEY, to);
+            }
+            apply_theme();
+            theme.set(to.to_owned());
+        })
+    };
     let (net_class, net_text) = match &net {
         NetStatus::Pending => ("pending", t.net_pending),
         NetStatus::SlowWeb => ("slow-web", t.net_slow_web),
@@ -53,6 +82,12 @@ pub fn App() -> Html {
         <header class="top">
             <a class="brand" href={route::href(LESSONS[0].id, None)}>{ t.site }</a>
             <p class={classes!("net-status", net_class)} role="status" data-network={net_class}>{ net_text }</p>
+            <div class="theme-switch" role="group" aria-label={t.theme}>
+                { for [("auto", t.theme_auto), ("light", t.theme_light), ("dark", t.theme_dark)].into_iter().map(|(k, label)| html! {
+                    <button type="button" data-theme-choice={k} aria-pressed={(*theme == k).to_string()}
+                            onclick={set_theme(k)}>{ label }</button>
+                }) }
+            </div>
             <div class="lang-switch" role="group" aria-label={t.language}>
                 <button type="button" lang="en" aria-pressed={(*lang == Lang::En).to_string()} onclick={switch(Lang::En)}>{ "EN" }</button>
                 <button type="button" lang="zh" aria-pressed={(*lang == Lang::Zh).to_string()} onclick={switch(Lang::Zh)}>{ "中文" }</button>

@@ -151,6 +151,29 @@ describe("the snippet card", () => {
     await page.context().close();
   });
 
+  test("the theme and the language are switched at runtime and kept across a reload", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await");
+    const theme = () => page.getAttribute("html", "data-theme");
+    assert.equal(await theme(), "light"); // the system's (Playwright's default is light)
+    await page.click('button[data-theme-choice="dark"]');
+    assert.equal(await theme(), "dark");
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.click('.lang-switch button[lang="zh"]');
+    assert.equal(await page.textContent(`${card("crawl")} button.run`), "运行");
+    await page.reload();
+    await waitForNetwork(page);
+    assert.equal(await theme(), "dark");
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
+    assert.equal(await page.getAttribute("html", "lang"), "zh");
+    assert.equal(await page.textContent(`${card("crawl")} button.run`), "运行");
+    // Auto follows the system again.
+    await page.click('button[data-theme-choice="auto"]');
+    assert.equal(await theme(), "light");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+    await page.context().close();
+  });
+
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
     const page = await open("#/08-async-await");
     await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });

@@ -1,0 +1,23 @@
+// Applies the colour theme before the page paints: the reader's choice (light or dark, kept in
+// localStorage by the app), else the system's. Loaded as a plain script in <head> so there is no
+// flash of the wrong theme, and as a file (not inline) so it works under a strict CSP.
+(function () {
+  var KEY = "async-tutor.theme";
+  var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function chosen() {
+    try {
+      var t = localStorage.getItem(KEY);
+      return t === "light" || t === "dark" ? t : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function apply() {
+    var theme = chosen() || (media && media.matches ? "dark" : "light");
+    document.documentElement.setAttribute("data-theme", theme);
+  }
+  apply();
+  if (media && media.addEventListener) media.addEventListener("change", apply);
+  // The app calls this after changing the stored choice.
+  window.asyncTutorApplyTheme = apply;
+})();
