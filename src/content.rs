@@ -97,4 +97,9 @@ impl Lesson {
     pub fn snippet(&self, id: &str) -> Option<&'static Snippet> {
         self.snippets.iter().find(|s| s.id == id)
     }
+
+    /// How many snippets it has.
+    pub fn snippet_count(&self) -> usize {
+        self.snippets.len()
+    }
 }

@@ -215,6 +215,16 @@ impl Lang {
         }
     }
 
+    /// A lesson's progress in the navigation, in words.
+    pub fn progress_title(self, visited: bool, ran: usize, total: usize) -> String {
+        match (self, visited) {
+            (Lang::En, false) => "not opened yet".into(),
+            (Lang::En, true) => format!("opened; {ran} of {total} snippets run"),
+            (Lang::Zh, false) => "尚未打开".into(),
+            (Lang::Zh, true) => format!("已打开；运行过 {total} 个代码片段中的 {ran} 个"),
+        }
+    }
+
     /// "event 12 of 80" for the replay scrubber.
     pub fn event_of(self, at: usize, of: usize) -> String {
         match self {
@@ -237,6 +247,7 @@ pub struct Strings {
     pub run: &'static str,
     pub stop: &'static str,
     pub step: &'static str,
+    pub reset_progress: &'static str,
     pub reset: &'static str,
     pub run_to_end: &'static str,
     pub stepping: &'static str,
@@ -298,6 +309,7 @@ static EN: Strings = Strings {
     run: "Run",
     stop: "Stop",
     step: "Step",
+    reset_progress: "Reset progress",
     reset: "Reset",
     run_to_end: "Run to end",
     stepping: "Stepping: each Step polls one task",
@@ -361,6 +373,7 @@ static ZH: Strings = Strings {
     run: "运行",
     stop: "停止",
     step: "单步",
+    reset_progress: "清除学习进度",
     reset: "恢复默认",
     run_to_end: "运行到底",
     stepping: "单步模式：每按一次“单步”轮询一个任务",

@@ -4,6 +4,7 @@ mod api;
 mod components;
 mod content;
 mod i18n;
+mod progress;
 mod route;
 mod runner;
 mod store;

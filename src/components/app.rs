@@ -5,6 +5,7 @@ use yew::prelude::*;
 use super::lesson::LessonPage;
 use crate::content::{self, LESSONS};
 use crate::i18n::{lesson_label, Lang};
+use crate::progress::{self, use_progress};
 use crate::route::{self, use_route};
 use crate::runner::{use_net_status, NetStatus};
 use crate::store;
@@ -42,11 +43,17 @@ pub fn App() -> Html {
         });
     }
     let t = lang.t();
-    let current = route
-        .lesson
-        .as_deref()
-        .map(|id| content::lesson(id).map(|l| l.id))
-        .unwrap_or(Some(LESSONS[0].id));
+    let progress = use_progress();
+    // No lesson in the URL: the one read last (as of opening the site), else the first.
+    let opening = use_state(|| {
+        progress::last_lesson()
+            .and_then(|id| content::lesson(&id))
+            .map_or(LESSONS[0].id, |l| l.id)
+    });
+    let current = match route.lesson.as_deref() {
+        Some(id) => content::lesson(id).map(|l| l.id),
+        None => Some(*opening),
+    };
     let switch = |to: Lang| {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| {
@@ -97,16 +104,27 @@ pub fn App() -> Html {
             <nav class="lessons" aria-label={t.lessons}>
                 <h2>{ t.lessons }</h2>
                 <ol>
-                    { for LESSONS.iter().map(|l| html! {
-                        <li>
-                            <a href={route::href(l.id, None)} title={l.text(*lang).summary}
-                               aria-current={(current == Some(l.id)).then_some("page")}>
-                                <span class="n">{ l.number }</span>
-                                <span class="name">{ l.text(*lang).title }</span>
-                            </a>
-                        </li>
+                    { for LESSONS.iter().map(|l| {
+                        let visited = progress.visited.contains(l.id);
+                        let ran = progress.ran_in(l.id);
+                        let total = l.snippet_count();
+                        html! {
+                            <li class={classes!(visited.then_some("visited"))} data-lesson={l.id}>
+                                <a href={route::href(l.id, None)} title={l.text(*lang).summary}
+                                   aria-current={(current == Some(l.id)).then_some("page")}>
+                                    <span class="n">{ l.number }</span>
+                                    <span class="name">{ l.text(*lang).title }</span>
+                                    <span class="progress" title={lang.progress_title(visited, ran, total)}
+                                          aria-label={lang.progress_title(visited, ran, total)}>
+                                        { if visited { format!("✓ {ran}/{total}") } else { String::new() } }
+                                    </span>
+                                </a>
+                            </li>
+                        }
                     }) }
                 </ol>
+                <button type="button" class="reset-progress" onclick={Callback::from(|_: MouseEvent| progress::reset())}
+                        disabled={progress.visited.is_empty() && progress.ran.is_empty()}>{ t.reset_progress }</button>
             </nav>
             <main id="main" tabindex="-1">
                 if let Some(id) = current {

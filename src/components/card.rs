@@ -367,7 +367,12 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                             records: records.to_vec(),
                         })
                     }),
-                    on_end: Box::new(move |end| on_end.dispatch(Action::End { run, end })),
+                    on_end: Box::new(move |end| {
+                        if matches!(end, RunEnd::Finished(_)) {
+                            crate::progress::ran(lesson, id);
+                        }
+                        on_end.dispatch(Action::End { run, end })
+                    }),
                 },
             );
         })

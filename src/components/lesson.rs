@@ -19,6 +19,7 @@ pub struct LessonProps {
 pub fn LessonPage(props: &LessonProps) -> Html {
     let lesson = content::lesson(props.id).expect("the shell only routes to lessons that exist");
     let text = lesson.text(props.lang);
+    use_effect_with(props.id, |id| crate::progress::visited(id));
     // A deep link scrolls to its card; a new lesson starts at the top.
     use_effect_with((props.id, props.snippet.clone()), |(_, snippet)| {
         let window = web_sys::window().expect("a window");

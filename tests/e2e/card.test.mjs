@@ -174,6 +174,26 @@ describe("the snippet card", () => {
     await page.context().close();
   });
 
+  test("progress: lessons visited and snippets run are kept, the last lesson reopens, Reset clears", { timeout: 30000 }, async () => {
+    const page = await open("#/01-blocking");
+    const sel = (lesson) => `nav.lessons li[data-lesson="${lesson}"] .progress`;
+    const progress = (lesson) => page.textContent(sel(lesson));
+    await page.waitForFunction((s) => document.querySelector(s)?.textContent === "✓ 0/1", sel("01-blocking"));
+    assert.equal(await progress("08-async-await"), "");
+    await page.click('nav.lessons a[href="#/08-async-await"]');
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 10 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    assert.equal(await progress("08-async-await"), "✓ 1/2");
+    // With no lesson in the URL, the site opens the one read last.
+    await page.goto(page.url().split("#")[0]);
+    await page.waitForSelector('article[data-lesson="08-async-await"]');
+    assert.equal(await progress("08-async-await"), "✓ 1/2");
+    await page.click("nav.lessons button.reset-progress");
+    assert.equal(await progress("01-blocking"), "");
+    assert.equal(await progress("08-async-await"), "");
+    await page.context().close();
+  });
+
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
     const page = await open("#/08-async-await");
     await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });
