@@ -225,6 +225,22 @@ impl Lang {
         }
     }
 
+    /// The note under a long output.
+    pub fn lines_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more lines not shown (Copy takes them all)"),
+            Lang::Zh => format!("…… 还有 {n} 行未显示（“复制”会复制全部）"),
+        }
+    }
+
+    /// "3 of 10 requests done".
+    pub fn requests_progress(self, ended: u64, started: u64) -> String {
+        match self {
+            Lang::En => format!("{ended} of {started} requests done"),
+            Lang::Zh => format!("{started} 个请求中已完成 {ended} 个"),
+        }
+    }
+
     /// "event 12 of 80" for the replay scrubber.
     pub fn event_of(self, at: usize, of: usize) -> String {
         match self {
@@ -247,6 +263,7 @@ pub struct Strings {
     pub run: &'static str,
     pub stop: &'static str,
     pub step: &'static str,
+    pub copy: &'static str,
     pub reset_progress: &'static str,
     pub reset: &'static str,
     pub run_to_end: &'static str,
@@ -309,6 +326,7 @@ static EN: Strings = Strings {
     run: "Run",
     stop: "Stop",
     step: "Step",
+    copy: "Copy",
     reset_progress: "Reset progress",
     reset: "Reset",
     run_to_end: "Run to end",
@@ -373,6 +391,7 @@ static ZH: Strings = Strings {
     run: "运行",
     stop: "停止",
     step: "单步",
+    copy: "复制",
     reset_progress: "清除学习进度",
     reset: "恢复默认",
     run_to_end: "运行到底",

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use executor::trace::{Event, Record};
 use protocol::replay::{timeline, ExecState, LaneEnd};
 use protocol::{KnobValues, Network, Report};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::inspector::Inspector;
@@ -55,6 +56,26 @@ impl Phase {
 
 /// A run whose worker has not shown its thread free for this long is reported as blocked.
 const BLOCKED_NOTICE_MS: f64 = 3000.0;
+
+/// Lines of output shown; the rest are counted in a note (and still copied).
+const MAX_OUTPUT_LINES: usize = 1000;
+
+/// Puts `text` on the clipboard, if the browser lets the page do so.
+fn copy_to_clipboard(text: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok();
+    let write = clipboard.as_ref().and_then(|c| {
+        js_sys::Reflect::get(c, &"writeText".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    if let (Some(c), Some(write)) = (clipboard, write) {
+        let _ = write.call1(&c, &text.into());
+    }
+}
 
 /// The most trace events a card keeps for one run; later ones are dropped with a note.
 pub const MAX_EVENTS: usize = 100_000;
@@ -521,6 +542,24 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         },
     );
     let (lanes, exec, output, cursor_ms) = &*view;
+    // The run's error ends the output, set apart from what the snippet printed.
+    let end_error = state
+        .cursor
+        .is_none()
+        .then(|| state.report.as_ref().and_then(|r| r.error.clone()))
+        .flatten();
+    let on_copy_output = {
+        let text: String = output
+            .iter()
+            .map(|(t_ms, line)| format!("+{t_ms:.0} ms  {line}\n"))
+            .collect();
+        Callback::from(move |_: MouseEvent| copy_to_clipboard(&text))
+    };
+    // Requests ended of those started, while a run makes them.
+    let requests_progress = (state.phase.live() && exec.counters.requests > 0).then(|| {
+        let started = exec.counters.requests;
+        (started - exec.requests.len() as u64, started)
+    });
     let error = state.report.as_ref().and_then(|r| r.error.clone());
     let network_note = state.report.as_ref().map(|r| match r.network {
         Network::SlowWeb => t.ran_slow_web,
@@ -611,6 +650,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     { lang.runner_blocked((state.now_ms - state.alive_ms) / 1000.0) }
                 </p>
             }
+            if let Some((ended, started)) = requests_progress {
+                <div class="run-progress">
+                    <progress max={started.to_string()} value={ended.to_string()}
+                              aria-label={lang.requests_progress(ended, started)} />
+                    <span>{ format!("{} · {}", lang.requests_progress(ended, started), fmt_ms(total_ms)) }</span>
+                </div>
+            }
             if state.capped {
                 <p class="note trace-capped" role="status">{ t.trace_capped }</p>
             }
@@ -638,14 +684,24 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 <Inspector state={exec.clone()} {lang} />
             }
             <div class="output-wrap">
-                <h4>{ t.output }</h4>
+                <div class="output-head">
+                    <h4>{ t.output }</h4>
+                    <button type="button" class="copy-output" onclick={on_copy_output}
+                            disabled={output.is_empty()}>{ t.copy }</button>
+                </div>
                 <ol class="output" role="log" aria-live="polite">
-                    if output.is_empty() {
+                    if output.is_empty() && end_error.is_none() {
                         <li class="placeholder">{ t.no_output }</li>
                     }
-                    { for output.iter().map(|(t_ms, text)| html! {
+                    { for output.iter().take(MAX_OUTPUT_LINES).map(|(t_ms, text)| html! {
                         <li><span class="t">{ format!("+{t_ms:.0} ms") }</span><span class="line">{ text.clone() }</span></li>
                     }) }
+                    if output.len() > MAX_OUTPUT_LINES {
+                        <li class="capped">{ lang.lines_not_shown(output.len() - MAX_OUTPUT_LINES) }</li>
+                    }
+                    if let Some(e) = end_error {
+                        <li class="error"><span class="t">{ format!("+{total_ms:.0} ms") }</span><span class="line">{ e }</span></li>
+                    }
                 </ol>
             </div>
         </section>

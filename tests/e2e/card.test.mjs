@@ -9,8 +9,8 @@ import { card, runCard, setKnobs, site } from "./card.mjs";
 
 const openSite = site();
 
-async function open(path) {
-  const page = await openSite(path);
+async function open(path, options) {
+  const page = await openSite(path, options);
   await waitForNetwork(page);
   return page;
 }
@@ -191,6 +191,25 @@ describe("the snippet card", () => {
     await page.click("nav.lessons button.reset-progress");
     assert.equal(await progress("01-blocking"), "");
     assert.equal(await progress("08-async-await"), "");
+    await page.context().close();
+  });
+
+  test("mid-run: a progress bar counts requests; after: output copies, errors end the log", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await", { permissions: ["clipboard-read", "clipboard-write"] });
+    const c = card("crawl");
+    await setKnobs(page, "crawl", { pages: 6, latency_ms: 1500 });
+    await page.click(`${c} button.run`);
+    await page.waitForSelector(`${c} .run-progress progress[max="6"]`);
+    assert.match(await page.textContent(`${c} .run-progress`), /0 of 6 requests done/);
+    await page.waitForSelector(`${c}[data-state="done"]`, { timeout: 10000 });
+    assert.equal(await page.locator(`${c} .run-progress`).count(), 0);
+    await page.click(`${c} button.copy-output`);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied.trim().split("\n").length, 7);
+    assert.match(copied, /^\+\d+ ms  page \d: 2048 bytes/);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 10, fail_percent: 100 });
+    assert.equal((await runCard(page, "crawl")).state, "failed");
+    assert.match(await page.textContent(`${c} .output li.error`), /answered HTTP 500/);
     await page.context().close();
   });
 
