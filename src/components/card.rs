@@ -681,7 +681,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 </div>
             }
             if state.phase != Phase::Idle {
-                <Inspector state={exec.clone()} {lang} />
+                <Inspector state={exec.clone()} {lang}
+                           now_ms={(state.cursor.is_none() && state.phase.live()).then_some(total_ms)} />
             }
             <div class="output-wrap">
                 <div class="output-head">

@@ -9,6 +9,9 @@ use crate::i18n::Lang;
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub state: std::rc::Rc<ExecState>,
+    /// The clock to show, when it is not the time of the last event (a live run).
+    #[prop_or_default]
+    pub now_ms: Option<f64>,
     pub lang: Lang,
 }
 
@@ -37,7 +40,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let c = s.counters;
     html! {
         <section class="inspector" aria-label={t.inspector}>
-            <h4>{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(s.t_us as f64 / 1000.0)) }</span></h4>
+            <h4>{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></h4>
             <dl class="inspector-grid">
                 <dt>{ t.ready_queue }</dt>
                 <dd class="ready-queue">
