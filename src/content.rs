@@ -49,8 +49,12 @@ pub struct Snippet {
     pub title: &'static str,
     /// True for a blocking `pub fn run`.
     pub blocking: bool,
-    /// The source file, highlighted.
+    /// The source file as shown and copied (without its `// ANCHOR:` lines).
+    pub source: &'static str,
+    /// The source, highlighted.
     pub source_html: &'static str,
+    /// Only the regions the file marks as shown, highlighted; the rest is behind "Show all".
+    pub focus_html: Option<&'static str>,
     /// Its knobs.
     pub knobs: &'static [Knob],
 }

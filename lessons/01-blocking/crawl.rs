@@ -7,6 +7,7 @@ tutor::knobs! {
     latency_ms: 0..=3000 = 1000,
 }
 
+// ANCHOR: shown
 pub fn run(knobs: Knobs) -> Result {
     for n in 1..=knobs.pages {
         let url = slow_web::page(n).delay(knobs.latency_ms).to_url();
@@ -18,3 +19,4 @@ pub fn run(knobs: Knobs) -> Result {
     // Each page waited for the one before it, so the total is about pages × latency.
     Ok(())
 }
+// ANCHOR_END: shown

@@ -8,6 +8,7 @@ tutor::knobs! {
     fail_percent: 0..=100 = 0,
 }
 
+// ANCHOR: shown
 /// One download. `.await` hands control back to the executor until the response is in, so
 /// while this task waits, every other task can run.
 async fn download(n: u32, knobs: Knobs) -> Result<usize> {
@@ -36,3 +37,4 @@ pub async fn run(knobs: Knobs) -> Result {
     println!("{} pages, {total} bytes", knobs.pages);
     Ok(())
 }
+// ANCHOR_END: shown

@@ -323,6 +323,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     };
     let net = use_net_status();
     let virtual_time = use_state(|| false);
+    let show_all = use_state(|| false);
     // While running, move the clock so bars of requests in flight grow.
     {
         let dispatcher = state.dispatcher();
@@ -468,6 +469,15 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
         })
     };
+    let on_show_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
+    };
+    let on_copy_source = Callback::from(move |_: MouseEvent| copy_to_clipboard(snippet.source));
+    let shown_html = match snippet.focus_html {
+        Some(focus) if !*show_all => focus,
+        _ => snippet.source_html,
+    };
     let on_reset_knobs = {
         let (set_values, defaults) = (set_values.clone(), defaults.clone());
         Callback::from(move |_: MouseEvent| set_values(defaults.clone(), false))
@@ -582,7 +592,16 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
             <details class="source" open=true>
                 <summary>{ t.source }</summary>
-                <pre class="code" data-lang="rust"><code>{ Html::from_html_unchecked(snippet.source_html.into()) }</code></pre>
+                <div class="source-tools">
+                    if snippet.focus_html.is_some() {
+                        <button type="button" class="show-all" aria-pressed={show_all.to_string()}
+                                onclick={on_show_all}>{ t.show_all }</button>
+                    }
+                    <button type="button" class="copy-source" onclick={on_copy_source}>{ t.copy }</button>
+                </div>
+                <pre class="code" data-lang="rust" data-view={if shown_html == snippet.source_html { "all" } else { "focus" }}>
+                    <code>{ Html::from_html_unchecked(shown_html.into()) }</code>
+                </pre>
             </details>
             <fieldset class="knobs" disabled={running}>
                 <legend>{ t.knobs }</legend>

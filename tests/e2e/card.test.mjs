@@ -213,6 +213,23 @@ describe("the snippet card", () => {
     await page.context().close();
   });
 
+  test("the source folds its boilerplate until Show all, and Copy takes the whole file", { timeout: 30000 }, async () => {
+    const page = await open("#/08-async-await", { permissions: ["clipboard-read", "clipboard-write"] });
+    const code = `${card("crawl")} pre.code`;
+    const focus = await page.textContent(code);
+    assert.match(focus, /async fn download/);
+    assert.doesNotMatch(focus, /use tutor::/);
+    assert.match(focus, /^\/\/ …/);
+    await page.click(`${card("crawl")} button.show-all`);
+    const all = await page.textContent(code);
+    assert.match(all, /^\/\/! Download N pages at once/);
+    assert.match(all, /tutor::knobs!/);
+    assert.doesNotMatch(all, /ANCHOR/);
+    await page.click(`${card("crawl")} button.copy-source`);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), all);
+    await page.context().close();
+  });
+
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {
     const page = await open("#/08-async-await");
     await setKnobs(page, "crawl", { pages: 10, latency_ms: 1000 });

@@ -56,8 +56,59 @@ pub struct Snippet {
     pub is_async: bool,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
-    /// The highlighted source, as HTML.
+    /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
+    pub text: String,
+    /// `text`, highlighted, as HTML.
     pub html: String,
+    /// Only the `// ANCHOR: shown` regions, highlighted, with `// …` between them: what the
+    /// card shows until "Show all". `None` when the file marks no region.
+    pub focus_html: Option<String>,
+}
+
+/// Splits a snippet's source into what the card shows in full (anchor lines removed) and, if
+/// it marks regions with `// ANCHOR: shown` … `// ANCHOR_END: shown`, just those regions.
+///
+/// ```
+/// let src = "use x;\n// ANCHOR: shown\nfn a() {}\n// ANCHOR_END: shown\nfn b() {}\n";
+/// let (full, focus) = lesson_build::anchors(src);
+/// assert_eq!(full, "use x;\nfn a() {}\nfn b() {}\n");
+/// assert_eq!(focus.as_deref(), Some("// …\nfn a() {}\n// …\n"));
+/// ```
+pub fn anchors(source: &str) -> (String, Option<String>) {
+    let mut full = String::with_capacity(source.len());
+    let mut focus = String::new();
+    let mut inside = false;
+    let mut marked = false;
+    let mut skipped = false; // lines left out of the focus since the last region
+    for line in source.lines() {
+        match line.trim() {
+            "// ANCHOR: shown" => {
+                if std::mem::take(&mut skipped) {
+                    focus.push_str("// …\n");
+                }
+                inside = true;
+                marked = true;
+                continue;
+            }
+            "// ANCHOR_END: shown" => {
+                inside = false;
+                continue;
+            }
+            _ => {}
+        }
+        full.push_str(line);
+        full.push('\n');
+        if inside {
+            focus.push_str(line);
+            focus.push('\n');
+        } else {
+            skipped = true;
+        }
+    }
+    if skipped && marked {
+        focus.push_str("// …\n");
+    }
+    (full, marked.then_some(focus))
 }
 
 /// How a knob is labelled on the card.
@@ -144,6 +195,7 @@ fn load_lesson(
 
 fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     let source = read(path)?;
+    let (text, focus) = anchors(&source);
     let fail = |why: String| format!("{}: {why}", path.display());
     let id = path
         .file_stem()
@@ -190,7 +242,9 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         title,
         is_async,
         knobs,
-        html: highlight(&source, "rs"),
+        html: highlight(&text, "rs"),
+        focus_html: focus.map(|f| highlight(&f, "rs")),
+        text,
     })
 }
 
