@@ -599,7 +599,9 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     }
                     <button type="button" class="copy-source" onclick={on_copy_source}>{ t.copy }</button>
                 </div>
-                <pre class="code" data-lang="rust" data-view={if shown_html == snippet.source_html { "all" } else { "focus" }}>
+                // Focusable, so the code can be scrolled sideways with the keyboard.
+                <pre class="code" data-lang="rust" tabindex="0" aria-label={t.source}
+                     data-view={if shown_html == snippet.source_html { "all" } else { "focus" }}>
                     <code>{ Html::from_html_unchecked(shown_html.into()) }</code>
                 </pre>
             </details>
@@ -709,7 +711,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <button type="button" class="copy-output" onclick={on_copy_output}
                             disabled={output.is_empty()}>{ t.copy }</button>
                 </div>
-                <ol class="output" role="log" aria-live="polite">
+                <div role="log" aria-live="polite" aria-label={t.output}>
+                <ol class="output">
                     if output.is_empty() && end_error.is_none() {
                         <li class="placeholder">{ t.no_output }</li>
                     }
@@ -723,6 +726,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                         <li class="error"><span class="t">{ format!("+{total_ms:.0} ms") }</span><span class="line">{ e }</span></li>
                     }
                 </ol>
+                </div>
             </div>
         </section>
     }

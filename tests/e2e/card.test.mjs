@@ -3,6 +3,7 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 
 import { waitForNetwork } from "./browser.mjs";
 import { card, runCard, setKnobs, site } from "./card.mjs";
@@ -228,6 +229,24 @@ describe("the snippet card", () => {
     await page.click(`${card("crawl")} button.copy-source`);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), all);
     await page.context().close();
+  });
+
+  test("axe-core finds no serious or critical problem on a lesson page, in either theme", { timeout: 60000 }, async () => {
+    const axe = fileURLToPath(new URL("./node_modules/axe-core/axe.min.js", import.meta.url));
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await open("#/08-async-await", { colorScheme });
+      // A card after a run shows every part: timeline, replay, inspector, output.
+      await setKnobs(page, "crawl", { pages: 3, latency_ms: 50 });
+      assert.equal((await runCard(page, "crawl")).state, "done");
+      await page.click(`${card("crawl")} .timeline-table summary`);
+      await page.addScriptTag({ path: axe });
+      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(bad, [], `${colorScheme} theme`);
+      await page.context().close();
+    }
   });
 
   test("virtual time runs 10 × 1000 ms at once and reports 1000 ms", { timeout: 30000 }, async () => {

@@ -13,8 +13,9 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The npm package the end-to-end tests drive Chromium with.
-const PLAYWRIGHT: &str = "playwright-core";
+/// The npm packages of the end-to-end tests: Playwright drives Chromium, axe-core checks
+/// accessibility. Their versions are the ones tests/e2e/package.json pins.
+const NPM_PACKAGES: [&str; 2] = ["playwright-core", "axe-core"];
 
 /// What the tools are for: `serve` needs no browser and no npm packages.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -301,34 +302,49 @@ fn node_packages(root: &Path) -> Result<(), String> {
     let manifest = dir.join("package.json");
     let text = fs::read_to_string(&manifest)
         .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-    let want = json_string(&text, PLAYWRIGHT)
-        .ok_or_else(|| format!("{} does not list {PLAYWRIGHT}", manifest.display()))?;
-    let installed = || {
-        let path = dir
-            .join("node_modules")
-            .join(PLAYWRIGHT)
-            .join("package.json");
-        let text = fs::read_to_string(path).ok()?;
-        json_string(&text, "version").filter(|v| *v == want)
+    let mut wanted = Vec::new();
+    for name in NPM_PACKAGES {
+        let want = json_string(&text, name)
+            .ok_or_else(|| format!("{} does not list {name}", manifest.display()))?;
+        wanted.push((name, want));
+    }
+    let missing = || -> Vec<String> {
+        wanted
+            .iter()
+            .filter(|(name, want)| {
+                let path = dir.join("node_modules").join(name).join("package.json");
+                let version = fs::read_to_string(path)
+                    .ok()
+                    .and_then(|t| json_string(&t, "version"));
+                version.as_deref() != Some(want.as_str())
+            })
+            .map(|(name, want)| format!("{name} {want}"))
+            .collect()
     };
-    if installed().is_some() {
-        println!("ok {PLAYWRIGHT} {want}");
+    let todo = missing();
+    if todo.is_empty() {
+        for (name, want) in &wanted {
+            println!("ok {name} {want}");
+        }
         return Ok(());
     }
-    println!("installing {PLAYWRIGHT} {want} (npm ci in tests/e2e)");
+    println!("installing {} (npm ci in tests/e2e)", todo.join(", "));
     run_live(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&dir),
     )?;
-    match installed() {
-        Some(_) => {
-            println!("ok {PLAYWRIGHT} {want}");
-            Ok(())
+    let still = missing();
+    if still.is_empty() {
+        for (name, want) in &wanted {
+            println!("ok {name} {want}");
         }
-        None => Err(format!(
-            "npm ci did not install {PLAYWRIGHT} {want} (is tests/e2e/package-lock.json current?)"
-        )),
+        Ok(())
+    } else {
+        Err(format!(
+            "npm ci did not install {} (is tests/e2e/package-lock.json current?)",
+            still.join(", ")
+        ))
     }
 }
 
