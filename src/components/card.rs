@@ -399,16 +399,23 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             );
         })
     };
-    let on_run = {
+    // Run (or, while stepping, run to the end): the Run button and Ctrl/Cmd+Enter.
+    let run_now = {
         let (state, start) = (state.clone(), start.clone());
-        Callback::from(move |_: MouseEvent| match (state.phase, state.run) {
+        let can_start = ready && knobs_ok;
+        Rc::new(move || match (state.phase, state.run) {
             (Phase::Stepping, Some(run)) => {
                 bridge().run_to_end(run);
                 state.dispatch(Action::Resume);
             }
             (Phase::Running, _) => {}
-            _ => start(false),
+            _ if can_start => start(false),
+            _ => {}
         })
+    };
+    let on_run = {
+        let run_now = run_now.clone();
+        Callback::from(move |_: MouseEvent| run_now())
     };
     let on_step = {
         let (state, start) = (state.clone(), start.clone());
@@ -483,25 +490,12 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         Callback::from(move |_: MouseEvent| set_values(defaults.clone(), false))
     };
     // Ctrl+Enter (⌘+Enter on a Mac) anywhere in the card runs it, as the Run button would.
-    let on_key = {
-        let (state, start) = (state.clone(), start.clone());
-        let can_run = ready && knobs_ok;
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" || !(e.ctrl_key() || e.meta_key()) {
-                return;
-            }
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
             e.prevent_default();
-            match (state.phase, state.run) {
-                (Phase::Stepping, Some(run)) => {
-                    bridge().run_to_end(run);
-                    state.dispatch(Action::Resume);
-                }
-                (Phase::Running, _) => {}
-                _ if can_run => start(false),
-                _ => {}
-            }
-        })
-    };
+            run_now();
+        }
+    });
     let on_stop = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {

@@ -2,8 +2,18 @@
 
 use std::time::Duration;
 
-use executor::trace::{Event, WaitOn};
+use executor::trace::{Event, Record, WaitOn};
 use executor::{fetch, sleep, Executor, TaskState, VirtualHost};
+
+/// The tasks the trace says the executor paused before, in order.
+fn pauses(log: &[Record]) -> Vec<u64> {
+    log.iter()
+        .filter_map(|r| match r.event {
+            Event::Paused { next } => Some(next),
+            _ => None,
+        })
+        .collect()
+}
 
 #[test]
 fn step_mode_polls_one_task_per_step_and_says_which_is_next() {
@@ -21,14 +31,7 @@ fn step_mode_polls_one_task_per_step_and_says_which_is_next() {
         assert_eq!(ex.turn(usize::MAX), 1);
         assert_eq!(ex.inspect().ready, expected_ready);
     }
-    let paused: Vec<u64> = log
-        .borrow()
-        .iter()
-        .filter_map(|r| match r.event {
-            Event::Paused { next } => Some(next),
-            _ => None,
-        })
-        .collect();
+    let paused = pauses(&log.borrow());
     assert_eq!(paused, [1, 2, 3], "one pause before each poll");
 }
 
@@ -124,14 +127,7 @@ fn a_paused_executor_says_at_once_which_task_a_step_would_poll() {
     ex.set_step_mode(true);
     let _main = ex.spawn(async {});
     // No turn has run, yet the trace already names the next task.
-    let paused: Vec<_> = log
-        .borrow()
-        .iter()
-        .filter_map(|r| match r.event {
-            Event::Paused { next } => Some(next),
-            _ => None,
-        })
-        .collect();
+    let paused = pauses(&log.borrow());
     assert_eq!(paused, [1]);
     assert!(ex.inspect().paused);
 }

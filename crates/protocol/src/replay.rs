@@ -420,19 +420,25 @@ pub fn request_label(url: &str) -> String {
         .unwrap_or_else(|| url.to_owned())
 }
 
+/// Where the lane of `of` is. Task and request ids count up from 1 in the order their lanes
+/// are made, so the id is the place to look first; a scan is the fallback.
+fn lane_index(lanes: &[Lane], of: LaneOf) -> Option<usize> {
+    let id = match of {
+        LaneOf::Task(id) | LaneOf::Request(id) => id,
+    };
+    let guess = (id as usize).wrapping_sub(1);
+    if lanes.get(guess).is_some_and(|l| l.of == of) {
+        return Some(guess);
+    }
+    lanes.iter().rposition(|l| l.of == of)
+}
+
 /// The lanes of a trace: tasks in spawn order, each followed by the requests it made.
 pub fn timeline(records: &[Record]) -> Vec<Lane> {
     let mut tasks: Vec<Lane> = Vec::new();
     let mut requests: Vec<Lane> = Vec::new();
     let mut running: Option<TaskId> = None;
     let mut rewoken = false;
-    let find = |lanes: &mut Vec<Lane>, of: LaneOf| {
-        lanes
-            .iter_mut()
-            .rev()
-            .position(|l| l.of == of)
-            .map(|i| lanes.len() - 1 - i)
-    };
     for r in records {
         let at = r.t_us;
         match &r.event {
@@ -451,14 +457,14 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
             }
             Event::PollStart { task } => {
                 running = Some(*task);
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     tasks[i].open(SegmentKind::Running, at);
                 }
             }
             Event::PollEnd { task, ready } => {
                 running = None;
                 let requeued = std::mem::take(&mut rewoken);
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     let lane = &mut tasks[i];
                     if *ready {
                         lane.close(at);
@@ -470,7 +476,7 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 }
             }
             Event::Wait { task, on } => {
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     let lane = &mut tasks[i];
                     if lane.current() == Some(SegmentKind::Other) {
                         lane.segments.last_mut().expect("current segment").kind =
@@ -482,7 +488,7 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 task,
                 problem: Diagnostic::LostWakeup,
             } => {
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     let lane = &mut tasks[i];
                     if lane.current() == Some(SegmentKind::Other) {
                         lane.segments.last_mut().expect("current segment").kind =
@@ -491,7 +497,7 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 }
             }
             Event::Wake { task, by } => {
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     let lane = &mut tasks[i];
                     lane.wakes.push(WakeMark { at_us: at, by: *by });
                     if lane.current() == Some(SegmentKind::Running) {
@@ -502,7 +508,7 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 }
             }
             Event::Done { task, outcome } => {
-                if let Some(i) = find(&mut tasks, LaneOf::Task(*task)) {
+                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
                     let lane = &mut tasks[i];
                     lane.close(at);
                     lane.end = Some((
@@ -567,27 +573,20 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
         }
     }
     // Requests follow the task that made them.
-    let mut lanes = Vec::with_capacity(tasks.len() + requests.len());
-    let mut placed = vec![false; requests.len()];
+    let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<Lane>> = Default::default();
+    for request in requests {
+        by_owner.entry(request.owner).or_default().push(request);
+    }
+    let mut lanes = Vec::new();
     for task in tasks {
         let LaneOf::Task(id) = task.of else {
             unreachable!("task lanes only")
         };
         lanes.push(task);
-        for (i, req) in requests.iter().enumerate() {
-            if !placed[i] && req.owner == Some(id) {
-                placed[i] = true;
-                lanes.push(req.clone());
-            }
-        }
+        lanes.extend(by_owner.remove(&Some(id)).unwrap_or_default());
     }
-    lanes.extend(
-        requests
-            .into_iter()
-            .zip(placed)
-            .filter(|(_, p)| !p)
-            .map(|(r, _)| r),
-    );
+    // Requests of no task (or of a task the trace never spawned) come last.
+    lanes.extend(by_owner.into_values().flatten());
     lanes
 }
 
@@ -599,10 +598,7 @@ fn end_request(
     at: u64,
     end: LaneEnd,
 ) {
-    let Some(lane) = requests
-        .iter_mut()
-        .rev()
-        .find(|l| l.of == LaneOf::Request(request))
+    let Some(lane) = lane_index(requests, LaneOf::Request(request)).map(|i| &mut requests[i])
     else {
         return;
     };
@@ -611,10 +607,9 @@ fn end_request(
     // Started and ended within one poll of its task: the task (and the thread) was blocked.
     if lane.owner.is_some() && lane.owner == running {
         let start = lane.start_us;
-        if let Some(task) = tasks
-            .iter_mut()
-            .rev()
-            .find(|l| Some(l.of) == running.map(LaneOf::Task))
+        if let Some(task) = running
+            .and_then(|t| lane_index(tasks, LaneOf::Task(t)))
+            .map(|i| &mut tasks[i])
         {
             let poll_start = task
                 .segments
