@@ -27,6 +27,9 @@ fn phase_class(phase: &TaskPhase) -> &'static str {
     }
 }
 
+/// Rows of the task table; beyond this, tasks still going come first and the rest are counted.
+const MAX_TASK_ROWS: usize = 200;
+
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let s = &props.state;
@@ -38,6 +41,14 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             .unwrap_or_else(|| format!("task {id}"))
     };
     let c = s.counters;
+    let marks = s.tasks.iter().any(|t| t.state.is_some());
+    // A run with thousands of tasks: show the ones still going, then the ended ones, up to a cap.
+    let rows: Vec<&protocol::replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
+        let (live, ended): (Vec<_>, Vec<_>) = s.tasks.iter().partition(|t| !t.phase.ended());
+        live.into_iter().chain(ended).take(MAX_TASK_ROWS).collect()
+    } else {
+        s.tasks.iter().collect()
+    };
     html! {
         <section class="inspector" aria-label={t.inspector}>
             <h4>{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></h4>
@@ -82,18 +93,23 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <thead><tr>
                     <th scope="col">{ t.task }</th>
                     <th scope="col">{ t.state }</th>
+                    if marks { <th scope="col">{ t.marked }</th> }
                     <th scope="col" class="num">{ t.polls }</th>
                 </tr></thead>
                 <tbody>
-                { for s.tasks.iter().map(|task| html! {
+                { for rows.iter().map(|task| html! {
                     <tr class={classes!("task", phase_class(&task.phase))} data-task={task.id.to_string()}>
                         <th scope="row">{ task.label() }</th>
                         <td class="phase">{ lang.task_phase(&task.phase) }</td>
+                        if marks { <td class="mark">{ task.state.clone().unwrap_or_default() }</td> }
                         <td class="polls num">{ task.polls }</td>
                     </tr>
                 }) }
                 </tbody>
             </table>
+            if s.tasks.len() > rows.len() {
+                <p class="note rows-capped">{ lang.tasks_not_shown(s.tasks.len() - rows.len()) }</p>
+            }
             if !s.diagnostics.is_empty() {
                 <div class="diagnostics" role="alert">
                     <h5>{ t.diagnostics }</h5>

@@ -136,6 +136,12 @@ pub enum Event {
     Paused { next: TaskId },
     /// A task (or the thread, outside any task) printed a line.
     Print { task: Option<TaskId>, text: String },
+    /// Code reached a point it named: a state of a state machine, at `line` of its source.
+    Mark {
+        task: Option<TaskId>,
+        label: String,
+        line: u32,
+    },
 }
 
 /// An [`Event`] with the time it happened, in microseconds on the host's clock.

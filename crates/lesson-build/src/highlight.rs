@@ -60,25 +60,45 @@ fn classify(stack: &ScopeStack) -> &'static str {
 /// assert_eq!(lesson_build::highlight("<b>", "nope"), "&lt;b&gt;");
 /// ```
 pub fn highlight(source: &str, lang: &str) -> String {
+    let mut html = highlight_lines(source, lang).join("\n");
+    if source.ends_with('\n') {
+        html.push('\n');
+    }
+    html
+}
+
+/// Highlights `source` like [`highlight`], one HTML string per line (without its newline). Each
+/// line's spans open and close within it, so lines can be wrapped or picked out one by one.
+///
+/// ```
+/// let lines = lesson_build::highlight_lines("/* a\nb */ fn x() {}\n", "rs");
+/// assert_eq!(lines[0], r#"<span class="hl-c">/* a</span>"#);
+/// assert!(lines[1].starts_with(r#"<span class="hl-c">b */</span>"#), "{}", lines[1]);
+/// assert_eq!(lines.len(), 2);
+/// ```
+pub fn highlight_lines(source: &str, lang: &str) -> Vec<String> {
+    let plain = || source.lines().map(escape).collect();
     let set = syntaxes();
     let Some(syntax) = set.find_syntax_by_token(lang) else {
-        return escape(source);
+        return plain();
     };
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
-    let mut runs: Vec<(&'static str, String)> = Vec::new();
+    let mut out = Vec::new();
     for line in LinesWithEndings::from(source) {
         let Ok(ops) = state.parse_line(line, set) else {
-            return escape(source);
+            return plain();
         };
+        let mut runs: Vec<(&'static str, &str)> = Vec::new();
+        let mut start = 0;
         for (range, op) in ScopeRangeIterator::new(&ops, line) {
             if stack.apply(op).is_err() {
-                return escape(source);
+                return plain();
             }
             if range.is_empty() {
                 continue;
             }
-            let text = &line[range];
+            let text = &line[range.clone()];
             // Whitespace takes the class of its neighbours, so runs merge across it.
             let class = if text.trim().is_empty() {
                 runs.last().map_or("", |r| r.0)
@@ -86,26 +106,32 @@ pub fn highlight(source: &str, lang: &str) -> String {
                 classify(&stack)
             };
             match runs.last_mut() {
-                Some((c, t)) if *c == class => t.push_str(text),
-                _ => runs.push((class, text.to_owned())),
+                Some((c, t)) if *c == class => *t = &line[start..range.end],
+                _ => {
+                    runs.push((class, text));
+                    start = range.start;
+                }
             }
         }
-    }
-    let mut html = String::with_capacity(source.len() * 2);
-    for (class, text) in runs {
-        // Trailing whitespace (often a newline) stays outside the span.
-        let body = text.trim_end();
-        if class.is_empty() || body.is_empty() {
-            html.push_str(&escape(&text));
-        } else {
-            html.push_str(&format!(
-                "<span class=\"hl-{class}\">{}</span>",
-                escape(body)
-            ));
-            html.push_str(&text[body.len()..]);
+        let mut html = String::with_capacity(line.len() * 2);
+        for (class, text) in runs {
+            // Trailing whitespace (and the newline) stays outside the span.
+            let body = text.trim_end();
+            if class.is_empty() || body.is_empty() {
+                html.push_str(&escape(text));
+            } else {
+                html.push_str(&format!(
+                    "<span class=\"hl-{class}\">{}</span>",
+                    escape(body)
+                ));
+                html.push_str(&escape(&text[body.len()..]));
+            }
         }
+        let trimmed = html.trim_end_matches(['\n', '\r']).len();
+        html.truncate(trimmed);
+        out.push(html);
     }
-    html
+    out
 }
 
 pub(crate) fn escape(text: &str) -> String {

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use codegen::{page_module, runner_module};
-pub use highlight::highlight;
+pub use highlight::{highlight, highlight_lines};
 pub use knobs::{parse_knobs, Knob};
 pub use markdown::{render, Rendered, Segment};
 
@@ -65,26 +65,41 @@ pub struct Snippet {
     pub focus_html: Option<String>,
 }
 
+/// A snippet's source as the card shows it: the file without its `// ANCHOR:` lines, and which
+/// of its lines the `// ANCHOR: shown` regions hold.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Anchored {
+    /// The file without its anchor lines.
+    pub text: String,
+    /// For each line of `text`, its line number in the file (from 1), as `line!()` counts.
+    pub lines: Vec<u32>,
+    /// The lines inside `shown` regions, as indexes into `text`'s lines, with `None` where
+    /// lines were left out. `None` when the file marks no region.
+    pub focus: Option<Vec<Option<usize>>>,
+}
+
 /// Splits a snippet's source into what the card shows in full (anchor lines removed) and, if
 /// it marks regions with `// ANCHOR: shown` … `// ANCHOR_END: shown`, just those regions.
 ///
 /// ```
 /// let src = "use x;\n// ANCHOR: shown\nfn a() {}\n// ANCHOR_END: shown\nfn b() {}\n";
-/// let (full, focus) = lesson_build::anchors(src);
-/// assert_eq!(full, "use x;\nfn a() {}\nfn b() {}\n");
-/// assert_eq!(focus.as_deref(), Some("// …\nfn a() {}\n// …\n"));
+/// let a = lesson_build::anchors(src);
+/// assert_eq!(a.text, "use x;\nfn a() {}\nfn b() {}\n");
+/// assert_eq!(a.lines, [1, 3, 5]);
+/// assert_eq!(a.focus, Some(vec![None, Some(1), None]));
 /// ```
-pub fn anchors(source: &str) -> (String, Option<String>) {
-    let mut full = String::with_capacity(source.len());
-    let mut focus = String::new();
+pub fn anchors(source: &str) -> Anchored {
+    let mut text = String::with_capacity(source.len());
+    let mut lines = Vec::new();
+    let mut focus = Vec::new();
     let mut inside = false;
     let mut marked = false;
     let mut skipped = false; // lines left out of the focus since the last region
-    for line in source.lines() {
+    for (n, line) in source.lines().enumerate() {
         match line.trim() {
             "// ANCHOR: shown" => {
                 if std::mem::take(&mut skipped) {
-                    focus.push_str("// …\n");
+                    focus.push(None);
                 }
                 inside = true;
                 marked = true;
@@ -96,19 +111,47 @@ pub fn anchors(source: &str) -> (String, Option<String>) {
             }
             _ => {}
         }
-        full.push_str(line);
-        full.push('\n');
         if inside {
-            focus.push_str(line);
-            focus.push('\n');
+            focus.push(Some(lines.len()));
         } else {
             skipped = true;
         }
+        text.push_str(line);
+        text.push('\n');
+        lines.push(n as u32 + 1);
     }
     if skipped && marked {
-        focus.push_str("// …\n");
+        focus.push(None);
     }
-    (full, marked.then_some(focus))
+    Anchored {
+        text,
+        lines,
+        focus: marked.then_some(focus),
+    }
+}
+
+/// The card's HTML of a snippet: one `<span class="ln" data-line="N">` per line (`N` as
+/// `line!()` counts in the file), and the same for the focus view, where `// …` stands for the
+/// lines left out.
+fn snippet_html(anchored: &Anchored) -> (String, Option<String>) {
+    let highlighted = highlight::highlight_lines(&anchored.text, "rs");
+    let line = |i: usize| {
+        format!(
+            "<span class=\"ln\" data-line=\"{}\">{}\n</span>",
+            anchored.lines[i], highlighted[i]
+        )
+    };
+    let full = (0..highlighted.len()).map(line).collect();
+    let focus = anchored.focus.as_ref().map(|focus| {
+        focus
+            .iter()
+            .map(|at| match at {
+                Some(i) => line(*i),
+                None => "<span class=\"ln gap\"><span class=\"hl-c\">// …</span>\n</span>".into(),
+            })
+            .collect()
+    });
+    (full, focus)
 }
 
 /// How a knob is labelled on the card.
@@ -150,10 +193,44 @@ pub fn load(dir: &Path) -> Result<Catalog, String> {
         lessons.push(load_lesson(&entry, id, number, &knob_labels)?);
     }
     lessons.sort_by_key(|l| l.number);
+    check_comparisons(dir, &lessons)?;
     Ok(Catalog {
         lessons,
         knob_labels,
     })
+}
+
+/// Every `{{#compare}}` names snippets that exist, in whichever lesson it names.
+fn check_comparisons(dir: &Path, lessons: &[Lesson]) -> Result<(), String> {
+    for lesson in lessons {
+        for (lang, text) in &lesson.texts {
+            for segment in &text.segments {
+                let Segment::Compare { a, b, .. } = segment else {
+                    continue;
+                };
+                for (in_lesson, id) in [a, b] {
+                    let in_lesson = if in_lesson.is_empty() {
+                        &lesson.id
+                    } else {
+                        in_lesson
+                    };
+                    let found = lessons
+                        .iter()
+                        .find(|l| l.id == *in_lesson)
+                        .is_some_and(|l| l.snippets.iter().any(|s| s.id == *id));
+                    if !found {
+                        return Err(format!(
+                            "{}: `{{{{#compare}}}}` names `{in_lesson}/{id}`, which does not exist",
+                            dir.join(&lesson.id)
+                                .join(format!("lesson.{lang}.md"))
+                                .display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn load_lesson(
@@ -195,7 +272,7 @@ fn load_lesson(
 
 fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     let source = read(path)?;
-    let (text, focus) = anchors(&source);
+    let anchored = anchors(&source);
     let fail = |why: String| format!("{}: {why}", path.display());
     let id = path
         .file_stem()
@@ -236,15 +313,16 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
             )));
         }
     }
+    let (html, focus_html) = snippet_html(&anchored);
     Ok(Snippet {
         id,
         path: path.to_path_buf(),
         title,
         is_async,
         knobs,
-        html: highlight(&text, "rs"),
-        focus_html: focus.map(|f| highlight(&f, "rs")),
-        text,
+        html,
+        focus_html,
+        text: anchored.text,
     })
 }
 
@@ -288,4 +366,28 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_lines_keep_the_file_line_numbers() {
+        let src = "use x;\n// ANCHOR: shown\nfn a() {}\n// ANCHOR_END: shown\n\nfn b() {}\n";
+        let (full, focus) = snippet_html(&anchors(src));
+        let numbers = |html: &str| -> Vec<String> {
+            html.split("data-line=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].to_owned())
+                .collect()
+        };
+        assert_eq!(numbers(&full), ["1", "3", "5", "6"]);
+        assert_eq!(full.matches("<span class=\"ln\"").count(), 4);
+        let focus = focus.expect("a region is marked");
+        assert_eq!(numbers(&focus), ["3"]);
+        assert_eq!(focus.matches("class=\"ln gap\"").count(), 2, "{focus}");
+        // Every line ends inside its own span, so each span is one line of the listing.
+        assert_eq!(full.matches("\n</span>").count(), 4);
+    }
 }

@@ -49,6 +49,8 @@ pub struct TaskView {
     pub polls: u64,
     /// What woke it last.
     pub woken_by: Option<WakeSource>,
+    /// The last state it marked (`tutor::state!`).
+    pub state: Option<String>,
 }
 
 impl TaskView {
@@ -115,6 +117,8 @@ pub struct ExecState {
     pub diagnostics: Vec<(TaskId, Diagnostic)>,
     /// Step mode: the task the executor will poll at the next step.
     pub paused_before: Option<TaskId>,
+    /// The latest mark (`tutor::state!`): its label and source line.
+    pub mark: Option<(String, u32)>,
     /// The task that woke itself during the poll in progress.
     woke_itself: bool,
 }
@@ -166,6 +170,7 @@ impl ExecState {
                     phase: TaskPhase::Scheduled,
                     polls: 0,
                     woken_by: None,
+                    state: None,
                 });
                 self.ready.push_back(*task);
             }
@@ -282,6 +287,12 @@ impl ExecState {
             Event::FetchAbort { request } => self.requests.retain(|r| r.id != *request),
             Event::Paused { next } => self.paused_before = Some(*next),
             Event::Print { .. } => self.counters.prints += 1,
+            Event::Mark { task, label, line } => {
+                if let Some(t) = task.and_then(|id| self.task_mut(id)) {
+                    t.state = Some(label.clone());
+                }
+                self.mark = Some((label.clone(), *line));
+            }
         }
     }
 }
@@ -431,6 +442,25 @@ fn lane_index(lanes: &[Lane], of: LaneOf) -> Option<usize> {
         return Some(guess);
     }
     lanes.iter().rposition(|l| l.of == of)
+}
+
+/// How long the run's waits would take one after another: every request from start to end,
+/// plus every stretch a task spent waiting on a timer. Set against the run's total, it is the
+/// speed-up that overlapping the waits bought (about 1 for a run that waits one by one).
+pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
+    let span = |start: u64, end: Option<u64>| end.map_or(0, |e| e.saturating_sub(start));
+    lanes
+        .iter()
+        .map(|lane| match lane.of {
+            LaneOf::Request(_) => span(lane.start_us, lane.end.as_ref().map(|e| e.0)),
+            LaneOf::Task(_) => lane
+                .segments
+                .iter()
+                .filter(|s| s.kind == SegmentKind::Timer)
+                .map(|s| span(s.start_us, s.end_us))
+                .sum(),
+        })
+        .sum()
 }
 
 /// The lanes of a trace: tasks in spawn order, each followed by the requests it made.

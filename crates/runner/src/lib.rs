@@ -23,7 +23,7 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 pub mod prelude {
     pub use crate::{slow_web, Result};
     pub use executor::{
-        fetch, fetch_blocking, now, sleep, spawn, spawn_named, yield_now, JoinHandle,
+        fetch, fetch_blocking, now, sleep, spawn, spawn_named, yield_now, Fetch, JoinHandle,
     };
     pub use std::time::Duration;
 }
@@ -56,6 +56,37 @@ macro_rules! println {
 pub fn print_line(text: String) {
     let task = executor::current_task();
     executor::trace::emit(|| executor::trace::Event::Print { task, text });
+}
+
+/// Marks where the code is: a named state (of a state machine, or a step of a longer job).
+///
+/// The card highlights the line of the latest mark while stepping and replaying, and the
+/// inspector shows each task's latest state. Write it as the first statement of each state:
+/// `tutor::state!("Fetching");`.
+///
+/// ```
+/// use executor::{trace::Event, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let log = ex.record_trace();
+/// runner::state!("Connecting");
+/// let marks: Vec<_> = log.borrow().iter().map(|r| r.event.clone()).collect();
+/// assert!(matches!(&marks[0], Event::Mark { label, line, .. } if label == "Connecting" && *line > 0));
+/// ```
+#[macro_export]
+macro_rules! state {
+    ($label:expr) => {
+        $crate::mark($label, ::std::line!())
+    };
+}
+
+/// The function behind [`state!`]: records the mark on the run's trace.
+pub fn mark(label: &str, line: u32) {
+    let task = executor::current_task();
+    executor::trace::emit(|| executor::trace::Event::Mark {
+        task,
+        label: label.to_owned(),
+        line,
+    });
 }
 
 /// Declares a snippet's knobs: `name: MIN..=MAX = DEFAULT`, comma separated.

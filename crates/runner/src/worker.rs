@@ -189,6 +189,7 @@ impl Stream {
         let urgent = matches!(
             record.event,
             Event::Print { .. }
+                | Event::Mark { .. }
                 | Event::FetchStart { .. }
                 | Event::FetchEnd { .. }
                 | Event::FetchError { .. }
