@@ -39,6 +39,13 @@ pub enum Segment {
         /// Card title in this language, if the prose gives one.
         title: Option<&'static str>,
     },
+    /// Two snippets run side by side on the same knobs, as (lesson id, snippet id).
+    Compare {
+        a: (&'static str, &'static str),
+        b: (&'static str, &'static str),
+        /// Title in this language, if the prose gives one.
+        title: Option<&'static str>,
+    },
 }
 
 /// A runnable snippet.
@@ -82,6 +89,21 @@ impl Knob {
 }
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+/// The snippet `id` of lesson `lesson`.
+pub fn snippet(lesson: &str, id: &str) -> Option<&'static Snippet> {
+    self::lesson(lesson)?.snippet(id)
+}
+
+/// A snippet's card title in `lang`: the one its lesson's prose gives, else its `//!` line.
+pub fn card_title(lesson: &str, id: &str, lang: Lang) -> Option<&'static str> {
+    let l = self::lesson(lesson)?;
+    let given = l.text(lang).segments.iter().find_map(|s| match s {
+        Segment::Snippet { id: s_id, title } if *s_id == id => *title,
+        _ => None,
+    });
+    given.or_else(|| l.snippet(id).map(|s| s.title))
+}
 
 /// The lesson with this id.
 pub fn lesson(id: &str) -> Option<&'static Lesson> {

@@ -233,6 +233,54 @@ impl Lang {
         }
     }
 
+    /// "Now at Fetching (line 42)": the latest state a snippet marked.
+    pub fn at_mark(self, label: &str, line: u32) -> String {
+        match self {
+            Lang::En => format!("Now at: {label} (line {line})"),
+            Lang::Zh => format!("当前位置：{label}（第 {line} 行）"),
+        }
+    }
+
+    /// "… 120 more tasks not shown".
+    pub fn tasks_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more tasks not shown"),
+            Lang::Zh => format!("…… 还有 {n} 个任务未显示"),
+        }
+    }
+
+    /// "… 120 more rows not shown".
+    pub fn rows_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more rows not shown"),
+            Lang::Zh => format!("…… 还有 {n} 行未显示"),
+        }
+    }
+
+    /// "… 120 more lanes not shown".
+    pub fn lanes_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more lanes not shown"),
+            Lang::Zh => format!("…… 还有 {n} 条泳道未显示"),
+        }
+    }
+
+    /// "One by one: 10.0 s · ×9.8 faster": what the waits would take in a row, and the ratio.
+    pub fn speed_up(self, one_by_one: &str, factor: f64) -> String {
+        match self {
+            Lang::En => format!("one by one: {one_by_one} · ×{factor:.1} faster"),
+            Lang::Zh => format!("逐个完成需 {one_by_one} · 快 {factor:.1} 倍"),
+        }
+    }
+
+    /// "speed-up ×3.0 (3.0 s → 1.0 s)": a comparison's figure, the first total over the second.
+    pub fn compare_figure(self, a: &str, b: &str, factor: f64) -> String {
+        match self {
+            Lang::En => format!("speed-up ×{factor:.1} ({a} → {b})"),
+            Lang::Zh => format!("加速比 ×{factor:.1}（{a} → {b}）"),
+        }
+    }
+
     /// "3 of 10 requests done".
     pub fn requests_progress(self, ended: u64, started: u64) -> String {
         match self {
@@ -313,6 +361,12 @@ pub struct Strings {
     pub virtual_time: &'static str,
     pub virtual_time_hint: &'static str,
     pub trace_capped: &'static str,
+    pub marked: &'static str,
+    pub compare: &'static str,
+    pub run_both: &'static str,
+    pub link_to_moment: &'static str,
+    pub link_copied: &'static str,
+    pub timeline_hint: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -379,6 +433,12 @@ static EN: Strings = Strings {
     virtual_time_hint: "simulated clock: instant and deterministic",
     trace_capped:
         "The trace reached 100 000 events; later events are not recorded. The run itself went on.",
+    marked: "Marked state",
+    compare: "Compare",
+    run_both: "Run both",
+    link_to_moment: "Link to this moment",
+    link_copied: "Link copied",
+    timeline_hint: "Point at a lane, or focus the timeline and use ↑ ↓, to read it here.",
 };
 
 static ZH: Strings = Strings {
@@ -443,6 +503,12 @@ static ZH: Strings = Strings {
     virtual_time: "虚拟时间",
     virtual_time_hint: "模拟时钟：瞬间完成，结果确定",
     trace_capped: "跟踪记录已达 10 万个事件，之后的事件不再记录；运行本身没有受影响。",
+    marked: "标记的状态",
+    compare: "对比",
+    run_both: "两个都运行",
+    link_to_moment: "链接到此刻",
+    link_copied: "链接已复制",
+    timeline_hint: "把鼠标移到某条泳道上，或聚焦时间线后按 ↑ ↓，这里会显示它的详情。",
 };
 
 /// "Lesson 8" / "第 8 课".

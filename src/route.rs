@@ -1,4 +1,5 @@
-//! Hash routes, so deep links work on any static host: `#/08-async-await/crawl`.
+//! Hash routes, so deep links work on any static host: `#/08-async-await/crawl`, and a moment
+//! of a run: `#/08-async-await/crawl?replay=40&pages=3&latency_ms=200&virtual=1`.
 
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -10,12 +11,60 @@ pub struct Route {
     pub lesson: Option<String>,
     /// A snippet on that lesson to scroll to.
     pub snippet: Option<String>,
+    /// A moment of a run of that snippet to open.
+    pub replay: Option<Moment>,
+}
+
+/// A moment of a run to show again: run the snippet with these knobs and open the replay at
+/// event `at`. Runs on the virtual clock repeat exactly; runs on the slow web only roughly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moment {
+    /// Events shown.
+    pub at: usize,
+    /// Knob names and their values as text.
+    pub knobs: Vec<(String, String)>,
+    /// Run on the virtual clock.
+    pub virtual_time: bool,
+}
+
+impl Moment {
+    /// The link to this moment of `lesson/snippet`.
+    pub fn href(&self, lesson: &str, snippet: &str) -> String {
+        let mut link = format!("{}?replay={}", href(lesson, Some(snippet)), self.at);
+        for (name, value) in &self.knobs {
+            link.push_str(&format!("&{name}={value}"));
+        }
+        if self.virtual_time {
+            link.push_str("&virtual=1");
+        }
+        link
+    }
+
+    fn parse(query: &str) -> Option<Moment> {
+        let mut moment = Moment {
+            at: 0,
+            knobs: Vec::new(),
+            virtual_time: false,
+        };
+        let mut at = None;
+        for (name, value) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+            match name {
+                "replay" => at = value.parse().ok(),
+                "virtual" => moment.virtual_time = value == "1",
+                _ if !name.is_empty() => moment.knobs.push((name.into(), value.into())),
+                _ => {}
+            }
+        }
+        moment.at = at?;
+        Some(moment)
+    }
 }
 
 impl Route {
-    /// Parses `#/lesson/snippet`.
+    /// Parses `#/lesson/snippet?query`.
     pub fn parse(hash: &str) -> Route {
-        let mut parts = hash
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        let mut parts = path
             .trim_start_matches('#')
             .trim_start_matches('/')
             .split('/')
@@ -24,6 +73,7 @@ impl Route {
         Route {
             lesson: parts.next(),
             snippet: parts.next(),
+            replay: Moment::parse(query),
         }
     }
 
@@ -78,5 +128,26 @@ mod tests {
         assert_eq!(r.lesson.as_deref(), Some("08-async-await"));
         assert_eq!(r.snippet.as_deref(), Some("crawl"));
         assert_eq!(Route::parse("#08-async-await").snippet, None);
+    }
+
+    #[test]
+    fn a_moment_link_round_trips() {
+        let moment = Moment {
+            at: 40,
+            knobs: vec![
+                ("pages".into(), "3".into()),
+                ("latency_ms".into(), "200".into()),
+            ],
+            virtual_time: true,
+        };
+        let link = moment.href("08-async-await", "crawl");
+        assert_eq!(
+            link,
+            "#/08-async-await/crawl?replay=40&pages=3&latency_ms=200&virtual=1"
+        );
+        let r = Route::parse(&link);
+        assert_eq!(r.snippet.as_deref(), Some("crawl"));
+        assert_eq!(r.replay, Some(moment));
+        assert_eq!(Route::parse("#/08-async-await/crawl?pages=3").replay, None);
     }
 }

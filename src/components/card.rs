@@ -1,58 +1,21 @@
 //! A snippet card: source, knobs, Run/Stop, and what the run did (total, timeline, output).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use executor::trace::{Event, Record};
-use protocol::replay::{timeline, ExecState, LaneEnd};
-use protocol::{KnobValues, Network, Report};
+use executor::trace::Event;
+use protocol::replay::{one_by_one_us, ExecState};
+use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::inspector::Inspector;
-use super::timeline::{fmt_ms, Timeline};
+use super::run_state::{launch, printed, use_run_clock, Action, Phase, RunState};
+use super::timeline::{fmt_ms, LaneGroup, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
 use crate::route;
-use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunEvents, RunOptions};
+use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunOptions};
 use crate::store;
-
-/// Where a card's run is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    Idle,
-    Running,
-    /// Step mode: the executor waits for Step before each poll.
-    Stepping,
-    Done,
-    Failed,
-    Stopped,
-}
-
-impl Phase {
-    fn attr(self) -> &'static str {
-        match self {
-            Phase::Idle => "idle",
-            Phase::Running => "running",
-            Phase::Stepping => "stepping",
-            Phase::Done => "done",
-            Phase::Failed => "failed",
-            Phase::Stopped => "stopped",
-        }
-    }
-
-    fn word(self, lang: Lang) -> &'static str {
-        let t = lang.t();
-        match self {
-            Phase::Idle => t.idle,
-            Phase::Running => t.running,
-            Phase::Stepping => t.stepping,
-            Phase::Done => t.done,
-            Phase::Failed => t.failed,
-            Phase::Stopped => t.stopped,
-        }
-    }
-}
 
 /// A run whose worker has not shown its thread free for this long is reported as blocked.
 const BLOCKED_NOTICE_MS: f64 = 3000.0;
@@ -61,7 +24,7 @@ const BLOCKED_NOTICE_MS: f64 = 3000.0;
 const MAX_OUTPUT_LINES: usize = 1000;
 
 /// Puts `text` on the clipboard, if the browser lets the page do so.
-fn copy_to_clipboard(text: &str) {
+pub fn copy_to_clipboard(text: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -77,172 +40,29 @@ fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// The most trace events a card keeps for one run; later ones are dropped with a note.
-pub const MAX_EVENTS: usize = 100_000;
-
-/// The card's run, as a reducer so worker callbacks can update it.
-#[derive(Clone, Debug)]
-pub struct RunState {
-    phase: Phase,
-    run: Option<u32>,
-    /// The trace so far. Batches are appended in place (no copy per batch); `len` says how
-    /// much of it this state has seen, so equal lengths mean equal traces.
-    records: Rc<RefCell<Vec<Record>>>,
-    len: usize,
-    /// Events were dropped at `MAX_EVENTS`.
-    capped: bool,
-    /// Replay: how many events to show (None: all, the live end).
-    cursor: Option<usize>,
-    /// Open the replay at the start when the run ends (Step on the virtual clock).
-    replay_from_start: bool,
-    report: Option<Rc<Report>>,
-    started_ms: f64,
-    now_ms: f64,
-    /// When the runner last showed its thread was free (page clock, ms).
-    alive_ms: f64,
-}
-
-impl PartialEq for RunState {
-    fn eq(&self, other: &Self) -> bool {
-        self.phase == other.phase
-            && self.run == other.run
-            && Rc::ptr_eq(&self.records, &other.records)
-            && self.len == other.len
-            && self.capped == other.capped
-            && self.cursor == other.cursor
-            && self.replay_from_start == other.replay_from_start
-            && self.report == other.report
-            && self.started_ms == other.started_ms
-            && self.now_ms == other.now_ms
-            && self.alive_ms == other.alive_ms
+/// Scrolls the source box so its `.ln.current` line is in view, if it is not already.
+fn scroll_current_line_into_view(code: &NodeRef) {
+    let Some(pre) = code.cast::<web_sys::HtmlElement>() else {
+        return;
+    };
+    let Some(line) = pre
+        .query_selector(".ln.current")
+        .ok()
+        .flatten()
+        .and_then(|l| l.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let (top, height) = (line.offset_top(), line.offset_height());
+    let (view_top, view_h) = (pre.scroll_top(), pre.client_height());
+    if top < view_top || top + height > view_top + view_h {
+        pre.set_scroll_top(top - view_h / 3);
     }
 }
 
-impl Default for RunState {
-    fn default() -> Self {
-        RunState {
-            phase: Phase::Idle,
-            run: None,
-            records: Rc::default(),
-            len: 0,
-            capped: false,
-            cursor: None,
-            replay_from_start: false,
-            report: None,
-            started_ms: 0.0,
-            now_ms: 0.0,
-            alive_ms: 0.0,
-        }
-    }
-}
-
-pub enum Action {
-    Start {
-        run: u32,
-        at_ms: f64,
-        stepping: bool,
-        replay_from_start: bool,
-    },
-    /// Step mode ended: run on.
-    Resume,
-    Trace {
-        run: u32,
-        records: Vec<Record>,
-    },
-    End {
-        run: u32,
-        end: RunEnd,
-    },
-    Tick(f64),
-    /// Replay: show the state after this many events.
-    Seek(usize),
-}
-
-impl Phase {
-    /// A run is in progress (running or stepping).
-    fn live(self) -> bool {
-        matches!(self, Phase::Running | Phase::Stepping)
-    }
-}
-
-impl Reducible for RunState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Start {
-                run,
-                at_ms,
-                stepping,
-                replay_from_start,
-            } => {
-                next = RunState {
-                    phase: if stepping {
-                        Phase::Stepping
-                    } else {
-                        Phase::Running
-                    },
-                    replay_from_start,
-                    run: Some(run),
-                    started_ms: at_ms,
-                    now_ms: at_ms,
-                    alive_ms: at_ms,
-                    ..RunState::default()
-                };
-            }
-            Action::Trace { run, records } if self.run == Some(run) => {
-                if records.is_empty() {
-                    // A heartbeat: the worker's thread is free. (Trace batches do not count:
-                    // a blocking snippet sends them between its blocking calls.)
-                    next.alive_ms = page_now_ms();
-                    return Rc::new(next);
-                }
-                let mut all = next.records.borrow_mut();
-                let room = MAX_EVENTS.saturating_sub(all.len());
-                if records.len() > room {
-                    next.capped = true;
-                }
-                all.extend(records.into_iter().take(room));
-                next.len = all.len();
-            }
-            Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
-            Action::Seek(at) if self.phase != Phase::Running => {
-                next.cursor = (at < self.len).then_some(at);
-            }
-            Action::End { run, end } if self.run == Some(run) => match end {
-                RunEnd::Stopped => next.phase = Phase::Stopped,
-                RunEnd::Finished(report) => {
-                    next.phase = if report.error.is_some() {
-                        Phase::Failed
-                    } else {
-                        Phase::Done
-                    };
-                    next.report = Some(Rc::new(report));
-                    if self.replay_from_start {
-                        // Stepping on the virtual clock: the run is over at once, so the
-                        // steps walk its recording from the start instead.
-                        next.cursor = Some(0);
-                    }
-                }
-            },
-            Action::Tick(now) if self.phase.live() => next.now_ms = now,
-            _ => return self,
-        }
-        Rc::new(next)
-    }
-}
-
-fn page_now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
-}
-
-/// The knob texts remembered for a snippet, else the defaults. A stored value for a knob the
-/// snippet no longer has is ignored; a missing one takes the default.
-fn remembered_knobs(key: &str, snippet: &content::Snippet, defaults: Vec<String>) -> Vec<String> {
+/// The knob texts remembered under `key` (as `name=value&…`), else the defaults. A stored value
+/// for a knob that is gone is ignored; a missing one takes the default.
+pub fn remembered_knobs(key: &str, knobs: &[&Knob], defaults: Vec<String>) -> Vec<String> {
     let Some(stored) = store::get(key) else {
         return defaults;
     };
@@ -250,8 +70,7 @@ fn remembered_knobs(key: &str, snippet: &content::Snippet, defaults: Vec<String>
         .split('&')
         .filter_map(|kv| kv.split_once('='))
         .collect();
-    snippet
-        .knobs
+    knobs
         .iter()
         .zip(defaults)
         .map(|(k, d)| {
@@ -263,8 +82,53 @@ fn remembered_knobs(key: &str, snippet: &content::Snippet, defaults: Vec<String>
         .collect()
 }
 
+/// Remembers knob texts under `key` as `name=value&…`, or forgets them.
+pub fn remember_knobs(key: &str, knobs: &[&Knob], values: Option<&[String]>) {
+    match values {
+        Some(values) => {
+            // Number inputs only ever hold number-like text.
+            let text: Vec<String> = knobs
+                .iter()
+                .zip(values)
+                .map(|(k, v)| format!("{}={v}", k.spec.name))
+                .collect();
+            store::set(key, &text.join("&"));
+        }
+        None => store::remove(key),
+    }
+}
+
+/// One knob: a slider and a number box with its unit, and the message when the value is out
+/// of range. `on_input` gets the new text from either.
+pub fn knob_field(
+    input_id: &str,
+    knob: &Knob,
+    value: &str,
+    error: Option<String>,
+    lang: Lang,
+    on_input: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <div class={classes!("knob", error.is_some().then_some("invalid"))}>
+            <label for={input_id.to_owned()}>{ knob.label(lang) }</label>
+            <input type="range" min={knob.spec.min.to_string()} max={knob.spec.max.to_string()}
+                   step="1" value={value.to_owned()} oninput={on_input.clone()}
+                   aria-label={knob.label(lang)} tabindex="-1" />
+            <input id={input_id.to_owned()} class="knob-value" type="number" name={knob.spec.name}
+                   min={knob.spec.min.to_string()} max={knob.spec.max.to_string()} step="1"
+                   value={value.to_owned()} oninput={on_input}
+                   aria-invalid={error.is_some().then_some("true")}
+                   aria-describedby={format!("{input_id}-error")} />
+            <span class="unit">{ knob.unit }</span>
+            <p class="knob-error" id={format!("{input_id}-error")} role="alert">
+                { error.unwrap_or_default() }
+            </p>
+        </div>
+    }
+}
+
 /// Checks one knob's text; the error is in the page's language.
-fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
+pub fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
     let value: f64 = text.trim().parse().unwrap_or(f64::NAN);
     knob.spec
         .check(value)
@@ -282,6 +146,9 @@ pub struct CardProps {
     /// True when the URL points at this card.
     #[prop_or_default]
     pub targeted: bool,
+    /// A moment the URL asks for: run with its knobs, then open the replay there.
+    #[prop_or_default]
+    pub moment: Option<route::Moment>,
 }
 
 #[component]
@@ -301,41 +168,24 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .collect();
     let values = {
         let (key, defaults) = (knobs_key.clone(), defaults.clone());
-        use_state(move || remembered_knobs(&key, snippet, defaults))
+        use_state(move || {
+            let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
+            remembered_knobs(&key, &knobs, defaults)
+        })
     };
     let set_values = {
         let (values, key) = (values.clone(), knobs_key.clone());
         Rc::new(move |next: Vec<String>, remember: bool| {
-            if remember {
-                // `pages=10&latency_ms=300`: number inputs only ever hold number-like text.
-                let text: Vec<String> = snippet
-                    .knobs
-                    .iter()
-                    .zip(&next)
-                    .map(|(k, v)| format!("{}={v}", k.spec.name))
-                    .collect();
-                store::set(&key, &text.join("&"));
-            } else {
-                store::remove(&key);
-            }
+            let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
+            remember_knobs(&key, &knobs, remember.then_some(next.as_slice()));
             values.set(next);
         })
     };
     let net = use_net_status();
+    let code_ref = use_node_ref();
     let virtual_time = use_state(|| false);
     let show_all = use_state(|| false);
-    // While running, move the clock so bars of requests in flight grow.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.phase, move |phase| {
-            let interval = phase.live().then(|| {
-                gloo_timers::callback::Interval::new(100, move || {
-                    dispatcher.dispatch(Action::Tick(page_now_ms()))
-                })
-            });
-            move || drop(interval)
-        });
-    }
+    use_run_clock(&state);
 
     let errors: Vec<Option<String>> = snippet
         .knobs
@@ -363,40 +213,17 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     Err(_) => return, // the message is already beside the knob
                 }
             }
-            let virtual_run = virtual_time || bridge().net() != NetStatus::SlowWeb;
-            let (on_trace, on_end) = (state.dispatcher(), state.dispatcher());
-            let run = bridge().next_run_id();
-            state.dispatch(Action::Start {
-                run,
-                at_ms: page_now_ms(),
-                stepping: stepping && !virtual_run,
-                replay_from_start: stepping && virtual_run,
+            let on_finished = Box::new(move |end: &RunEnd| {
+                if matches!(end, RunEnd::Finished(_)) {
+                    crate::progress::ran(lesson, id);
+                }
             });
-            bridge().run_with_id(
-                run,
-                lesson,
-                id,
-                knobs,
-                RunOptions {
-                    virtual_time,
-                    step_mode: stepping,
-                    ..RunOptions::default()
-                },
-                RunEvents {
-                    on_trace: Box::new(move |records: &[Record]| {
-                        on_trace.dispatch(Action::Trace {
-                            run,
-                            records: records.to_vec(),
-                        })
-                    }),
-                    on_end: Box::new(move |end| {
-                        if matches!(end, RunEnd::Finished(_)) {
-                            crate::progress::ran(lesson, id);
-                        }
-                        on_end.dispatch(Action::End { run, end })
-                    }),
-                },
-            );
+            let options = RunOptions {
+                virtual_time,
+                step_mode: stepping,
+                ..RunOptions::default()
+            };
+            launch(&state, (lesson, id), knobs, options, on_finished);
         })
     };
     // Run (or, while stepping, run to the end): the Run button and Ctrl/Cmd+Enter.
@@ -413,6 +240,56 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             _ => {}
         })
     };
+    // A link to a moment: once the runner is ready, run with the link's knobs and clock, and
+    // open the replay at its event when the run ends.
+    let pending_seek = use_mut_ref(|| None::<usize>);
+    {
+        let (state, values, virtual_time) = (state.clone(), values.clone(), virtual_time.clone());
+        let pending_seek = pending_seek.clone();
+        let (lesson, id) = (props.lesson, props.snippet);
+        use_effect_with((props.moment.clone(), ready), move |(moment, ready)| {
+            if let (Some(moment), true) = (moment, ready) {
+                let texts: Vec<String> = snippet
+                    .knobs
+                    .iter()
+                    .map(|k| {
+                        moment
+                            .knobs
+                            .iter()
+                            .find(|(name, _)| name == k.spec.name)
+                            .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone())
+                    })
+                    .collect();
+                let knobs: Option<KnobValues> = snippet
+                    .knobs
+                    .iter()
+                    .zip(&texts)
+                    .map(|(k, text)| Some((k.spec.name.to_owned(), check(k, text, lang).ok()?)))
+                    .collect();
+                values.set(texts);
+                virtual_time.set(moment.virtual_time);
+                // Bad knobs in the link: they show beside the knobs, and nothing runs.
+                if let Some(knobs) = knobs {
+                    *pending_seek.borrow_mut() = Some(moment.at);
+                    let options = RunOptions {
+                        virtual_time: moment.virtual_time,
+                        ..RunOptions::default()
+                    };
+                    launch(&state, (lesson, id), knobs, options, Box::new(|_| {}));
+                }
+            }
+        });
+    }
+    {
+        let (dispatcher, pending_seek) = (state.dispatcher(), pending_seek.clone());
+        use_effect_with(state.phase, move |phase| {
+            if !phase.live() && *phase != Phase::Idle {
+                if let Some(at) = pending_seek.borrow_mut().take() {
+                    dispatcher.dispatch(Action::Seek(at));
+                }
+            }
+        });
+    }
     let on_run = {
         let run_now = run_now.clone();
         Callback::from(move |_: MouseEvent| run_now())
@@ -476,6 +353,38 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
         })
     };
+    // A link to the moment shown, once the run is over: the same knobs and clock, and this event.
+    let link_copied = use_state(|| false);
+    let moment_link = (!state.phase.live())
+        .then_some(state.report.as_ref())
+        .flatten()
+        .map(|report| {
+            route::Moment {
+                at: state.cursor.unwrap_or(state.len),
+                knobs: state
+                    .knobs
+                    .iter()
+                    .map(|(name, value)| (name.clone(), value.to_string()))
+                    .collect(),
+                virtual_time: report.network == Network::Virtual,
+            }
+            .href(props.lesson, props.snippet)
+        });
+    let on_moment_link = {
+        let (link_copied, link) = (link_copied.clone(), moment_link.clone().unwrap_or_default());
+        Callback::from(move |e: MouseEvent| {
+            // Copy the full address rather than follow the link: the run is already here.
+            e.prevent_default();
+            let page = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .unwrap_or_default();
+            let page = page.split('#').next().unwrap_or_default();
+            copy_to_clipboard(&format!("{page}{link}"));
+            link_copied.set(true);
+            let link_copied = link_copied.clone();
+            gloo_timers::callback::Timeout::new(2000, move || link_copied.set(false)).forget();
+        })
+    };
     let on_show_all = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
@@ -505,42 +414,17 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         })
     };
 
-    let latest_ms = state
-        .records
-        .borrow()
-        .get(state.len.saturating_sub(1))
-        .map(|r| r.t_us as f64 / 1000.0)
-        .unwrap_or(0.0);
-    let total_ms = match &state.report {
-        Some(report) => report.elapsed_ms,
-        None => latest_ms.max(state.now_ms - state.started_ms),
-    };
+    let total_ms = state.total_ms();
     let shown = state.cursor.unwrap_or(state.len);
     // Rebuilt only when the trace or the replay position changes, not on every clock tick.
     let view = use_memo(
         (state.run, state.len, shown, state.phase),
-        |(_, _, shown, phase)| {
+        |(_, _, shown, _phase)| {
+            let lanes = state.lanes(*shown);
             let records = state.records.borrow();
             let shown_records = &records[..*shown];
-            let mut lanes = timeline(shown_records);
-            if !phase.live() && *shown == records.len() {
-                // The run is over (a panic, Stop, or tasks left behind): nothing waits any more.
-                let end_us = shown_records.last().map_or(0, |r| r.t_us);
-                for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
-                    if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
-                        seg.end_us = Some(end_us);
-                    }
-                    lane.end = Some((end_us, LaneEnd::Cancelled));
-                }
-            }
             let exec = ExecState::at(shown_records, *shown);
-            let output: Vec<(f64, String)> = shown_records
-                .iter()
-                .filter_map(|r| match &r.event {
-                    Event::Print { text, .. } => Some((r.t_us as f64 / 1000.0, text.clone())),
-                    _ => None,
-                })
-                .collect();
+            let output = printed(shown_records);
             let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
             (Rc::new(lanes), Rc::new(exec), output, cursor_ms)
         },
@@ -564,6 +448,14 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         let started = exec.counters.requests;
         (started - exec.requests.len() as u64, started)
     });
+    // Once the run is over: what its waits would have taken one after another.
+    let speed_up = state
+        .report
+        .as_ref()
+        .filter(|_| state.cursor.is_none() && total_ms > 0.0)
+        .map(|_| one_by_one_us(lanes) as f64 / 1000.0)
+        .filter(|one_by_one| *one_by_one > 0.0)
+        .map(|one_by_one| (one_by_one, one_by_one / total_ms));
     let error = state.report.as_ref().and_then(|r| r.error.clone());
     let network_note = state.report.as_ref().map(|r| match r.network {
         Network::SlowWeb => t.ran_slow_web,
@@ -571,6 +463,25 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     });
     let dom_id = format!("snippet-{}", props.snippet);
     let title = props.title.unwrap_or(snippet.title);
+    // While stepping or replaying, the line of the latest `tutor::state!` mark is highlighted.
+    let current_mark = (state.phase == Phase::Stepping || state.cursor.is_some())
+        .then(|| exec.mark.clone())
+        .flatten();
+    let source_html = match &current_mark {
+        Some((_, line)) => Rc::<str>::from(shown_html.replacen(
+            &format!("<span class=\"ln\" data-line=\"{line}\">"),
+            &format!("<span class=\"ln current\" data-line=\"{line}\" aria-current=\"step\">"),
+            1,
+        )),
+        None => Rc::<str>::from(shown_html),
+    };
+    {
+        // Keep the current line in view inside the source box (not by scrolling the page).
+        let code = code_ref.clone();
+        use_effect_with(current_mark.as_ref().map(|m| m.1), move |_| {
+            scroll_current_line_into_view(&code);
+        });
+    }
 
     html! {
         <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}
@@ -594,15 +505,17 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <button type="button" class="copy-source" onclick={on_copy_source}>{ t.copy }</button>
                 </div>
                 // Focusable, so the code can be scrolled sideways with the keyboard.
-                <pre class="code" data-lang="rust" tabindex="0" aria-label={t.source}
+                <pre class="code" data-lang="rust" tabindex="0" aria-label={t.source} ref={code_ref.clone()}
                      data-view={if shown_html == snippet.source_html { "all" } else { "focus" }}>
-                    <code>{ Html::from_html_unchecked(shown_html.into()) }</code>
+                    <code>{ Html::from_html_unchecked(AttrValue::Rc(source_html)) }</code>
                 </pre>
+                if let Some((label, line)) = &current_mark {
+                    <p class="mark-note">{ lang.at_mark(label, *line) }</p>
+                }
             </details>
             <fieldset class="knobs" disabled={running}>
                 <legend>{ t.knobs }</legend>
                 { for snippet.knobs.iter().enumerate().map(|(i, knob)| {
-                    let input_id = format!("{dom_id}-{}", knob.spec.name);
                     let on_input = {
                         let (values, set_values) = (values.clone(), set_values.clone());
                         Callback::from(move |e: InputEvent| {
@@ -612,24 +525,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                             set_values(next, true);
                         })
                     };
-                    let error = errors[i].clone();
-                    html! {
-                        <div class={classes!("knob", error.is_some().then_some("invalid"))}>
-                            <label for={input_id.clone()}>{ knob.label(lang) }</label>
-                            <input type="range" min={knob.spec.min.to_string()} max={knob.spec.max.to_string()}
-                                   step="1" value={values[i].clone()} oninput={on_input.clone()}
-                                   aria-label={knob.label(lang)} tabindex="-1" />
-                            <input id={input_id.clone()} class="knob-value" type="number" name={knob.spec.name}
-                                   min={knob.spec.min.to_string()} max={knob.spec.max.to_string()} step="1"
-                                   value={values[i].clone()} oninput={on_input}
-                                   aria-invalid={error.is_some().then_some("true")}
-                                   aria-describedby={format!("{input_id}-error")} />
-                            <span class="unit">{ knob.unit }</span>
-                            <p class="knob-error" id={format!("{input_id}-error")} role="alert">
-                                { error.unwrap_or_default() }
-                            </p>
-                        </div>
-                    }
+                    knob_field(&format!("{dom_id}-{}", knob.spec.name), knob, &values[i], errors[i].clone(), lang, on_input)
                 }) }
                 <button type="button" class="reset-knobs" onclick={on_reset_knobs}
                         disabled={*values == defaults}>{ t.reset }</button>
@@ -677,8 +573,15 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
             if !lanes.is_empty() {
                 <figure class="timeline-wrap">
-                    <figcaption>{ t.timeline }</figcaption>
-                    <Timeline lanes={lanes.clone()} span_ms={total_ms}
+                    <figcaption>
+                        { t.timeline }
+                        if let Some((one_by_one, factor)) = speed_up {
+                            <span class="speed-up" data-factor={format!("{factor:.2}")}>
+                                { " · " }{ lang.speed_up(&fmt_ms(one_by_one), factor) }
+                            </span>
+                        }
+                    </figcaption>
+                    <Timeline groups={vec![LaneGroup { title: None, lanes: lanes.clone() }]} span_ms={total_ms}
                               cursor_ms={state.cursor.and(*cursor_ms)} {lang} />
                 </figure>
             }
@@ -693,6 +596,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <button type="button" class="step-forward" onclick={seek_by(1)}
                             disabled={shown >= state.len} aria-label="▶">{ "▶" }</button>
                     <span class="position" data-shown={shown.to_string()}>{ lang.event_of(shown, state.len) }</span>
+                    if let Some(link) = moment_link.clone() {
+                        <a class="moment-link" href={link} onclick={on_moment_link}>
+                            { if *link_copied { t.link_copied } else { t.link_to_moment } }
+                        </a>
+                    }
                 </div>
             }
             if state.phase != Phase::Idle {

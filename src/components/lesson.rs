@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::card::SnippetCard;
+use super::compare::CompareCard;
 use crate::content::{self, Segment, LESSONS};
 use crate::i18n::{lesson_label, Lang};
 use crate::route;
@@ -12,6 +13,9 @@ pub struct LessonProps {
     pub id: &'static str,
     /// The snippet the URL points at, if any.
     pub snippet: Option<String>,
+    /// A moment of that snippet's run the URL asks for.
+    #[prop_or_default]
+    pub moment: Option<route::Moment>,
     pub lang: Lang,
 }
 
@@ -56,7 +60,11 @@ pub fn LessonPage(props: &LessonProps) -> Html {
                 },
                 Segment::Snippet { id, title } => html! {
                     <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang}
-                                 targeted={props.snippet.as_deref() == Some(*id)} />
+                                 targeted={props.snippet.as_deref() == Some(*id)}
+                                 moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(*id))} />
+                },
+                Segment::Compare { a, b, title } => html! {
+                    <CompareCard a={*a} b={*b} title={*title} lang={props.lang} />
                 },
             }) }
             <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>

@@ -1,7 +1,9 @@
-//! The page's components: shell, lesson page, snippet card, timeline.
+//! The page's components: shell, lesson page, snippet card, comparison, timeline.
 
 pub mod app;
 pub mod card;
+pub mod compare;
 pub mod inspector;
 pub mod lesson;
+pub mod run_state;
 pub mod timeline;

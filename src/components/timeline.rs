@@ -46,10 +46,18 @@ fn end_class(end: &LaneEnd) -> &'static str {
     }
 }
 
+/// Lanes drawn together under an optional heading: one run's lanes. A comparison draws two.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneGroup {
+    /// The heading, when several runs share the axis.
+    pub title: Option<AttrValue>,
+    pub lanes: Rc<Vec<Lane>>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    /// The lanes to draw.
-    pub lanes: Rc<Vec<Lane>>,
+    /// The lanes to draw, in groups.
+    pub groups: Vec<LaneGroup>,
     /// Where the axis ends: the run's total, or "now" while it runs.
     pub span_ms: f64,
     /// Replay: the moment shown, drawn as a vertical line.
@@ -62,27 +70,144 @@ const WIDTH: f64 = 800.0;
 const LABEL_W: f64 = 90.0;
 const LANE_H: f64 = 18.0;
 const GAP: f64 = 5.0;
+const HEADER_H: f64 = 22.0;
 const AXIS_H: f64 = 24.0;
+/// Lanes drawn per group; a run with thousands of tasks draws the first ones and a note.
+const MAX_LANES: usize = 150;
+/// Rows of the table view.
+const MAX_TABLE_ROWS: usize = 1000;
+
+/// One row of the drawing, top to bottom.
+enum Row<'a> {
+    Header(&'a str),
+    Lane { group: usize, lane: &'a Lane },
+    More(usize),
+}
+
+/// "page 3: 2 ms → 1004 ms (done) · running 2 ms, network 1001 ms": a lane in words, for the
+/// tooltip and the readout under the drawing.
+fn describe(lane: &Lane, span_ms: f64, lang: Lang) -> String {
+    let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
+    let mut by_kind: Vec<(SegmentKind, f64)> = Vec::new();
+    for s in &lane.segments {
+        let d = s.end_us.map(us_ms).unwrap_or(span_ms) - us_ms(s.start_us);
+        match by_kind.iter_mut().find(|(k, _)| *k == s.kind) {
+            Some((_, total)) => *total += d,
+            None => by_kind.push((s.kind, d)),
+        }
+    }
+    let parts: Vec<String> = by_kind
+        .iter()
+        .map(|(k, d)| format!("{} {}", lang.segment(*k), fmt_ms(*d)))
+        .collect();
+    format!(
+        "{}: {} → {}{} · {}",
+        lane.label,
+        fmt_ms(us_ms(lane.start_us)),
+        end_ms.map(fmt_ms).unwrap_or_else(|| "…".into()),
+        lane.end
+            .as_ref()
+            .map(|(_, e)| format!(" ({})", lang.lane_end(e)))
+            .unwrap_or_default(),
+        parts.join(", ")
+    )
+}
 
 /// The lanes and the time axis, as one SVG scaled to the card's width, and the same as a table.
+///
+/// The drawing is one tab stop: ↑/↓ (or hovering) pick a lane, and the lane is described in
+/// words under it.
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
+    let picked = use_state(|| None::<usize>);
     let span = props.span_ms.max(1.0);
     let plot_w = WIDTH - LABEL_W - 10.0;
     let x = |ms: f64| LABEL_W + (ms / span).clamp(0.0, 1.0) * plot_w;
-    let height = props.lanes.len() as f64 * (LANE_H + GAP) + AXIS_H;
+
+    let mut rows = Vec::new();
+    for (g, group) in props.groups.iter().enumerate() {
+        if let Some(title) = &group.title {
+            rows.push(Row::Header(title.as_str()));
+        }
+        rows.extend(
+            group
+                .lanes
+                .iter()
+                .take(MAX_LANES)
+                .map(|lane| Row::Lane { group: g, lane }),
+        );
+        if group.lanes.len() > MAX_LANES {
+            rows.push(Row::More(group.lanes.len() - MAX_LANES));
+        }
+    }
+    let row_h = |row: &Row| match row {
+        Row::Lane { .. } => LANE_H + GAP,
+        _ => HEADER_H,
+    };
+    let mut tops = Vec::with_capacity(rows.len());
+    let mut height = 0.0;
+    for row in &rows {
+        tops.push(height);
+        height += row_h(row);
+    }
+    let lane_rows: Vec<usize> = (0..rows.len())
+        .filter(|i| matches!(rows[*i], Row::Lane { .. }))
+        .collect();
+    let lane_count: usize = props.groups.iter().map(|g| g.lanes.len()).sum();
+    // The middle of the row of a lane in group `g`, for wake arrows.
+    let lane_mid = |g: usize, of: LaneOf| {
+        rows.iter().zip(&tops).find_map(|(row, top)| match row {
+            Row::Lane { group, lane } if *group == g && lane.of == of => Some(top + LANE_H / 2.0),
+            _ => None,
+        })
+    };
+    let height = height + AXIS_H;
     let step = tick_step(span);
     let ticks: Vec<f64> = (0..)
         .map(|i| i as f64 * step)
         .take_while(|t| *t <= span + 0.5)
         .collect();
     let axis_y = height - AXIS_H + 4.0;
-    let row_of = |of: LaneOf| props.lanes.iter().position(|l| l.of == of);
+    let picked_row = picked.and_then(|p| lane_rows.get(p).copied());
+    let detail = picked_row.and_then(|r| match rows[r] {
+        Row::Lane { lane, .. } => Some(describe(lane, span, lang)),
+        _ => None,
+    });
+
+    let on_key = {
+        let (picked, count) = (picked.clone(), lane_rows.len());
+        Callback::from(move |e: KeyboardEvent| {
+            if count == 0 {
+                return;
+            }
+            let at = *picked;
+            let next = match e.key().as_str() {
+                "ArrowDown" => at.map_or(0, |p| (p + 1).min(count - 1)),
+                "ArrowUp" => at.map_or(0, |p| p.saturating_sub(1)),
+                "Home" => 0,
+                "End" => count - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            picked.set(Some(next));
+        })
+    };
+    let on_focus = {
+        let picked = picked.clone();
+        Callback::from(move |_: FocusEvent| {
+            if picked.is_none() {
+                picked.set(Some(0));
+            }
+        })
+    };
+    let detail_id = use_memo((), |_| format!("timeline-detail-{}", next_timeline_id()));
+
     html! {
         <>
-        <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-             aria-label={lang.timeline_summary(props.lanes.len(), &fmt_ms(span))}>
+        <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img" tabindex="0"
+             aria-label={lang.timeline_summary(lane_count, &fmt_ms(span))}
+             aria-describedby={(*detail_id).clone()} onkeydown={on_key} onfocus={on_focus}>
             <defs>
                 <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
@@ -97,26 +222,42 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <text x={x(*t).to_string()} y={(axis_y + 14.0).to_string()}>{ fmt_ms(*t) }</text>
                 </g>
             }) }
-            { for props.lanes.iter().enumerate().map(|(i, lane)| {
-                let y = i as f64 * (LANE_H + GAP);
+            { for rows.iter().enumerate().map(|(r, row)| {
+                let y = tops[r];
+                let (g, lane) = match row {
+                    Row::Header(title) => return html! {
+                        <g class="group-head">
+                            <text x="4" y={(y + HEADER_H - 7.0).to_string()}>{ *title }</text>
+                            <line x1="0" x2={WIDTH.to_string()} y1={(y + 2.0).to_string()} y2={(y + 2.0).to_string()} />
+                        </g>
+                    },
+                    Row::More(n) => return html! {
+                        <text class="lanes-more" x={LABEL_W.to_string()} y={(y + HEADER_H - 7.0).to_string()}>
+                            { lang.lanes_not_shown(*n) }
+                        </text>
+                    },
+                    Row::Lane { group, lane } => (*group, *lane),
+                };
                 let kind = match lane.of { LaneOf::Task(_) => "task-lane", LaneOf::Request(_) => "request-lane" };
                 let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
                 let state = match &lane.end {
                     Some((_, end)) => end_class(end),
                     None => "open",
                 };
-                let tip = format!(
-                    "{}: {} → {}{}",
-                    lane.label,
-                    fmt_ms(us_ms(lane.start_us)),
-                    end_ms.map(fmt_ms).unwrap_or_else(|| "…".into()),
-                    lane.end.as_ref().map(|(_, e)| format!(" ({})", lang.lane_end(e))).unwrap_or_default(),
-                );
+                let index = lane_rows.iter().position(|lr| *lr == r);
+                let on_enter = {
+                    let picked = picked.clone();
+                    Callback::from(move |_: MouseEvent| picked.set(index))
+                };
                 html! {
-                    <g class={classes!("lane", kind, state)} data-label={lane.label.clone()}
+                    <g class={classes!("lane", kind, state, (picked_row == Some(r)).then_some("picked"))}
+                       data-label={lane.label.clone()} data-group={g.to_string()}
                        data-start-ms={us_ms(lane.start_us).to_string()}
-                       data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}>
-                        <title>{ tip }</title>
+                       data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}
+                       onmouseenter={on_enter}>
+                        <title>{ describe(lane, span, lang) }</title>
+                        <rect class="lane-hit" x="0" y={(y - GAP / 2.0).to_string()} width={WIDTH.to_string()}
+                              height={(LANE_H + GAP).to_string()} />
                         <text class="lane-label" x={(LABEL_W - 8.0).to_string()} y={(y + LANE_H - 5.0).to_string()}>{ &lane.label }</text>
                         <line class="lane-rule" x1={LABEL_W.to_string()} x2={(WIDTH - 10.0).to_string()}
                               y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
@@ -142,19 +283,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             let wx = x(us_ms(w.at_us));
                             let from = lang.woken_by(w.by);
                             // An arrow from the lane of the task that woke it, when there is one.
-                            let source_row = match w.by {
+                            let source = match w.by {
                                 executor::trace::WakeSource::Task(t)
-                                | executor::trace::WakeSource::Channel(Some(t)) => row_of(LaneOf::Task(t)),
-                                executor::trace::WakeSource::Network(r) => row_of(LaneOf::Request(r)),
+                                | executor::trace::WakeSource::Channel(Some(t)) => lane_mid(g, LaneOf::Task(t)),
+                                executor::trace::WakeSource::Network(r) => lane_mid(g, LaneOf::Request(r)),
                                 _ => None,
-                            }.filter(|r| *r != i);
+                            }.filter(|sy| (*sy - (y + LANE_H / 2.0)).abs() > 0.5);
                             html! {
                                 <g class="wake">
                                     <title>{ format!("{} {}: {}", lane.label, fmt_ms(us_ms(w.at_us)), from) }</title>
-                                    if let Some(r) = source_row {
+                                    if let Some(sy) = source {
                                         <line class="wake-arrow" x1={wx.to_string()} x2={wx.to_string()}
-                                              y1={(r as f64 * (LANE_H + GAP) + LANE_H / 2.0).to_string()}
-                                              y2={(y + LANE_H / 2.0).to_string()} />
+                                              y1={sy.to_string()} y2={(y + LANE_H / 2.0).to_string()} />
                                     }
                                     <path class="wake-mark" d={format!("M{wx},{} l-4,-6 h8 z", y + 6.0)} />
                                 </g>
@@ -171,6 +311,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <line class="cursor" x1={x(c).to_string()} x2={x(c).to_string()} y1="0" y2={axis_y.to_string()} />
             }
         </svg>
+        <p class="timeline-detail" id={(*detail_id).clone()} aria-live="polite">
+            { detail.unwrap_or_else(|| lang.t().timeline_hint.to_owned()) }
+        </p>
         <details class="timeline-table">
             <summary>{ lang.t().timeline_as_table }</summary>
             <table>
@@ -180,20 +323,41 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <th scope="col">{ lang.t().to }</th>
                     <th scope="col">{ lang.t().what }</th>
                 </tr></thead>
-                <tbody>
-                { for props.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s))).map(|(lane, s)| html! {
-                    <tr>
-                        <th scope="row">{ &lane.label }</th>
-                        <td>{ fmt_ms(us_ms(s.start_us)) }</td>
-                        <td>{ s.end_us.map(|e| fmt_ms(us_ms(e))).unwrap_or_else(|| "…".into()) }</td>
-                        <td>{ lang.segment(s.kind) }</td>
-                    </tr>
+                { for props.groups.iter().map(|group| {
+                    let rows = group.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s)));
+                    let total: usize = group.lanes.iter().map(|l| l.segments.len()).sum();
+                    html! {
+                        <tbody>
+                            if let Some(title) = &group.title {
+                                <tr class="group-row"><th scope="rowgroup" colspan="4">{ title.clone() }</th></tr>
+                            }
+                            { for rows.take(MAX_TABLE_ROWS).map(|(lane, s)| html! {
+                                <tr>
+                                    <th scope="row">{ &lane.label }</th>
+                                    <td>{ fmt_ms(us_ms(s.start_us)) }</td>
+                                    <td>{ s.end_us.map(|e| fmt_ms(us_ms(e))).unwrap_or_else(|| "…".into()) }</td>
+                                    <td>{ lang.segment(s.kind) }</td>
+                                </tr>
+                            }) }
+                            if total > MAX_TABLE_ROWS {
+                                <tr><td colspan="4">{ lang.rows_not_shown(total - MAX_TABLE_ROWS) }</td></tr>
+                            }
+                        </tbody>
+                    }
                 }) }
-                </tbody>
             </table>
         </details>
         </>
     }
+}
+
+/// A number for element ids, unique on the page.
+fn next_timeline_id() -> u32 {
+    thread_local!(static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    NEXT.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    })
 }
 
 #[cfg(test)]

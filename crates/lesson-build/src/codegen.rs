@@ -29,6 +29,21 @@ pub fn page_module(catalog: &Catalog) -> String {
                         s,
                         "                Segment::Snippet {{ id: {id:?}, title: {title:?} }},"
                     ),
+                    Segment::Compare { a, b, title } => {
+                        // An empty lesson id means this lesson.
+                        let lesson_of = |l: &str| {
+                            if l.is_empty() {
+                                lesson.id.clone()
+                            } else {
+                                l.to_owned()
+                            }
+                        };
+                        writeln!(
+                            s,
+                            "                Segment::Compare {{ a: ({:?}, {:?}), b: ({:?}, {:?}), title: {title:?} }},",
+                            lesson_of(&a.0), a.1, lesson_of(&b.0), b.1
+                        )
+                    }
                 };
             }
             s.push_str("            ] },\n");

@@ -16,6 +16,22 @@ pub enum Segment {
         /// A title for the card in this language, overriding the snippet's `//!` line.
         title: Option<String>,
     },
+    /// A `{{#compare a b}}` or `{{#compare a b "title"}}` line: two snippets run side by side
+    /// on the same knobs. Each is `snippet` (this lesson) or `lesson-id/snippet`.
+    Compare {
+        /// The first snippet, as (lesson id or "" for this lesson, snippet id).
+        a: (String, String),
+        /// The second snippet.
+        b: (String, String),
+        title: Option<String>,
+    },
+}
+
+/// A directive line: which kind, its words, and its optional quoted title.
+struct Directive {
+    kind: &'static str,
+    words: Vec<String>,
+    title: Option<String>,
 }
 
 /// A lesson's prose, rendered.
@@ -57,16 +73,51 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
                 chunk.push('\n');
             }
             Some(Err(why)) => return Err(format!("line {}: {why}", number + 2)),
-            Some(Ok((id, title))) => {
-                if !snippets.contains(&id.as_str()) {
-                    return Err(format!(
-                        "line {}: no snippet file `{id}.rs` in this lesson (there are: {})",
-                        number + 2,
-                        snippets.join(", ")
-                    ));
-                }
+            Some(Ok(Directive {
+                kind,
+                mut words,
+                title,
+            })) => {
+                let fail = |why: String| format!("line {}: {why}", number + 2);
+                let local = |id: &str| {
+                    if snippets.contains(&id) {
+                        Ok(())
+                    } else {
+                        Err(fail(format!(
+                            "no snippet file `{id}.rs` in this lesson (there are: {})",
+                            snippets.join(", ")
+                        )))
+                    }
+                };
                 flush(&mut chunk, &mut segments);
-                segments.push(Segment::Snippet { id, title });
+                match (kind, words.len()) {
+                    ("snippet", 1) => {
+                        let id = words.remove(0);
+                        local(&id)?;
+                        segments.push(Segment::Snippet { id, title });
+                    }
+                    ("compare", 2) => {
+                        // Snippets of other lessons are checked once every lesson is loaded.
+                        let mut refs = words.into_iter().map(|w| match w.split_once('/') {
+                            Some((lesson, id)) => (lesson.to_owned(), id.to_owned()),
+                            None => (String::new(), w),
+                        });
+                        let (a, b) = (refs.next().unwrap(), refs.next().unwrap());
+                        for (lesson, id) in [&a, &b] {
+                            if lesson.is_empty() {
+                                local(id)?;
+                            }
+                        }
+                        segments.push(Segment::Compare { a, b, title });
+                    }
+                    ("snippet", _) => {
+                        return Err(fail("`{{#snippet}}` names one snippet id".into()))
+                    }
+                    _ => return Err(fail(
+                        "`{{#compare}}` names two snippets: `{{#compare 01-blocking/crawl crawl}}`"
+                            .into(),
+                    )),
+                }
             }
         }
     }
@@ -79,27 +130,27 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
     })
 }
 
-/// `{{#snippet id}}` or `{{#snippet id "title"}}` alone on a line.
-fn parse_directive(line: &str) -> Option<Result<(String, Option<String>), String>> {
-    let inner = line
-        .trim()
-        .strip_prefix("{{#snippet")?
-        .strip_suffix("}}")?
-        .trim();
-    let (id, rest) = inner.split_once(' ').unwrap_or((inner, ""));
-    let rest = rest.trim();
-    let title = if rest.is_empty() {
-        None
-    } else {
-        match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-            Some(t) => Some(t.to_owned()),
-            None => return Some(Err("a card title goes in double quotes".into())),
-        }
+/// `{{#snippet id "title"}}` or `{{#compare a b "title"}}` alone on a line (title optional).
+fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
+    let inner = line.trim().strip_prefix("{{#")?.strip_suffix("}}")?;
+    let (kind, rest) = inner.split_once(' ').unwrap_or((inner, ""));
+    let kind = match kind {
+        "snippet" => "snippet",
+        "compare" => "compare",
+        _ => return None,
     };
-    if id.is_empty() {
-        return Some(Err("`{{#snippet}}` needs a snippet id".into()));
+    let (words, title) = match rest.split_once('"') {
+        None => (rest, None),
+        Some((words, quoted)) => match quoted.strip_suffix('"') {
+            Some(t) if !t.contains('"') => (words, Some(t.to_owned())),
+            _ => return Some(Err("a card title goes in double quotes".into())),
+        },
+    };
+    let words: Vec<String> = words.split_whitespace().map(str::to_owned).collect();
+    if words.is_empty() {
+        return Some(Err(format!("`{{{{#{kind}}}}}` needs a snippet id")));
     }
-    Some(Ok((id.to_owned(), title)))
+    Some(Ok(Directive { kind, words, title }))
 }
 
 fn flush(chunk: &mut String, segments: &mut Vec<Segment>) {
@@ -231,6 +282,24 @@ mod tests {
                 title: Some("逐个下载".into())
             }]
         );
+    }
+
+    #[test]
+    fn a_comparison_names_two_snippets() {
+        let md = "# T\n\nS.\n\n{{#compare 01-blocking/crawl crawl \"Blocking or not\"}}\n";
+        let page = render(md, &["crawl"]).unwrap();
+        assert_eq!(
+            page.segments[1],
+            Segment::Compare {
+                a: ("01-blocking".into(), "crawl".into()),
+                b: (String::new(), "crawl".into()),
+                title: Some("Blocking or not".into()),
+            }
+        );
+        let err = render("# T\n\n{{#compare crawl}}\n", &["crawl"]).unwrap_err();
+        assert!(err.contains("names two snippets"), "{err}");
+        let err = render("# T\n\n{{#compare crawl nope}}\n", &["crawl"]).unwrap_err();
+        assert!(err.contains("no snippet file `nope.rs`"), "{err}");
     }
 
     #[test]

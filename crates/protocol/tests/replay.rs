@@ -9,7 +9,9 @@ use executor::trace::{Record, WaitOn, WakeSource};
 use executor::{
     fetch, fetch_blocking, sleep, spawn, spawn_named, Executor, Host, TaskState, VirtualHost,
 };
-use protocol::replay::{timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase};
+use protocol::replay::{
+    one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase,
+};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -190,4 +192,30 @@ fn a_panic_and_an_abort_end_their_lanes() {
         TaskPhase::Failed("no title".into())
     );
     assert_eq!(end.task(2).unwrap().phase, TaskPhase::Cancelled);
+}
+
+#[test]
+fn one_by_one_adds_up_the_waits_that_overlapped() {
+    // Three 100 ms requests at once and a 50 ms sleep beside them: 350 ms of waiting in 100 ms.
+    let concurrent = trace_of(async {
+        let pages: Vec<_> = (1..=3)
+            .map(|n| spawn(async move { fetch(format!("api/page/{n}?delay=100")).await.unwrap() }))
+            .collect();
+        sleep(ms(50)).await;
+        for page in pages {
+            page.await.unwrap();
+        }
+    });
+    let lanes = timeline(&concurrent);
+    assert_eq!(one_by_one_us(&lanes), 350_000);
+    // Blocking requests already wait one by one: the sum is the run's own length.
+    let blocking = trace_of(async {
+        for n in 1..=3 {
+            fetch_blocking(&format!("api/page/{n}?delay=100")).unwrap();
+        }
+    });
+    let lanes = timeline(&blocking);
+    let total = blocking.last().unwrap().t_us;
+    assert_eq!(one_by_one_us(&lanes), 300_000);
+    assert!(total >= 300_000, "{total}");
 }

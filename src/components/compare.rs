@@ -1,0 +1,244 @@
+//! A comparison: two snippets on the same knobs, run together and drawn on one time axis.
+
+use protocol::KnobValues;
+use yew::prelude::*;
+
+use super::card::{check, knob_field, remember_knobs, remembered_knobs};
+use super::run_state::{launch, use_run_clock, Phase, RunState};
+use super::timeline::{fmt_ms, LaneGroup, Timeline};
+use crate::content::{self, Knob, Snippet};
+use crate::i18n::Lang;
+use crate::route;
+use crate::runner::{bridge, use_net_status, NetStatus, RunOptions};
+
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// The first snippet (lesson id, snippet id): the baseline.
+    pub a: (&'static str, &'static str),
+    /// The second snippet, measured against the first.
+    pub b: (&'static str, &'static str),
+    /// The title in the page's language, when the prose gives one.
+    pub title: Option<&'static str>,
+    pub lang: Lang,
+}
+
+/// The phase of the pair: live while either runs; otherwise the worse of the two ends.
+fn pair_phase(a: Phase, b: Phase) -> Phase {
+    use Phase::*;
+    match (a, b) {
+        _ if a.live() || b.live() => Running,
+        (Idle, Idle) => Idle,
+        (Failed, _) | (_, Failed) => Failed,
+        (Stopped, _) | (_, Stopped) => Stopped,
+        _ => Done,
+    }
+}
+
+/// The knob values for one side: the shared knobs' values, and its own knobs' defaults.
+fn side_knobs(snippet: &Snippet, shared: &[&Knob], values: &[f64]) -> KnobValues {
+    let mut knobs = KnobValues::new();
+    for knob in snippet.knobs {
+        let value = shared
+            .iter()
+            .position(|s| s.spec.name == knob.spec.name)
+            .map_or(f64::from(knob.spec.default), |i| values[i]);
+        knobs.insert(knob.spec.name.to_owned(), value);
+    }
+    knobs
+}
+
+#[component]
+pub fn CompareCard(props: &CompareProps) -> Html {
+    let lang = props.lang;
+    let t = lang.t();
+    let ((la, ia), (lb, ib)) = (props.a, props.b);
+    let sa = content::snippet(la, ia).expect("comparisons name snippets that exist");
+    let sb = content::snippet(lb, ib).expect("comparisons name snippets that exist");
+    let (title_a, title_b) = (
+        content::card_title(la, ia, lang).unwrap_or(sa.title),
+        content::card_title(lb, ib, lang).unwrap_or(sb.title),
+    );
+    // Knobs both snippets have are shown once and drive both; the others keep their defaults.
+    let shared: Vec<&Knob> = sa
+        .knobs
+        .iter()
+        .filter(|k| sb.knobs.iter().any(|o| o.spec.name == k.spec.name))
+        .collect();
+    let other = |k: &Knob| sb.knobs.iter().find(|o| o.spec.name == k.spec.name);
+    let key = format!("compare.{la}/{ia}~{lb}/{ib}");
+    let defaults: Vec<String> = shared.iter().map(|k| k.spec.default.to_string()).collect();
+    let values = {
+        let (key, shared, defaults) = (key.clone(), shared.clone(), defaults.clone());
+        use_state(move || remembered_knobs(&key, &shared, defaults))
+    };
+    let run_a = use_reducer(RunState::default);
+    let run_b = use_reducer(RunState::default);
+    use_run_clock(&run_a);
+    use_run_clock(&run_b);
+    let virtual_time = use_state(|| false);
+    let net = use_net_status();
+
+    // A shared knob must suit both snippets' ranges.
+    let checked: Vec<Result<f64, String>> = shared
+        .iter()
+        .zip(values.iter())
+        .map(|(k, text)| {
+            let v = check(k, text, lang)?;
+            other(k).map_or(Ok(v), |o| check(o, text, lang))
+        })
+        .collect();
+    let knobs_ok = checked.iter().all(Result::is_ok);
+    let phase = pair_phase(run_a.phase, run_b.phase);
+    let running = phase.live();
+    let ready = net != NetStatus::Pending;
+
+    let on_run = {
+        let (run_a, run_b, virtual_time) = (run_a.clone(), run_b.clone(), *virtual_time);
+        let (shared, checked) = (shared.clone(), checked.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Ok(values) = checked.iter().cloned().collect::<Result<Vec<f64>, _>>() else {
+                return;
+            };
+            // Both start at once, each in its own runner worker: the totals are measured
+            // side by side, under the same conditions.
+            for (state, snippet, at) in [(&run_a, sa, (la, ia)), (&run_b, sb, (lb, ib))] {
+                let options = RunOptions {
+                    virtual_time,
+                    ..RunOptions::default()
+                };
+                let knobs = side_knobs(snippet, &shared, &values);
+                launch(state, at, knobs, options, Box::new(|_| {}));
+            }
+        })
+    };
+    let on_stop = {
+        let (run_a, run_b) = (run_a.clone(), run_b.clone());
+        Callback::from(move |_: MouseEvent| {
+            for state in [&run_a, &run_b] {
+                if let (true, Some(run)) = (state.phase.live(), state.run) {
+                    bridge().stop(run);
+                }
+            }
+        })
+    };
+    let on_virtual = {
+        let virtual_time = virtual_time.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            virtual_time.set(input.checked());
+        })
+    };
+    let on_reset = {
+        let (values, key, shared, defaults) = (
+            values.clone(),
+            key.clone(),
+            shared.clone(),
+            defaults.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            remember_knobs(&key, &shared, None);
+            values.set(defaults.clone());
+        })
+    };
+
+    let (total_a, total_b) = (run_a.total_ms(), run_b.total_ms());
+    let lanes_a = use_memo((run_a.run, run_a.len, run_a.phase), |_| {
+        std::rc::Rc::new(run_a.lanes(run_a.len))
+    });
+    let lanes_b = use_memo((run_b.run, run_b.len, run_b.phase), |_| {
+        std::rc::Rc::new(run_b.lanes(run_b.len))
+    });
+    let groups = vec![
+        LaneGroup {
+            title: Some(format!("{title_a} · {}", fmt_ms(total_a)).into()),
+            lanes: (*lanes_a).clone(),
+        },
+        LaneGroup {
+            title: Some(format!("{title_b} · {}", fmt_ms(total_b)).into()),
+            lanes: (*lanes_b).clone(),
+        },
+    ];
+    // The speed-up once both have finished without an error.
+    let factor = match (&run_a.report, &run_b.report) {
+        (Some(a), Some(b)) if a.error.is_none() && b.error.is_none() && total_b > 0.0 => {
+            Some(total_a / total_b)
+        }
+        _ => None,
+    };
+    let errors: Vec<String> = [(&run_a, title_a), (&run_b, title_b)]
+        .iter()
+        .filter_map(|(r, title)| {
+            let e = r.report.as_ref()?.error.as_ref()?;
+            Some(format!("{title}: {e}"))
+        })
+        .collect();
+    let dom_id = format!("compare-{ia}-{ib}");
+    let title = props
+        .title
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{}: {title_a} / {title_b}", t.compare));
+
+    html! {
+        <section class="card compare" id={dom_id.clone()} data-state={phase.attr()}
+                 aria-labelledby={format!("{dom_id}-title")}>
+            <header class="card-head">
+                <h3 id={format!("{dom_id}-title")}>{ title }</h3>
+            </header>
+            <div class="compare-sources">
+                { for [(sa, title_a, la, ia), (sb, title_b, lb, ib)].into_iter().map(|(s, title, l, i)| html! {
+                    <details class="source">
+                        <summary>{ format!("{}: {title}", t.source) }</summary>
+                        <pre class="code" data-lang="rust" tabindex="0" aria-label={title}>
+                            <code>{ Html::from_html_unchecked(s.focus_html.unwrap_or(s.source_html).into()) }</code>
+                        </pre>
+                        <a class="compare-link" href={route::href(l, Some(i))}>{ t.link_to_snippet }</a>
+                    </details>
+                }) }
+            </div>
+            <fieldset class="knobs" disabled={running}>
+                <legend>{ t.knobs }</legend>
+                { for shared.iter().enumerate().map(|(i, knob)| {
+                    let on_input = {
+                        let (values, key, shared) = (values.clone(), key.clone(), shared.clone());
+                        Callback::from(move |e: InputEvent| {
+                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                            let mut next = (*values).clone();
+                            next[i] = input.value();
+                            remember_knobs(&key, &shared, Some(&next));
+                            values.set(next);
+                        })
+                    };
+                    knob_field(&format!("{dom_id}-{}", knob.spec.name), knob, &values[i],
+                               checked[i].clone().err(), lang, on_input)
+                }) }
+                <button type="button" class="reset-knobs" onclick={on_reset}
+                        disabled={*values == defaults}>{ t.reset }</button>
+            </fieldset>
+            <div class="controls">
+                <button class="run" type="button" onclick={on_run}
+                        disabled={running || !ready || !knobs_ok}>{ t.run_both }</button>
+                <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
+                <label class="virtual-toggle" title={t.virtual_time_hint}>
+                    <input type="checkbox" class="virtual-time" checked={*virtual_time}
+                           disabled={running} onchange={on_virtual} />
+                    { t.virtual_time }
+                </label>
+                <span class="status" role="status">{ phase.word(lang) }</span>
+            </div>
+            { for errors.into_iter().map(|e| html! { <p class="run-error" role="alert">{ e }</p> }) }
+            if phase != Phase::Idle {
+                <figure class="timeline-wrap">
+                    <figcaption>
+                        { t.timeline }
+                        if let Some(factor) = factor {
+                            <span class="compare-figure" data-factor={format!("{factor:.2}")}>
+                                { " · " }{ lang.compare_figure(&fmt_ms(total_a), &fmt_ms(total_b), factor) }
+                            </span>
+                        }
+                    </figcaption>
+                    <Timeline groups={groups} span_ms={total_a.max(total_b)} {lang} />
+                </figure>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,322 @@
+//! A run as a card shows it: its phase, its trace so far, the replay position, and its report,
+//! kept in a reducer that the runner's callbacks update; and starting one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use executor::trace::{Event, Record};
+use protocol::replay::{timeline, Lane, LaneEnd};
+use protocol::{KnobValues, Report};
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::runner::{bridge, RunEnd, RunEvents, RunOptions};
+
+/// Where a card's run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Running,
+    /// Step mode: the executor waits for Step before each poll.
+    Stepping,
+    Done,
+    Failed,
+    Stopped,
+}
+
+impl Phase {
+    pub fn attr(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Running => "running",
+            Phase::Stepping => "stepping",
+            Phase::Done => "done",
+            Phase::Failed => "failed",
+            Phase::Stopped => "stopped",
+        }
+    }
+
+    pub fn word(self, lang: Lang) -> &'static str {
+        let t = lang.t();
+        match self {
+            Phase::Idle => t.idle,
+            Phase::Running => t.running,
+            Phase::Stepping => t.stepping,
+            Phase::Done => t.done,
+            Phase::Failed => t.failed,
+            Phase::Stopped => t.stopped,
+        }
+    }
+}
+
+/// The most trace events a card keeps for one run; later ones are dropped with a note.
+pub const MAX_EVENTS: usize = 100_000;
+
+/// The card's run, as a reducer so worker callbacks can update it.
+#[derive(Clone, Debug)]
+pub struct RunState {
+    pub phase: Phase,
+    pub run: Option<u32>,
+    /// The trace so far. Batches are appended in place (no copy per batch); `len` says how
+    /// much of it this state has seen, so equal lengths mean equal traces.
+    pub records: Rc<RefCell<Vec<Record>>>,
+    pub len: usize,
+    /// Events were dropped at `MAX_EVENTS`.
+    pub capped: bool,
+    /// Replay: how many events to show (None: all, the live end).
+    pub cursor: Option<usize>,
+    /// Open the replay at the start when the run ends (Step on the virtual clock).
+    pub replay_from_start: bool,
+    pub report: Option<Rc<Report>>,
+    pub started_ms: f64,
+    pub now_ms: f64,
+    /// When the runner last showed its thread was free (page clock, ms).
+    pub alive_ms: f64,
+    /// The knob values the run was started with.
+    pub knobs: Rc<KnobValues>,
+}
+
+impl PartialEq for RunState {
+    fn eq(&self, other: &Self) -> bool {
+        self.phase == other.phase
+            && self.run == other.run
+            && Rc::ptr_eq(&self.records, &other.records)
+            && self.len == other.len
+            && self.capped == other.capped
+            && self.cursor == other.cursor
+            && self.replay_from_start == other.replay_from_start
+            && self.report == other.report
+            && self.started_ms == other.started_ms
+            && self.now_ms == other.now_ms
+            && self.alive_ms == other.alive_ms
+            && Rc::ptr_eq(&self.knobs, &other.knobs)
+    }
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState {
+            phase: Phase::Idle,
+            run: None,
+            records: Rc::default(),
+            len: 0,
+            capped: false,
+            cursor: None,
+            replay_from_start: false,
+            report: None,
+            started_ms: 0.0,
+            now_ms: 0.0,
+            alive_ms: 0.0,
+            knobs: Rc::default(),
+        }
+    }
+}
+
+pub enum Action {
+    Start {
+        run: u32,
+        at_ms: f64,
+        stepping: bool,
+        replay_from_start: bool,
+        knobs: Rc<KnobValues>,
+    },
+    /// Step mode ended: run on.
+    Resume,
+    Trace {
+        run: u32,
+        records: Vec<Record>,
+    },
+    End {
+        run: u32,
+        end: RunEnd,
+    },
+    Tick(f64),
+    /// Replay: show the state after this many events.
+    Seek(usize),
+}
+
+impl Phase {
+    /// A run is in progress (running or stepping).
+    pub fn live(self) -> bool {
+        matches!(self, Phase::Running | Phase::Stepping)
+    }
+}
+
+impl Reducible for RunState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Start {
+                run,
+                at_ms,
+                stepping,
+                replay_from_start,
+                knobs,
+            } => {
+                next = RunState {
+                    knobs,
+                    phase: if stepping {
+                        Phase::Stepping
+                    } else {
+                        Phase::Running
+                    },
+                    replay_from_start,
+                    run: Some(run),
+                    started_ms: at_ms,
+                    now_ms: at_ms,
+                    alive_ms: at_ms,
+                    ..RunState::default()
+                };
+            }
+            Action::Trace { run, records } if self.run == Some(run) => {
+                if records.is_empty() {
+                    // A heartbeat: the worker's thread is free. (Trace batches do not count:
+                    // a blocking snippet sends them between its blocking calls.)
+                    next.alive_ms = page_now_ms();
+                    return Rc::new(next);
+                }
+                let mut all = next.records.borrow_mut();
+                let room = MAX_EVENTS.saturating_sub(all.len());
+                if records.len() > room {
+                    next.capped = true;
+                }
+                all.extend(records.into_iter().take(room));
+                next.len = all.len();
+            }
+            Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
+            Action::Seek(at) if self.phase != Phase::Running => {
+                next.cursor = (at < self.len).then_some(at);
+            }
+            Action::End { run, end } if self.run == Some(run) => match end {
+                RunEnd::Stopped => next.phase = Phase::Stopped,
+                RunEnd::Finished(report) => {
+                    next.phase = if report.error.is_some() {
+                        Phase::Failed
+                    } else {
+                        Phase::Done
+                    };
+                    next.report = Some(Rc::new(report));
+                    if self.replay_from_start {
+                        // Stepping on the virtual clock: the run is over at once, so the
+                        // steps walk its recording from the start instead.
+                        next.cursor = Some(0);
+                    }
+                }
+            },
+            Action::Tick(now) if self.phase.live() => next.now_ms = now,
+            _ => return self,
+        }
+        Rc::new(next)
+    }
+}
+
+pub fn page_now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+impl RunState {
+    /// The lanes of the events shown. Once the run is over (a panic, Stop, or tasks left
+    /// behind) and the whole trace is shown, lanes still open are closed as cancelled.
+    pub fn lanes(&self, shown: usize) -> Vec<Lane> {
+        let records = self.records.borrow();
+        let shown_records = &records[..shown.min(records.len())];
+        let mut lanes = timeline(shown_records);
+        if !self.phase.live() && shown >= records.len() {
+            let end_us = shown_records.last().map_or(0, |r| r.t_us);
+            for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
+                if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+                    seg.end_us = Some(end_us);
+                }
+                lane.end = Some((end_us, LaneEnd::Cancelled));
+            }
+        }
+        lanes
+    }
+
+    /// The run's length so far: the report's total once it ended, else the later of the last
+    /// event and the page clock.
+    pub fn total_ms(&self) -> f64 {
+        if let Some(report) = &self.report {
+            return report.elapsed_ms;
+        }
+        let latest_ms = self
+            .records
+            .borrow()
+            .get(self.len.saturating_sub(1))
+            .map(|r| r.t_us as f64 / 1000.0)
+            .unwrap_or(0.0);
+        latest_ms.max(self.now_ms - self.started_ms)
+    }
+}
+
+/// What a run reports back besides its trace: called once it has ended.
+pub type OnFinished = Box<dyn Fn(&RunEnd)>;
+
+/// Starts a run of `lesson/snippet` whose trace and end go to `state`.
+pub fn launch(
+    state: &UseReducerHandle<RunState>,
+    (lesson, snippet): (&'static str, &'static str),
+    knobs: KnobValues,
+    options: RunOptions,
+    on_finished: OnFinished,
+) {
+    let (on_trace, on_end) = (state.dispatcher(), state.dispatcher());
+    let virtual_run = options.virtual_time || bridge().net() != crate::runner::NetStatus::SlowWeb;
+    let run = bridge().next_run_id();
+    state.dispatch(Action::Start {
+        run,
+        at_ms: page_now_ms(),
+        stepping: options.step_mode && !virtual_run,
+        replay_from_start: options.step_mode && virtual_run,
+        knobs: Rc::new(knobs.clone()),
+    });
+    bridge().run_with_id(
+        run,
+        lesson,
+        snippet,
+        knobs,
+        options,
+        RunEvents {
+            on_trace: Box::new(move |records: &[Record]| {
+                on_trace.dispatch(Action::Trace {
+                    run,
+                    records: records.to_vec(),
+                })
+            }),
+            on_end: Box::new(move |end| {
+                on_finished(&end);
+                on_end.dispatch(Action::End { run, end })
+            }),
+        },
+    );
+}
+
+/// Ticks the run's clock while it is live, so bars of requests in flight grow.
+#[hook]
+pub fn use_run_clock(state: &UseReducerHandle<RunState>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with(state.phase, move |phase| {
+        let interval = phase.live().then(|| {
+            gloo_timers::callback::Interval::new(100, move || {
+                dispatcher.dispatch(Action::Tick(page_now_ms()))
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// The lines a run printed among its first `shown` events, with their times in ms.
+pub fn printed(records: &[Record]) -> Vec<(f64, String)> {
+    records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Print { text, .. } => Some((r.t_us as f64 / 1000.0, text.clone())),
+            _ => None,
+        })
+        .collect()
+}
