@@ -241,6 +241,14 @@ impl Lang {
         }
     }
 
+    /// "+ 120 more", after a shortened list.
+    pub fn more(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("+ {n} more"),
+            Lang::Zh => format!("另有 {n} 个"),
+        }
+    }
+
     /// "… 120 more tasks not shown".
     pub fn tasks_not_shown(self, n: usize) -> String {
         match self {

@@ -27,6 +27,18 @@ fn phase_class(phase: &TaskPhase) -> &'static str {
     }
 }
 
+/// Entries shown in each of the queue, sleeper and request lists; the rest are counted.
+const MAX_LIST: usize = 40;
+
+/// "+ 29 960 more" after a list cut at [`MAX_LIST`], or nothing.
+fn more(len: usize, lang: Lang) -> Html {
+    if len > MAX_LIST {
+        html! { <li class="more">{ lang.more(len - MAX_LIST) }</li> }
+    } else {
+        Html::default()
+    }
+}
+
 /// Rows of the task table; beyond this, tasks still going come first and the rest are counted.
 const MAX_TASK_ROWS: usize = 200;
 
@@ -57,27 +69,30 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <dd class="ready-queue">
                     if s.ready.is_empty() { <span class="none">{ t.none }</span> }
                     <ol class="queue">
-                        { for s.ready.iter().map(|id| html! {
+                        { for s.ready.iter().take(MAX_LIST).map(|id| html! {
                             <li class={classes!((s.paused_before == Some(*id)).then_some("next"))}>{ name(*id) }</li>
                         }) }
+                        { more(s.ready.len(), lang) }
                     </ol>
                 </dd>
                 <dt>{ t.sleeping }</dt>
                 <dd class="sleepers">
                     if s.sleepers.is_empty() { <span class="none">{ t.none }</span> }
                     <ul>
-                        { for s.sleepers.iter().map(|sl| html! {
+                        { for s.sleepers.iter().take(MAX_LIST).map(|sl| html! {
                             <li>{ format!("{} → {}", sl.task.map(name).unwrap_or_else(|| "—".into()), fmt_ms(sl.until_us as f64 / 1000.0)) }</li>
                         }) }
+                        { more(s.sleepers.len(), lang) }
                     </ul>
                 </dd>
                 <dt>{ t.in_flight }</dt>
                 <dd class="in-flight">
                     if s.requests.is_empty() { <span class="none">{ t.none }</span> }
                     <ul>
-                        { for s.requests.iter().map(|r| html! {
+                        { for s.requests.iter().take(MAX_LIST).map(|r| html! {
                             <li title={r.url.clone()}>{ format!("#{} {}", r.id, protocol::replay::request_label(&r.url)) }</li>
                         }) }
+                        { more(s.requests.len(), lang) }
                     </ul>
                 </dd>
                 <dt>{ t.counters }</dt>
