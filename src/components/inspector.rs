@@ -40,7 +40,7 @@ fn more(len: usize, lang: Lang) -> Html {
 }
 
 /// Rows of the task table; beyond this, tasks still going come first and the rest are counted.
-const MAX_TASK_ROWS: usize = 200;
+const MAX_TASK_ROWS: usize = 100;
 
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {

@@ -73,7 +73,7 @@ const GAP: f64 = 5.0;
 const HEADER_H: f64 = 22.0;
 const AXIS_H: f64 = 24.0;
 /// Lanes drawn per group; a run with thousands of tasks draws the first ones and a note.
-const MAX_LANES: usize = 150;
+const MAX_LANES: usize = 100;
 /// Rows of the table view.
 const MAX_TABLE_ROWS: usize = 1000;
 
