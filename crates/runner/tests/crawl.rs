@@ -4,20 +4,10 @@ use executor::trace::{Event, Record};
 use protocol::{KnobValues, Network, Report, RunRequest};
 use runner::run::run_virtual;
 
+mod common;
+
 fn run(lesson: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
-    run_virtual(&RunRequest {
-        id: 1,
-        lesson: lesson.into(),
-        snippet: "crawl".into(),
-        knobs: knobs
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect::<KnobValues>(),
-        network: Network::Virtual,
-        base_url: String::new(),
-        scheduler: Default::default(),
-        step_mode: false,
-    })
+    common::run(lesson, "crawl", knobs)
 }
 
 /// (start, end) of each request, in microseconds, in request order.

@@ -1,23 +1,12 @@
 //! Lesson 8's state machine and many-task snippets on the virtual host.
 
 use executor::trace::{Event, Record};
-use protocol::{KnobValues, Network, Report, RunRequest};
-use runner::run::run_virtual;
+use protocol::Report;
+
+mod common;
 
 fn run(snippet: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
-    run_virtual(&RunRequest {
-        id: 1,
-        lesson: "08-async-await".into(),
-        snippet: snippet.into(),
-        knobs: knobs
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect::<KnobValues>(),
-        network: Network::Virtual,
-        base_url: String::new(),
-        scheduler: Default::default(),
-        step_mode: false,
-    })
+    common::run("08-async-await", snippet, knobs)
 }
 
 #[test]
