@@ -16,7 +16,11 @@ pub async fn run(knobs: Knobs) -> Result {
         .map(|_| spawn(sleep(Duration::from_millis(knobs.sleep_ms.into()))))
         .collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("{} tasks spawned in {:.1} ms", knobs.tasks, ms(now() - started));
+    println!(
+        "{} tasks spawned in {:.1} ms",
+        knobs.tasks,
+        ms(now() - started)
+    );
     // They all sleep at the same time, so waiting for every one takes one sleep.
     for task in tasks {
         task.await?;

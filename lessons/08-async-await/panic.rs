@@ -11,7 +11,9 @@ tutor::knobs! {
 /// The text between `<title>` and `</title>`. It trusts every page to have one.
 fn title(html: &str) -> &str {
     let start = html.find("<title>").expect("every page has a <title>") + "<title>".len();
-    let end = html[start..].find("</title>").expect("every <title> is closed");
+    let end = html[start..]
+        .find("</title>")
+        .expect("every <title> is closed");
     &html[start..start + end]
 }
 

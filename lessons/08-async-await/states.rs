@@ -33,7 +33,10 @@ impl Future for Download {
                 Download::Start { n, latency_ms } => {
                     tutor::state!("Start");
                     let (n, url) = (*n, slow_web::page(*n).delay(*latency_ms).to_url());
-                    *self = Download::Fetching { n, request: fetch(url) };
+                    *self = Download::Fetching {
+                        n,
+                        request: fetch(url),
+                    };
                 }
                 Download::Fetching { n, request } => {
                     tutor::state!("Fetching");

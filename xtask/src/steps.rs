@@ -121,14 +121,46 @@ impl Invocation {
     }
 }
 
+/// The snippet files of every lesson (`lessons/*/*.rs`), relative to `root`, sorted. Cargo
+/// does not see them as modules of any crate, so `cargo fmt` does not reach them.
+pub fn lesson_sources(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root.join("lessons"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|lesson| {
+            std::fs::read_dir(lesson.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 fn fmt(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
-    Ok(vec![Invocation::new(
-        "fmt",
-        "cargo",
-        &["fmt", "--all", "--", "--check"],
-        ctx,
-        Parse::Check,
-    )])
+    let lessons = lesson_sources(&ctx.root);
+    let mut args = vec!["--edition", "2021", "--check"];
+    args.extend(lessons.iter().map(String::as_str));
+    Ok(vec![
+        Invocation::new(
+            "fmt",
+            "cargo",
+            &["fmt", "--all", "--", "--check"],
+            ctx,
+            Parse::Check,
+        ),
+        Invocation::new("fmt (lessons)", "rustfmt", &args, ctx, Parse::Check),
+    ])
 }
 
 fn clippy(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
@@ -378,6 +410,21 @@ mod tests {
             root: root.to_path_buf(),
             failed: Vec::new(),
         }
+    }
+
+    #[test]
+    fn lesson_snippets_are_formatted_too() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let files = lesson_sources(root);
+        assert!(
+            files.contains(&"lessons/08-async-await/crawl.rs".to_string()),
+            "{files:?}"
+        );
+        let fmt = fmt(&ctx(root)).unwrap();
+        assert_eq!(fmt.len(), 2);
+        assert!(fmt[1]
+            .args
+            .contains(&"lessons/08-async-await/crawl.rs".to_string()));
     }
 
     #[test]
