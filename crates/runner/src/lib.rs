@@ -9,6 +9,7 @@
 // Snippets say `tutor::…`: the name learners see, whatever this crate is called.
 extern crate self as tutor;
 
+pub mod callbacks;
 pub mod registry;
 pub mod run;
 #[cfg(target_arch = "wasm32")]

@@ -6,9 +6,10 @@ use protocol::{knobs, Network, Report, RunRequest};
 
 use crate::registry::{self, Snippet};
 
-/// Finds the requested snippet and checks its knobs. The error says, in plain words, what is
+/// Finds the requested snippet and checks its knobs, and clears what an earlier run left. The error says, in plain words, what is
 /// wrong (an unknown snippet, every knob out of range).
 pub fn prepare(request: &RunRequest) -> Result<(&'static Snippet, Vec<u32>), String> {
+    crate::callbacks::reset();
     let snippet = registry::find(&request.lesson, &request.snippet)?;
     let values = knobs::resolve(snippet.knobs, &request.knobs).map_err(|errors| {
         errors
