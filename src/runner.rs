@@ -92,6 +92,16 @@ struct Slot {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
+impl Drop for Slot {
+    /// A slot's worker is done with: stop it, and unhook its handlers first, so an event it
+    /// queued before it stopped (the error that follows a panic) finds no dropped closure.
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
 struct ActiveRun {
     slot: Rc<Slot>,
     request: RunRequest,

@@ -260,6 +260,19 @@ fn load_lesson(
         }
         let source = read(&path)?;
         let rendered = render(&source, &ids).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Every snippet file has its card in every language.
+        for id in &ids {
+            let placed = rendered
+                .segments
+                .iter()
+                .any(|s| matches!(s, Segment::Snippet { id: placed, .. } if placed == id));
+            if !placed {
+                return Err(format!(
+                    "{}: `{id}.rs` has no card here: add `{{{{#snippet {id}}}}}`",
+                    path.display()
+                ));
+            }
+        }
         texts.push((lang.to_string(), rendered));
     }
     Ok(Lesson {

@@ -132,7 +132,13 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
 
 /// `{{#snippet id "title"}}` or `{{#compare a b "title"}}` alone on a line (title optional).
 fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
-    let inner = line.trim().strip_prefix("{{#")?.strip_suffix("}}")?;
+    let trimmed = line.trim();
+    if trimmed.starts_with("{#snippet") || trimmed.starts_with("{#compare") {
+        return Some(Err(
+            "a directive has two braces on each side: `{{#snippet id}}`".into(),
+        ));
+    }
+    let inner = trimmed.strip_prefix("{{#")?.strip_suffix("}}")?;
     let (kind, rest) = inner.split_once(' ').unwrap_or((inner, ""));
     let kind = match kind {
         "snippet" => "snippet",
@@ -296,6 +302,8 @@ mod tests {
                 title: Some("Blocking or not".into()),
             }
         );
+        let err = render("# T\n\n{#snippet crawl}\n", &["crawl"]).unwrap_err();
+        assert!(err.contains("two braces"), "{err}");
         let err = render("# T\n\n{{#compare crawl}}\n", &["crawl"]).unwrap_err();
         assert!(err.contains("names two snippets"), "{err}");
         let err = render("# T\n\n{{#compare crawl nope}}\n", &["crawl"]).unwrap_err();
