@@ -10,6 +10,7 @@
 extern crate self as tutor;
 
 pub mod callbacks;
+pub mod coroutines;
 pub mod registry;
 pub mod run;
 #[cfg(target_arch = "wasm32")]
