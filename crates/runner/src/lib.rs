@@ -25,7 +25,8 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 pub mod prelude {
     pub use crate::{slow_web, Result};
     pub use executor::{
-        fetch, fetch_blocking, now, sleep, spawn, spawn_named, yield_now, Fetch, JoinHandle,
+        fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout, yield_now, Fetch,
+        JoinHandle,
     };
     pub use std::time::Duration;
 }
