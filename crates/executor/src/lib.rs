@@ -56,4 +56,6 @@ pub use runtime::{
     current_task, spawn, spawn_named, yield_now, Driver, Executor, Inspection, JoinError,
     JoinHandle, Snapshot, Stalled, Stats, TaskInfo, TaskState, YieldNow, BUSY_POLLS, TURN_SLICE_US,
 };
-pub use time::{interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout};
+pub use time::{
+    busy, interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout,
+};

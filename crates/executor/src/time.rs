@@ -147,6 +147,24 @@ pub fn sleep(duration: Duration) -> Sleep {
     }
 }
 
+/// Keeps the thread busy for `duration`, as real computation of that length would: no other
+/// task, timer or callback runs meanwhile. On a virtual clock the time passes at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use executor::{busy, now, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// ex.block_on(async { busy(Duration::from_millis(30)) }).unwrap();
+/// assert_eq!(ex.now().as_millis(), 30);
+/// ```
+///
+/// # Panics
+/// Outside an executor.
+pub fn busy(duration: Duration) {
+    let host = runtime::expect_current("busy", |rt| rt.host().clone());
+    host.busy(duration.as_micros() as u64);
+}
+
 /// Time since the current executor started, on its host's clock.
 ///
 /// ```

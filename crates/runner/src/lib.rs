@@ -23,9 +23,9 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 
 /// Everything a snippet usually needs, in one import.
 pub mod prelude {
-    pub use crate::{slow_web, Result};
+    pub use crate::{poll_once, slow_web, Result};
     pub use executor::{
-        fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout, yield_now, Fetch,
+        busy, fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout, yield_now, Fetch,
         JoinHandle,
     };
     pub use std::time::Duration;
@@ -43,6 +43,24 @@ pub mod slow_web {
     pub fn page(n: u32) -> PageRequest {
         PageRequest::new(n)
     }
+}
+
+/// Asks a future once whether it is ready, without waiting and without asking to be told
+/// later (its waker does nothing): the non-blocking check of lesson 3.
+///
+/// ```
+/// use std::task::Poll;
+/// use executor::{fetch, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// ex.block_on(async {
+///     let mut page = fetch("api/page/1?delay=100");
+///     assert!(runner::poll_once(&mut page).is_pending()); // sent, not answered
+/// })
+/// .unwrap();
+/// ```
+pub fn poll_once<F: std::future::Future + Unpin>(future: &mut F) -> std::task::Poll<F::Output> {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    std::pin::Pin::new(future).poll(&mut cx)
 }
 
 /// Prints a line to the card's output console, stamped with the time since the run started.

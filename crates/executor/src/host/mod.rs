@@ -85,6 +85,16 @@ pub trait Host {
     /// timer or callback runs meanwhile (a synchronous XHR in the browser).
     fn fetch_blocking(&self, url: &str) -> Result<crate::net::Response, crate::net::FetchError>;
 
+    /// Keeps the thread busy for `us` microseconds, as computation would: nothing else runs
+    /// meanwhile. A real clock is watched until that much time has passed (the processor
+    /// spins); a virtual host simply moves its clock on.
+    fn busy(&self, us: u64) {
+        let end = self.now_us().saturating_add(us);
+        while self.now_us() < end {
+            std::hint::spin_loop();
+        }
+    }
+
     /// Moves the clock to `at_us` if this host's clock can jump (a virtual clock). Real clocks
     /// return false.
     fn advance_to(&self, at_us: u64) -> bool {

@@ -81,6 +81,11 @@ impl Host for VirtualHost {
         answer(url.to_owned(), &request, outcome)
     }
 
+    fn busy(&self, us: u64) {
+        // Work takes time and nothing else runs meanwhile: the clock moves, nothing fires.
+        self.now_us.set(self.now_us.get() + us);
+    }
+
     fn label(&self) -> &'static str {
         "virtual"
     }

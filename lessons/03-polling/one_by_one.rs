@@ -1,0 +1,40 @@
+//! Non-blocking calls, but one request at a time: no faster than blocking
+
+use tutor::{prelude::*, println};
+
+tutor::knobs! {
+    pages: 1..=20 = 5,
+    latency_ms: 0..=3000 = 500,
+}
+
+/// A readiness check costs about a microsecond of processor time.
+const CHECKS_PER_MS: u64 = 1000;
+
+// ANCHOR: shown
+pub async fn run(knobs: Knobs) -> Result {
+    let started = now();
+    let mut checks = 0u64;
+    for n in 1..=knobs.pages {
+        // Start one request, then ask it until it is ready, and only then start the next.
+        let mut request = fetch(slow_web::page(n).delay(knobs.latency_ms).to_url());
+        let page = loop {
+            checks += 1;
+            if let std::task::Poll::Ready(page) = poll_once(&mut request) {
+                break page?;
+            }
+            if checks % CHECKS_PER_MS == 0 {
+                busy(Duration::from_millis(1));
+                yield_now().await;
+            }
+        };
+        println!("page {n}: {} bytes", page.body.len());
+    }
+    let elapsed = now() - started;
+    println!(
+        "{} pages in {} ms, {checks} checks",
+        knobs.pages,
+        elapsed.as_millis()
+    );
+    Ok(())
+}
+// ANCHOR_END: shown
