@@ -67,7 +67,7 @@ pub struct TimelineProps {
 }
 
 const WIDTH: f64 = 800.0;
-const LABEL_W: f64 = 90.0;
+const LABEL_W: f64 = 120.0;
 const LANE_H: f64 = 18.0;
 const GAP: f64 = 5.0;
 const HEADER_H: f64 = 22.0;
