@@ -127,6 +127,24 @@ pub fn knob_field(
     }
 }
 
+/// The "Virtual time" checkbox, bound to `state`.
+pub fn virtual_toggle(state: &UseStateHandle<bool>, running: bool, lang: Lang) -> Html {
+    let t = lang.t();
+    let onchange = {
+        let state = state.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            state.set(input.checked());
+        })
+    };
+    html! {
+        <label class="virtual-toggle" title={t.virtual_time_hint}>
+            <input type="checkbox" class="virtual-time" checked={**state} disabled={running} {onchange} />
+            { t.virtual_time }
+        </label>
+    }
+}
+
 /// Checks one knob's text; the error is in the page's language.
 pub fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
     let value: f64 = text.trim().parse().unwrap_or(f64::NAN);
@@ -303,13 +321,6 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
             (Phase::Running, _) => {}
             _ => start(true),
-        })
-    };
-    let on_virtual = {
-        let virtual_time = virtual_time.clone();
-        Callback::from(move |e: web_sys::Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            virtual_time.set(input.checked());
         })
     };
     let replayable = !matches!(state.phase, Phase::Running | Phase::Idle) && state.len > 0;
@@ -538,11 +549,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 <button class="step" type="button" onclick={on_step}
                         disabled={state.phase == Phase::Running || !ready || !knobs_ok}>{ t.step }</button>
                 <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
-                <label class="virtual-toggle" title={t.virtual_time_hint}>
-                    <input type="checkbox" class="virtual-time" checked={*virtual_time}
-                           disabled={running} onchange={on_virtual} />
-                    { t.virtual_time }
-                </label>
+                { virtual_toggle(&virtual_time, running, lang) }
                 <span class="status" role="status">{ state.phase.word(lang) }</span>
                 if state.phase != Phase::Idle {
                     <span class="total" data-total-ms={format!("{total_ms:.1}")}>

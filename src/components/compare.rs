@@ -3,7 +3,7 @@
 use protocol::KnobValues;
 use yew::prelude::*;
 
-use super::card::{check, knob_field, remember_knobs, remembered_knobs};
+use super::card::{check, knob_field, remember_knobs, remembered_knobs, virtual_toggle};
 use super::run_state::{launch, use_run_clock, Phase, RunState};
 use super::timeline::{fmt_ms, LaneGroup, Timeline};
 use crate::content::{self, Knob, Snippet};
@@ -121,13 +121,6 @@ pub fn CompareCard(props: &CompareProps) -> Html {
             }
         })
     };
-    let on_virtual = {
-        let virtual_time = virtual_time.clone();
-        Callback::from(move |e: web_sys::Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            virtual_time.set(input.checked());
-        })
-    };
     let on_reset = {
         let (values, key, shared, defaults) = (
             values.clone(),
@@ -218,11 +211,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                 <button class="run" type="button" onclick={on_run}
                         disabled={running || !ready || !knobs_ok}>{ t.run_both }</button>
                 <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
-                <label class="virtual-toggle" title={t.virtual_time_hint}>
-                    <input type="checkbox" class="virtual-time" checked={*virtual_time}
-                           disabled={running} onchange={on_virtual} />
-                    { t.virtual_time }
-                </label>
+                { virtual_toggle(&virtual_time, running, lang) }
                 <span class="status" role="status">{ phase.word(lang) }</span>
             </div>
             { for errors.into_iter().map(|e| html! { <p class="run-error" role="alert">{ e }</p> }) }
