@@ -23,7 +23,7 @@ pub async fn run(knobs: Knobs) -> Result {
             if let std::task::Poll::Ready(page) = poll_once(&mut request) {
                 break page?;
             }
-            if checks % CHECKS_PER_TURN == 0 {
+            if checks.is_multiple_of(CHECKS_PER_TURN) {
                 busy(Duration::from_micros(CHECKS_PER_TURN));
                 yield_now().await;
             }

@@ -32,7 +32,7 @@ pub async fn run(knobs: Knobs) -> Result {
                     left -= 1;
                 }
             }
-            if checks % CHECKS_PER_TURN == 0 {
+            if checks.is_multiple_of(CHECKS_PER_TURN) {
                 busy(Duration::from_micros(CHECKS_PER_TURN));
                 // A browser delivers answers only between turns of its event loop, so the
                 // loop lets it in for a moment, and goes straight back to asking.

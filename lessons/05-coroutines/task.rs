@@ -16,8 +16,10 @@ tutor::knobs! {
 /// A result that is not there yet, and the callbacks to call once it is.
 struct Future<T> {
     result: Option<T>,
-    callbacks: Vec<Box<dyn FnOnce(&T)>>,
+    callbacks: Vec<Callback<T>>,
 }
+
+type Callback<T> = Box<dyn FnOnce(&T)>;
 
 type Shared<T> = Rc<RefCell<Future<T>>>;
 

@@ -60,7 +60,9 @@ impl MiniExecutor {
                 out.0 = Some(value);
                 out.1.take()
             };
-            joiner.map(Waker::wake);
+            if let Some(joiner) = joiner {
+                joiner.wake();
+            }
         };
         let mut tasks = self.tasks.borrow_mut();
         tasks.push(Some(Box::pin(task)));

@@ -73,16 +73,19 @@ impl Future for Sleep {
     }
 }
 
+/// A page's size, or what went wrong.
+type Size = std::result::Result<usize, String>;
+
 /// Ready with the page's size once the request has answered.
 struct Fetch {
     url: String,
-    slot: Option<Rc<RefCell<Slot<std::result::Result<usize, String>>>>>,
+    slot: Option<Rc<RefCell<Slot<Size>>>>,
 }
 
 impl Future for Fetch {
-    type Output = std::result::Result<usize, String>;
+    type Output = Size;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Size> {
         let url = self.url.clone();
         let slot = self.slot.get_or_insert_with(|| {
             let slot = Rc::new(RefCell::new(Slot {
@@ -104,7 +107,7 @@ impl Future for Fetch {
 }
 
 /// `async` code can `.await` hand-made futures like any other.
-async fn download(n: u32, knobs: Knobs) -> std::result::Result<usize, String> {
+async fn download(n: u32, knobs: Knobs) -> Size {
     Sleep {
         ms: knobs.sleep_ms,
         slot: None,

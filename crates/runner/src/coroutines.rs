@@ -42,8 +42,11 @@ use crate::callbacks::get;
 pub struct Future<T> {
     /// The result, once set.
     pub result: Option<T>,
-    callbacks: Vec<Box<dyn FnOnce(&T)>>,
+    callbacks: Vec<Callback<T>>,
 }
+
+/// What to call with a future's result.
+pub type Callback<T> = Box<dyn FnOnce(&T)>;
 
 /// A future shared by whoever waits on it and whoever fills it in.
 pub type Shared<T> = Rc<RefCell<Future<T>>>;
