@@ -426,10 +426,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     };
 
     let total_ms = state.total_ms();
-    let shown = state.cursor.unwrap_or(state.len);
+    let shown = state.cursor.unwrap_or(state.view_len);
     // Rebuilt only when the trace or the replay position changes, not on every clock tick.
     let view = use_memo(
-        (state.run, state.len, shown, state.phase),
+        (state.run, state.view_len, shown, state.phase),
         |(_, _, shown, _phase)| {
             let lanes = state.lanes(*shown);
             let records = state.records.borrow();

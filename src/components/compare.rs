@@ -135,11 +135,11 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     };
 
     let (total_a, total_b) = (run_a.total_ms(), run_b.total_ms());
-    let lanes_a = use_memo((run_a.run, run_a.len, run_a.phase), |_| {
-        std::rc::Rc::new(run_a.lanes(run_a.len))
+    let lanes_a = use_memo((run_a.run, run_a.view_len, run_a.phase), |_| {
+        std::rc::Rc::new(run_a.lanes(run_a.view_len))
     });
-    let lanes_b = use_memo((run_b.run, run_b.len, run_b.phase), |_| {
-        std::rc::Rc::new(run_b.lanes(run_b.len))
+    let lanes_b = use_memo((run_b.run, run_b.view_len, run_b.phase), |_| {
+        std::rc::Rc::new(run_b.lanes(run_b.view_len))
     });
     let groups = vec![
         LaneGroup {

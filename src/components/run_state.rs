@@ -50,7 +50,7 @@ impl Phase {
 }
 
 /// The most trace events a card keeps for one run; later ones are dropped with a note.
-pub const MAX_EVENTS: usize = 100_000;
+pub const MAX_EVENTS: usize = protocol::MAX_TRACE_EVENTS;
 
 /// The card's run, as a reducer so worker callbacks can update it.
 #[derive(Clone, Debug)]
@@ -61,6 +61,10 @@ pub struct RunState {
     /// much of it this state has seen, so equal lengths mean equal traces.
     pub records: Rc<RefCell<Vec<Record>>>,
     pub len: usize,
+    /// How much of the trace the live views show. While running it catches up with `len` on
+    /// each clock tick rather than on each batch, so a run of thousands of events a second
+    /// rebuilds the timeline ten times a second, not once per batch.
+    pub view_len: usize,
     /// Events were dropped at `MAX_EVENTS`.
     pub capped: bool,
     /// Replay: how many events to show (None: all, the live end).
@@ -82,6 +86,7 @@ impl PartialEq for RunState {
             && self.run == other.run
             && Rc::ptr_eq(&self.records, &other.records)
             && self.len == other.len
+            && self.view_len == other.view_len
             && self.capped == other.capped
             && self.cursor == other.cursor
             && self.replay_from_start == other.replay_from_start
@@ -100,6 +105,7 @@ impl Default for RunState {
             run: None,
             records: Rc::default(),
             len: 0,
+            view_len: 0,
             capped: false,
             cursor: None,
             replay_from_start: false,
@@ -184,14 +190,22 @@ impl Reducible for RunState {
                 }
                 all.extend(records.into_iter().take(room));
                 next.len = all.len();
+                // Stepping shows each step at once; a running trace waits for the next tick.
+                if self.phase == Phase::Stepping || self.view_len == 0 {
+                    next.view_len = next.len;
+                }
             }
             Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
             Action::Seek(at) if self.phase != Phase::Running => {
                 next.cursor = (at < self.len).then_some(at);
             }
             Action::End { run, end } if self.run == Some(run) => match end {
-                RunEnd::Stopped => next.phase = Phase::Stopped,
+                RunEnd::Stopped => {
+                    next.phase = Phase::Stopped;
+                    next.view_len = self.len;
+                }
                 RunEnd::Finished(report) => {
+                    next.view_len = self.len;
                     next.phase = if report.error.is_some() {
                         Phase::Failed
                     } else {
@@ -205,7 +219,10 @@ impl Reducible for RunState {
                     }
                 }
             },
-            Action::Tick(now) if self.phase.live() => next.now_ms = now,
+            Action::Tick(now) if self.phase.live() => {
+                next.now_ms = now;
+                next.view_len = self.len;
+            }
             _ => return self,
         }
         Rc::new(next)

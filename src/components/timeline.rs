@@ -205,6 +205,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     html! {
         <>
+        // On a narrow screen the drawing keeps a readable size and scrolls sideways.
+        <div class="timeline-scroll">
         <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img" tabindex="0"
              aria-label={lang.timeline_summary(lane_count, &fmt_ms(span))}
              aria-describedby={(*detail_id).clone()} onkeydown={on_key} onfocus={on_focus}>
@@ -311,6 +313,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <line class="cursor" x1={x(c).to_string()} x2={x(c).to_string()} y1="0" y2={axis_y.to_string()} />
             }
         </svg>
+        </div>
         <p class="timeline-detail" id={(*detail_id).clone()} aria-live="polite">
             { detail.unwrap_or_else(|| lang.t().timeline_hint.to_owned()) }
         </p>

@@ -140,8 +140,13 @@ describe("window.asyncTutor", () => {
     const page = await openLesson("#/01-blocking");
     await page.waitForFunction(() => window.asyncTutor);
     const lessons = await page.evaluate(() => window.asyncTutor.lessons());
-    assert.deepEqual(lessons.map((l) => l.id), ["01-blocking", "08-async-await"]);
-    const crawl = lessons[1].snippets.find((s) => s.id === "crawl");
+    // Every lesson the navigation lists, in course order.
+    const ids = lessons.map((l) => l.id);
+    const nav = await page.$$eval("nav.lessons li[data-lesson]", (lis) => lis.map((li) => li.dataset.lesson));
+    assert.deepEqual(ids, nav);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.ok(ids.includes("01-blocking") && ids.includes("08-async-await"), `${ids}`);
+    const crawl = lessons.find((l) => l.id === "08-async-await").snippets.find((s) => s.id === "crawl");
     assert.deepEqual(crawl.knobs[0], { name: "pages", min: 1, max: 50, default: 10, unit: "" });
 
     const report = await page.evaluate(() =>

@@ -155,7 +155,7 @@ describe("the visualizer", () => {
     assert.equal(await page.getAttribute(`${c} .replay .position`, "data-shown"), "50000");
     const gap = await page.evaluate(() => (cancelAnimationFrame(window.frames), window.longestFrameGap));
     // A generous bound: the point is that the page never locks up for seconds.
-    assert.ok(gap < 2500, `the page could not paint for ${gap} ms`);
+    assert.ok(gap < 1500, `the page could not paint for ${gap} ms`);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

@@ -7,4 +7,5 @@ pub mod replay;
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{
     FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary, ALIVE_MS,
+    MAX_TRACE_EVENTS,
 };

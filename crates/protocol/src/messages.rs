@@ -40,6 +40,10 @@ pub struct RunRequest {
     pub step_mode: bool,
 }
 
+/// The most trace events a card keeps for one run. A runner sends one more than this (so the
+/// page knows the trace was cut) and keeps the rest to itself; its report still counts them.
+pub const MAX_TRACE_EVENTS: usize = 100_000;
+
 /// How often a runner worker says it is alive during a run, in milliseconds.
 pub const ALIVE_MS: u32 = 500;
 

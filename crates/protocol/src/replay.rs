@@ -152,7 +152,12 @@ impl ExecState {
     }
 
     fn unready(&mut self, task: TaskId) {
-        self.ready.retain(|t| *t != task);
+        // Usually the task polled is the one at the front: no need to walk a long queue.
+        if self.ready.front() == Some(&task) {
+            self.ready.pop_front();
+        } else {
+            self.ready.retain(|t| *t != task);
+        }
     }
 
     /// Folds one record into the state.
@@ -160,7 +165,11 @@ impl ExecState {
         self.applied += 1;
         self.t_us = record.t_us;
         let now = record.t_us;
-        self.sleepers.retain(|s| s.until_us > now);
+        // Sleepers are kept in deadline order: the ones due are at the front.
+        let due = self.sleepers.partition_point(|s| s.until_us <= now);
+        if due > 0 {
+            self.sleepers.drain(..due);
+        }
         match &record.event {
             Event::Spawn { task, name, parent } => {
                 self.tasks.push(TaskView {
@@ -234,8 +243,18 @@ impl ExecState {
                 self.diagnostics.push((*task, *problem));
             }
             Event::Done { task, outcome } => {
-                self.unready(*task);
-                self.sleepers.retain(|s| s.task != Some(*task));
+                // A task that finished in its poll is not queued; one aborted from outside
+                // may be.
+                let polled = self.running == Some(*task)
+                    || self
+                        .task(*task)
+                        .is_some_and(|t| t.phase == TaskPhase::Running);
+                if !polled {
+                    self.unready(*task);
+                }
+                if !self.sleepers.is_empty() {
+                    self.sleepers.retain(|s| s.task != Some(*task));
+                }
                 if let Some(t) = self.task_mut(*task) {
                     t.phase = match outcome {
                         Outcome::Finished => TaskPhase::Done,

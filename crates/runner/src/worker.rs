@@ -172,6 +172,8 @@ struct Stream {
     id: u32,
     all: RefCell<Vec<Record>>,
     unsent: Cell<usize>,
+    /// Records queued for the page so far; past `MAX_TRACE_EVENTS` the page keeps none.
+    queued: Cell<usize>,
     flush_armed: Cell<bool>,
 }
 
@@ -181,6 +183,7 @@ impl Stream {
             id,
             all: RefCell::new(Vec::new()),
             unsent: Cell::new(0),
+            queued: Cell::new(0),
             flush_armed: Cell::new(false),
         }
     }
@@ -197,6 +200,10 @@ impl Stream {
                 | Event::Paused { .. }
         );
         self.all.borrow_mut().push(record.clone());
+        if self.queued.get() > protocol::MAX_TRACE_EVENTS {
+            return; // the page already knows the trace was cut
+        }
+        self.queued.set(self.queued.get() + 1);
         self.unsent.set(self.unsent.get() + 1);
         // A blocking snippet stops timers from firing, so what the learner waits to see
         // (output, requests, a step's pause) goes out immediately.
