@@ -88,6 +88,7 @@ fn run_options(options: &JsValue) -> Result<RunOptions, String> {
         virtual_time: o.virtual_time,
         // A scripted run has no one to press Step.
         step_mode: false,
+        page_thread: false,
     })
 }
 

@@ -56,6 +56,8 @@ pub struct Snippet {
     pub title: &'static str,
     /// True for a blocking `pub fn run`.
     pub blocking: bool,
+    /// Runs on the page's own thread (`// tutor: page-thread`): the card asks first.
+    pub page_thread: bool,
     /// The source file as shown and copied (without its `// ANCHOR:` lines).
     pub source: &'static str,
     /// The source, highlighted.

@@ -241,6 +241,14 @@ impl Lang {
         }
     }
 
+    /// "The page could not paint for 2103 ms.".
+    pub fn froze_for(self, ms: &str) -> String {
+        match self {
+            Lang::En => format!("The page could not paint for {ms}: its thread was blocked."),
+            Lang::Zh => format!("页面有 {ms} 无法重绘：它的线程被阻塞了。"),
+        }
+    }
+
     /// "+ 120 more", after a shortened list.
     pub fn more(self, n: usize) -> String {
         match self {
@@ -375,6 +383,9 @@ pub struct Strings {
     pub link_to_moment: &'static str,
     pub link_copied: &'static str,
     pub timeline_hint: &'static str,
+    pub frames: &'static str,
+    pub freeze_warning: &'static str,
+    pub freeze_consent: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -446,6 +457,9 @@ static EN: Strings = Strings {
     run_both: "Run both",
     link_to_moment: "Link to this moment",
     link_copied: "Link copied",
+    frames: "frames",
+    freeze_warning: "This snippet runs on the page's own thread: the whole page will freeze for a few seconds, then recover.",
+    freeze_consent: "I understand: freeze the page",
     timeline_hint: "Point at a lane, or focus the timeline and use ↑ ↓, to read it here.",
 };
 
@@ -516,6 +530,9 @@ static ZH: Strings = Strings {
     run_both: "两个都运行",
     link_to_moment: "链接到此刻",
     link_copied: "链接已复制",
+    frames: "帧",
+    freeze_warning: "这个代码片段在页面自己的线程上运行：整个页面会冻结几秒钟，然后恢复。",
+    freeze_consent: "我明白：让页面冻结",
     timeline_hint: "把鼠标移到某条泳道上，或聚焦时间线后按 ↑ ↓，这里会显示它的详情。",
 };
 

@@ -60,6 +60,9 @@ pub struct RunOptions {
     /// Start paused: the executor polls nothing until [`Bridge::step`] or
     /// [`Bridge::run_to_end`]. (On the virtual network a run goes to the end at once.)
     pub step_mode: bool,
+    /// Run on the page's own thread (see [`Bridge::run_on_page`]); the other options do not
+    /// apply.
+    pub page_thread: bool,
 }
 
 /// Sends a message to a runner worker.
@@ -76,6 +79,13 @@ pub struct RunEvents {
     pub on_trace: OnTrace,
     /// The end of the run (called once).
     pub on_end: Box<dyn Fn(RunEnd)>,
+}
+
+#[wasm_bindgen(module = "/www/page-runner.js")]
+extern "C" {
+    /// Runs a snippet on this thread with the runner module: resolves to `[report, records]`.
+    #[wasm_bindgen(js_name = runOnPage, catch)]
+    fn run_on_page(module: &JsValue, request: JsValue) -> Result<js_sys::Promise, JsValue>;
 }
 
 enum Module {
@@ -376,6 +386,63 @@ impl Bridge {
         let id = self.next_run_id();
         self.run_with_id(id, lesson, snippet, knobs, options, events);
         id
+    }
+
+    /// Runs a snippet on the page's own thread (a `// tutor: page-thread` snippet): while it
+    /// blocks, the page cannot paint or answer input. Its trace arrives whole, at the end.
+    pub fn run_on_page(
+        &self,
+        id: u32,
+        lesson: &str,
+        snippet: &str,
+        knobs: KnobValues,
+        events: RunEvents,
+    ) {
+        let request = RunRequest {
+            id,
+            lesson: lesson.to_owned(),
+            snippet: snippet.to_owned(),
+            knobs,
+            network: Network::SlowWeb,
+            base_url: base_url(),
+            scheduler: Scheduler::default(),
+            step_mode: false,
+        };
+        self.with_module(move |module| {
+            let fail = |why: String| {
+                (events.on_end)(RunEnd::Finished(failure_report(&request, &[], 0.0, why)))
+            };
+            let module = match module {
+                Ok(module) => module,
+                Err(e) => return fail(format!("could not load the runner: {e}")),
+            };
+            let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+            let value = match serde::Serialize::serialize(&request, &serializer) {
+                Ok(value) => value,
+                Err(e) => return fail(e.to_string()),
+            };
+            let promise = match run_on_page(&module, value) {
+                Ok(promise) => promise,
+                Err(e) => return fail(js_error_text(&e)),
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = JsFuture::from(promise).await.map_err(|e| js_error_text(&e));
+                let decoded = answer.and_then(|v| {
+                    serde_wasm_bindgen::from_value::<(Report, Vec<Record>)>(v)
+                        .map_err(|e| e.to_string())
+                });
+                match decoded {
+                    Ok((report, records)) => {
+                        (events.on_trace)(&records);
+                        (events.on_end)(RunEnd::Finished(report));
+                    }
+                    Err(why) => {
+                        let report = failure_report(&request, &[], 0.0, why);
+                        (events.on_end)(RunEnd::Finished(report));
+                    }
+                }
+            });
+        });
     }
 
     /// Starts a snippet under an id from [`Bridge::next_run_id`].

@@ -8,8 +8,9 @@ use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::frames::FrameCounter;
 use super::inspector::Inspector;
-use super::run_state::{launch, printed, use_run_clock, Action, Phase, RunState};
+use super::run_state::{launch, longest_poll_ms, printed, use_run_clock, Action, Phase, RunState};
 use super::timeline::{fmt_ms, LaneGroup, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
@@ -202,6 +203,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let net = use_net_status();
     let code_ref = use_node_ref();
     let virtual_time = use_state(|| false);
+    // A snippet on the page's thread freezes the page: it runs only once the reader agrees.
+    let consent = use_state(|| false);
     let show_all = use_state(|| false);
     use_run_clock(&state);
 
@@ -213,7 +216,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .collect();
     let knobs_ok = errors.iter().all(Option::is_none);
     let running = state.phase.live();
-    let ready = net != NetStatus::Pending;
+    let ready = net != NetStatus::Pending && (!snippet.page_thread || *consent);
 
     // Starts a run (in step mode if `stepping`) with the knobs as they are.
     let start = {
@@ -239,6 +242,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             let options = RunOptions {
                 virtual_time,
                 step_mode: stepping,
+                page_thread: snippet.page_thread,
                 ..RunOptions::default()
             };
             launch(&state, (lesson, id), knobs, options, on_finished);
@@ -266,7 +270,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         let pending_seek = pending_seek.clone();
         let (lesson, id) = (props.lesson, props.snippet);
         use_effect_with((props.moment.clone(), ready), move |(moment, ready)| {
-            if let (Some(moment), true) = (moment, ready) {
+            // A page-thread snippet never starts by itself: it freezes the page.
+            if let (Some(moment), true, false) = (moment, ready, snippet.page_thread) {
                 let texts: Vec<String> = snippet
                     .knobs
                     .iter()
@@ -366,7 +371,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     };
     // A link to the moment shown, once the run is over: the same knobs and clock, and this event.
     let link_copied = use_state(|| false);
-    let moment_link = (!state.phase.live())
+    let moment_link = (!state.phase.live() && !snippet.page_thread)
         .then_some(state.report.as_ref())
         .flatten()
         .map(|report| {
@@ -474,6 +479,15 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     });
     let dom_id = format!("snippet-{}", props.snippet);
     let title = props.title.unwrap_or(snippet.title);
+    let froze_ms = (snippet.page_thread && state.report.is_some())
+        .then(|| longest_poll_ms(&state.records.borrow()[..state.len]));
+    let on_consent = {
+        let consent = consent.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            consent.set(input.checked());
+        })
+    };
     // While stepping or replaying, the line of the latest `tutor::state!` mark is highlighted.
     let current_mark = (state.phase == Phase::Stepping || state.cursor.is_some())
         .then(|| exec.mark.clone())
@@ -541,15 +555,30 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 <button type="button" class="reset-knobs" onclick={on_reset_knobs}
                         disabled={*values == defaults}>{ t.reset }</button>
             </fieldset>
+            if snippet.page_thread {
+                <div class="freeze-consent">
+                    <p class="note">{ t.freeze_warning }</p>
+                    <label>
+                        <input type="checkbox" class="consent" checked={*consent} disabled={running}
+                               onchange={on_consent} />
+                        { t.freeze_consent }
+                    </label>
+                </div>
+            }
             <div class="controls">
                 <button class="run" type="button" onclick={on_run}
                         disabled={state.phase == Phase::Running || !ready || !knobs_ok}>
                     { if state.phase == Phase::Stepping { t.run_to_end } else { t.run } }
                 </button>
-                <button class="step" type="button" onclick={on_step}
-                        disabled={state.phase == Phase::Running || !ready || !knobs_ok}>{ t.step }</button>
-                <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
-                { virtual_toggle(&virtual_time, running, lang) }
+                if snippet.page_thread {
+                    // No Step or Stop: nothing on the page can act while its thread is blocked.
+                    <FrameCounter {lang} />
+                } else {
+                    <button class="step" type="button" onclick={on_step}
+                            disabled={state.phase == Phase::Running || !ready || !knobs_ok}>{ t.step }</button>
+                    <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
+                    { virtual_toggle(&virtual_time, running, lang) }
+                }
                 <span class="status" role="status">{ state.phase.word(lang) }</span>
                 if state.phase != Phase::Idle {
                     <span class="total" data-total-ms={format!("{total_ms:.1}")}>
@@ -557,7 +586,9 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     </span>
                 }
             </div>
-            if let Some(note) = network_note {
+            if let Some(ms) = froze_ms {
+                <p class="note freeze-report" data-ms={format!("{ms:.0}")}>{ lang.froze_for(&fmt_ms(ms)) }</p>
+            } else if let Some(note) = network_note {
                 <p class="note network-note">{ note }</p>
             }
             if let Some(error) = error {

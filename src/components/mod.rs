@@ -3,6 +3,7 @@
 pub mod app;
 pub mod card;
 pub mod compare;
+pub mod frames;
 pub mod inspector;
 pub mod lesson;
 pub mod run_state;

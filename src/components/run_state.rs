@@ -292,25 +292,44 @@ pub fn launch(
         replay_from_start: options.step_mode && virtual_run,
         knobs: Rc::new(knobs.clone()),
     });
-    bridge().run_with_id(
-        run,
-        lesson,
-        snippet,
-        knobs,
-        options,
-        RunEvents {
-            on_trace: Box::new(move |records: &[Record]| {
-                on_trace.dispatch(Action::Trace {
-                    run,
-                    records: records.to_vec(),
-                })
-            }),
-            on_end: Box::new(move |end| {
-                on_finished(&end);
-                on_end.dispatch(Action::End { run, end })
-            }),
-        },
-    );
+    let events = RunEvents {
+        on_trace: Box::new(move |records: &[Record]| {
+            on_trace.dispatch(Action::Trace {
+                run,
+                records: records.to_vec(),
+            })
+        }),
+        on_end: Box::new(move |end| {
+            on_finished(&end);
+            on_end.dispatch(Action::End { run, end })
+        }),
+    };
+    if options.page_thread {
+        bridge().run_on_page(run, lesson, snippet, knobs, events);
+    } else {
+        bridge().run_with_id(run, lesson, snippet, knobs, options, events);
+    }
+}
+
+/// The longest time the run held its thread in one poll, in ms: for a snippet on the page's
+/// thread, how long the page could not paint.
+pub fn longest_poll_ms(records: &[Record]) -> f64 {
+    let mut started = std::collections::HashMap::new();
+    let mut longest = 0;
+    for r in records {
+        match r.event {
+            Event::PollStart { task } => {
+                started.insert(task, r.t_us);
+            }
+            Event::PollEnd { task, .. } => {
+                if let Some(at) = started.remove(&task) {
+                    longest = longest.max(r.t_us - at);
+                }
+            }
+            _ => {}
+        }
+    }
+    longest as f64 / 1000.0
 }
 
 /// Ticks the run's clock while it is live, so bars of requests in flight grow.

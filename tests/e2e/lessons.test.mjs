@@ -41,6 +41,43 @@ describe("lessons on the slow web", () => {
     await page.context().close();
   });
 
+  test("the freeze demo stops the page's frames while it blocks the page's thread, then the page recovers", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/01-blocking/freeze");
+    await waitForNetwork(page);
+    const c = card("freeze");
+    // Nothing freezes without the reader's agreement.
+    assert.equal(await page.isEnabled(`${c} button.run`), false);
+    await page.check(`${c} input.consent`);
+    await setKnobs(page, "freeze", { pages: 3, latency_ms: 500 });
+    // A requestAnimationFrame counter of the test's own: the longest gap between frames.
+    await page.evaluate(() => {
+      window.longestGap = 0;
+      let last = performance.now();
+      const tick = (t) => {
+        window.longestGap = Math.max(window.longestGap, t - last);
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const run = await runCard(page, "freeze");
+    assert.equal(run.state, "done");
+    const gap = await page.evaluate(() => window.longestGap);
+    assert.ok(gap >= 1400, `frames stopped for only ${gap} ms`);
+    // The card reports the same stall, measured from the trace.
+    const reported = Number(await page.getAttribute(`${c} .freeze-report`, "data-ms"));
+    assert.ok(reported >= 1500 && reported < 2500, `reported ${reported} ms`);
+    assert.ok(Math.abs(reported - gap) < 500, `reported ${reported} ms, frames stopped ${gap} ms`);
+    // The page recovers: its frame counter moves on, and another card still runs.
+    const frames = () => page.getAttribute(`${c} .frame-counter`, "data-frames").then(Number);
+    const before = await frames();
+    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel)?.dataset.frames) > n + 5, [`${c} .frame-counter`, before]);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("Stop ends a long blocking run within 500 ms and the next run works", { timeout: 60000 }, async () => {
     const page = await openLesson("#/01-blocking");
     await waitForNetwork(page);

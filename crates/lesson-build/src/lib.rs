@@ -54,6 +54,9 @@ pub struct Snippet {
     pub title: String,
     /// True for `pub async fn run`, false for `pub fn run` (a blocking snippet).
     pub is_async: bool,
+    /// The file has a `// tutor: page-thread` line: the card runs it on the page's own thread
+    /// (with a warning), to show what blocking that thread does.
+    pub page_thread: bool,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
     /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
@@ -326,12 +329,14 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
             )));
         }
     }
+    let page_thread = source.lines().any(|l| l.trim() == "// tutor: page-thread");
     let (html, focus_html) = snippet_html(&anchored);
     Ok(Snippet {
         id,
         path: path.to_path_buf(),
         title,
         is_async,
+        page_thread,
         knobs,
         html,
         focus_html,

@@ -43,6 +43,13 @@ fn with_run(id: u32, f: impl FnOnce(&Executor)) {
     });
 }
 
+/// True when this code runs in a dedicated worker (the runner), not on a page.
+pub fn in_worker() -> bool {
+    js_sys::global()
+        .dyn_into::<DedicatedWorkerGlobalScope>()
+        .is_ok()
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -228,4 +235,55 @@ impl Stream {
             records,
         });
     }
+}
+
+thread_local! {
+    /// The run on the page's thread, kept alive until it ends.
+    static PAGE_RUN: RefCell<Option<Executor>> = const { RefCell::new(None) };
+}
+
+/// Runs a snippet on the thread that calls this: the page's own, for the freeze demo. Resolves
+/// to `[report, records]` once the snippet's main task has ended. While a blocking snippet
+/// runs, nothing else on the page does: no input, no painting.
+#[wasm_bindgen]
+pub fn run_on_page(request: JsValue) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let request: RunRequest = match serde_wasm_bindgen::from_value(request.clone()) {
+            Ok(request) => request,
+            Err(e) => {
+                let _ = reject.call1(&JsValue::NULL, &format!("bad run request: {e}").into());
+                return;
+            }
+        };
+        let (snippet, values) = match prepare(&request) {
+            Ok(ready) => ready,
+            Err(why) => {
+                let _ = reject.call1(&JsValue::NULL, &why.into());
+                return;
+            }
+        };
+        let executor = Executor::new(BrowserHost::new(BrowserOptions {
+            base_url: Some(request.base_url.clone()),
+            scheduler: request.scheduler,
+            ..BrowserOptions::default()
+        }));
+        let log = executor.record_trace();
+        let future = (snippet.start)(values);
+        let _main = spawn_named("main", async move {
+            let error = future.await.err().map(|e| e.to_string());
+            let elapsed = executor::now().as_micros() as u64;
+            // Answer once this turn is over, so main's `Done` is in the trace.
+            gloo_timers::callback::Timeout::new(0, move || {
+                let records = log.borrow().clone();
+                let report = report(&records, elapsed, error, Network::SlowWeb);
+                let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+                let out = serde::Serialize::serialize(&(report, records), &serializer)
+                    .unwrap_or(JsValue::NULL);
+                let _ = resolve.call1(&JsValue::NULL, &out);
+                PAGE_RUN.with(|r| r.borrow_mut().take());
+            })
+            .forget();
+        });
+        PAGE_RUN.with(|r| *r.borrow_mut() = Some(executor));
+    })
 }

@@ -167,3 +167,16 @@ fn a_failed_page_ends_the_crawl_with_an_error_naming_it() {
         "{error}"
     );
 }
+
+#[test]
+fn the_freeze_demo_holds_its_thread_for_pages_times_latency_in_one_poll() {
+    let (report, _) = common::run(
+        "01-blocking",
+        "freeze",
+        &[("pages", 3.0), ("latency_ms", 500.0)],
+    );
+    assert_eq!(report.error, None);
+    assert_eq!(report.elapsed_ms, 1500.0);
+    // One poll of main did it all: nothing else could run meanwhile.
+    assert_eq!(report.trace.polls, 1);
+}

@@ -2,7 +2,11 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    runner::worker::start();
+    // The same module also runs on the page's own thread (for the freeze demo of lesson 1);
+    // there it only answers `run_on_page`.
+    if runner::worker::in_worker() {
+        runner::worker::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
