@@ -36,3 +36,21 @@ export async function waitForNetwork(page) {
   await page.waitForSelector('.net-status:not([data-network="pending"])', { state: "attached", timeout: 20000 });
   return page.getAttribute(".net-status", "data-network");
 }
+
+/**
+ * Starts watching the page's animation frames; the returned function resolves to the longest
+ * gap between two frames so far, in ms (how long the page could not paint).
+ */
+export async function watchFrames(page) {
+  await page.evaluate(() => {
+    window.__longestFrameGap = 0;
+    let last = performance.now();
+    const tick = (t) => {
+      window.__longestFrameGap = Math.max(window.__longestFrameGap, t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () => page.evaluate(() => window.__longestFrameGap);
+}

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { waitForNetwork } from "./browser.mjs";
+import { waitForNetwork, watchFrames } from "./browser.mjs";
 import { card, runCard, setKnobs, site } from "./card.mjs";
 
 const openLesson = site();
@@ -50,19 +50,10 @@ describe("lessons on the slow web", () => {
     await page.check(`${c} input.consent`);
     await setKnobs(page, "freeze", { pages: 3, latency_ms: 500 });
     // A requestAnimationFrame counter of the test's own: the longest gap between frames.
-    await page.evaluate(() => {
-      window.longestGap = 0;
-      let last = performance.now();
-      const tick = (t) => {
-        window.longestGap = Math.max(window.longestGap, t - last);
-        last = t;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    const longestGap = await watchFrames(page);
     const run = await runCard(page, "freeze");
     assert.equal(run.state, "done");
-    const gap = await page.evaluate(() => window.longestGap);
+    const gap = await longestGap();
     assert.ok(gap >= 1400, `frames stopped for only ${gap} ms`);
     // The card reports the same stall, measured from the trace.
     const reported = Number(await page.getAttribute(`${c} .freeze-report`, "data-ms"));

@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { waitForNetwork } from "./browser.mjs";
+import { waitForNetwork, watchFrames } from "./browser.mjs";
 import { card, runCard, setKnobs, site } from "./card.mjs";
 
 const openSite = site();
@@ -124,16 +124,7 @@ describe("the visualizer", () => {
     const c = card("many");
     await setKnobs(page, "many", { tasks: 30000, sleep_ms: 100 });
     // Measure the longest stretch the page's main thread could not answer a frame.
-    await page.evaluate(() => {
-      window.longestFrameGap = 0;
-      let last = performance.now();
-      const tick = (t) => {
-        window.longestFrameGap = Math.max(window.longestFrameGap, t - last);
-        last = t;
-        window.frames = requestAnimationFrame(tick);
-      };
-      window.frames = requestAnimationFrame(tick);
-    });
+    const longestGap = await watchFrames(page);
     const run = await runCard(page, "many", 45000);
     assert.equal(run.state, "done");
     assert.match(await page.textContent(`${c} .trace-capped`), /100 000 events/);
@@ -153,7 +144,7 @@ describe("the visualizer", () => {
     // Still responsive: the output says what the snippet printed, and scrubbing answers.
     assert.match(await page.textContent(`${c} .output`), /30000 tasks spawned/);
     assert.equal(await page.getAttribute(`${c} .replay .position`, "data-shown"), "50000");
-    const gap = await page.evaluate(() => (cancelAnimationFrame(window.frames), window.longestFrameGap));
+    const gap = await longestGap();
     // A generous bound: the point is that the page never locks up for seconds.
     assert.ok(gap < 1500, `the page could not paint for ${gap} ms`);
     assert.deepEqual(page.errors, []);
