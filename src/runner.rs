@@ -409,29 +409,20 @@ impl Bridge {
             step_mode: false,
         };
         self.with_module(move |module| {
-            let fail = |why: String| {
-                (events.on_end)(RunEnd::Finished(failure_report(&request, &[], 0.0, why)))
-            };
-            let module = match module {
-                Ok(module) => module,
-                Err(e) => return fail(format!("could not load the runner: {e}")),
-            };
-            let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-            let value = match serde::Serialize::serialize(&request, &serializer) {
-                Ok(value) => value,
-                Err(e) => return fail(e.to_string()),
-            };
-            let promise = match run_on_page(&module, value) {
-                Ok(promise) => promise,
-                Err(e) => return fail(js_error_text(&e)),
-            };
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = JsFuture::from(promise).await.map_err(|e| js_error_text(&e));
-                let decoded = answer.and_then(|v| {
-                    serde_wasm_bindgen::from_value::<(Report, Vec<Record>)>(v)
+                let outcome = async {
+                    let module = module.map_err(|e| format!("could not load the runner: {e}"))?;
+                    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+                    let value = serde::Serialize::serialize(&request, &serializer)
+                        .map_err(|e| e.to_string())?;
+                    let promise = run_on_page(&module, value).map_err(|e| js_error_text(&e))?;
+                    let answer = JsFuture::from(promise)
+                        .await
+                        .map_err(|e| js_error_text(&e))?;
+                    serde_wasm_bindgen::from_value::<(Report, Vec<Record>)>(answer)
                         .map_err(|e| e.to_string())
-                });
-                match decoded {
+                };
+                match outcome.await {
                     Ok((report, records)) => {
                         (events.on_trace)(&records);
                         (events.on_end)(RunEnd::Finished(report));
