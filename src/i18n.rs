@@ -1,7 +1,7 @@
 //! UI strings in English and Chinese, and choosing the language.
 
-use executor::trace::{Diagnostic, WaitOn, WakeSource};
-use protocol::replay::{LaneEnd, SegmentKind, TaskPhase};
+use executor::trace::{Diagnostic, JobId, WaitOn, WakeSource};
+use protocol::replay::{JobView, LaneEnd, SegmentKind, TaskPhase, WorkerPhase, WorkerView};
 use protocol::KnobError;
 
 /// A language the site is written in.
@@ -120,6 +120,9 @@ impl Lang {
             (Lang::En, K::Other) => "waiting",
             (Lang::En, K::Stuck) => "stuck: nothing will wake it",
             (Lang::En, K::Request) => "request in flight",
+            (Lang::En, K::WaitJob) => "waiting for a job on a worker thread",
+            (Lang::En, K::Starting) => "worker starting: loading its own copy of the program",
+            (Lang::En, K::Job) => "worker running a job",
             (Lang::Zh, K::Ready) => "就绪，等待轮到它",
             (Lang::Zh, K::Running) => "运行中（正被轮询）",
             (Lang::Zh, K::Blocked) => "阻塞：整个线程都在等",
@@ -130,6 +133,9 @@ impl Lang {
             (Lang::Zh, K::Other) => "等待中",
             (Lang::Zh, K::Stuck) => "卡住：没有谁会唤醒它",
             (Lang::Zh, K::Request) => "请求进行中",
+            (Lang::Zh, K::WaitJob) => "等待工作线程上的作业",
+            (Lang::Zh, K::Starting) => "工作线程启动中：加载它自己的一份程序",
+            (Lang::Zh, K::Job) => "工作线程正在执行作业",
         }
     }
 
@@ -144,12 +150,14 @@ impl Lang {
             }
             (Lang::En, WakeSource::Channel(None)) => "woken through a channel".into(),
             (Lang::En, WakeSource::External) => "woken from outside the executor".into(),
+            (Lang::En, WakeSource::Job(j)) => format!("woken when job {j} ended"),
             (Lang::Zh, WakeSource::Timer) => "被定时器唤醒".into(),
             (Lang::Zh, WakeSource::Network(r)) => format!("被请求 {r} 唤醒"),
             (Lang::Zh, WakeSource::Task(t)) => format!("被任务 {t} 唤醒"),
             (Lang::Zh, WakeSource::Channel(Some(t))) => format!("任务 {t} 通过通道唤醒"),
             (Lang::Zh, WakeSource::Channel(None)) => "通过通道唤醒".into(),
             (Lang::Zh, WakeSource::External) => "被执行器外部唤醒".into(),
+            (Lang::Zh, WakeSource::Job(j)) => format!("作业 {j} 结束时被唤醒"),
         }
     }
 
@@ -163,6 +171,7 @@ impl Lang {
                 WaitOn::Network(r) => format!("waiting for request {r}"),
                 WaitOn::Task(t) => format!("waiting for task {t}"),
                 WaitOn::Channel => "waiting on a channel or lock".into(),
+                WaitOn::Job(j) => format!("waiting for job {j}"),
                 WaitOn::Other => "waiting".into(),
             },
             (Lang::En, TaskPhase::Stuck) => "stuck (lost wake-up)".into(),
@@ -176,6 +185,7 @@ impl Lang {
                 WaitOn::Network(r) => format!("等待请求 {r}"),
                 WaitOn::Task(t) => format!("等待任务 {t}"),
                 WaitOn::Channel => "等待通道或锁".into(),
+                WaitOn::Job(j) => format!("等待作业 {j}"),
                 WaitOn::Other => "等待中".into(),
             },
             (Lang::Zh, TaskPhase::Stuck) => "卡住（丢失唤醒）".into(),
@@ -254,6 +264,44 @@ impl Lang {
         match self {
             Lang::En => format!("+ {n} more"),
             Lang::Zh => format!("另有 {n} 个"),
+        }
+    }
+
+    /// A worker thread of the blocking pool and what it does, in words.
+    pub fn worker(self, w: &WorkerView, jobs: &[JobView]) -> String {
+        let memory = w
+            .memory_bytes
+            .map(|b| format!(" · {:.1} MB", b as f64 / 1e6))
+            .unwrap_or_default();
+        let job_name = |j: JobId| {
+            jobs.iter()
+                .find(|v| v.id == j)
+                .map(|v| v.name.clone())
+                .unwrap_or_default()
+        };
+        let id = w.id;
+        match (self, &w.phase) {
+            (Lang::En, WorkerPhase::Starting) => format!("worker {id}: starting"),
+            (Lang::En, WorkerPhase::Idle) => format!("worker {id}: idle{memory}"),
+            (Lang::En, WorkerPhase::Busy(j)) => {
+                format!("worker {id}: job {j} ({}){memory}", job_name(*j))
+            }
+            (Lang::En, WorkerPhase::Gone(why)) => format!("worker {id}: stopped: {why}"),
+            (Lang::Zh, WorkerPhase::Starting) => format!("工作线程 {id}：启动中"),
+            (Lang::Zh, WorkerPhase::Idle) => format!("工作线程 {id}：空闲{memory}"),
+            (Lang::Zh, WorkerPhase::Busy(j)) => {
+                format!("工作线程 {id}：作业 {j}（{}）{memory}", job_name(*j))
+            }
+            (Lang::Zh, WorkerPhase::Gone(why)) => format!("工作线程 {id}：已停止：{why}"),
+        }
+    }
+
+    /// "2 jobs waiting for a free worker".
+    pub fn jobs_waiting(self, n: usize) -> String {
+        match self {
+            Lang::En if n == 1 => "1 job waiting for a free worker".into(),
+            Lang::En => format!("{n} jobs waiting for a free worker"),
+            Lang::Zh => format!("{n} 个作业在等空闲的工作线程"),
         }
     }
 
@@ -363,6 +411,7 @@ pub struct Strings {
     pub ready_queue: &'static str,
     pub sleeping: &'static str,
     pub in_flight: &'static str,
+    pub workers: &'static str,
     pub tasks: &'static str,
     pub counters: &'static str,
     pub polls: &'static str,
@@ -437,6 +486,7 @@ static EN: Strings = Strings {
     ready_queue: "Ready queue",
     sleeping: "Sleeping",
     in_flight: "Requests in flight",
+    workers: "Worker threads",
     tasks: "Tasks",
     counters: "Counters",
     polls: "polls",
@@ -511,6 +561,7 @@ static ZH: Strings = Strings {
     ready_queue: "就绪队列",
     sleeping: "休眠中",
     in_flight: "进行中的请求",
+    workers: "工作线程",
     tasks: "任务",
     counters: "计数",
     polls: "轮询",

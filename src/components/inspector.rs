@@ -1,6 +1,6 @@
 //! The inspector: the executor's state at one moment of a run, rebuilt from the trace.
 
-use protocol::replay::{ExecState, TaskPhase};
+use protocol::replay::{ExecState, TaskPhase, WorkerPhase};
 use yew::prelude::*;
 
 use super::timeline::fmt_ms;
@@ -24,6 +24,15 @@ fn phase_class(phase: &TaskPhase) -> &'static str {
         TaskPhase::Done => "done",
         TaskPhase::Failed(_) => "failed",
         TaskPhase::Cancelled => "cancelled",
+    }
+}
+
+fn worker_class(phase: &WorkerPhase) -> &'static str {
+    match phase {
+        WorkerPhase::Starting => "starting",
+        WorkerPhase::Idle => "idle",
+        WorkerPhase::Busy(_) => "busy",
+        WorkerPhase::Gone(_) => "gone",
     }
 }
 
@@ -53,6 +62,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             .unwrap_or_else(|| format!("task {id}"))
     };
     let c = s.counters;
+    let queued = s.jobs.iter().filter(|j| j.worker.is_none()).count();
     let marks = s.tasks.iter().any(|t| t.state.is_some());
     // A run with thousands of tasks: show the ones still going, then the ended ones, up to a cap.
     let rows: Vec<&protocol::replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
@@ -95,6 +105,18 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         { more(s.requests.len(), lang) }
                     </ul>
                 </dd>
+                if !s.workers.is_empty() {
+                    <dt>{ t.workers }</dt>
+                    <dd class="workers">
+                        <ul>
+                            { for s.workers.iter().take(MAX_LIST).map(|w| html! {
+                                <li class={classes!("worker", worker_class(&w.phase))}>{ lang.worker(w, &s.jobs) }</li>
+                            }) }
+                            { more(s.workers.len(), lang) }
+                        </ul>
+                        if queued > 0 { <p class="jobs-waiting">{ lang.jobs_waiting(queued) }</p> }
+                    </dd>
+                }
                 <dt>{ t.counters }</dt>
                 <dd class="counters">
                     <span data-counter="polls">{ t.polls }<b>{ c.polls }</b></span>

@@ -240,7 +240,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     },
                     Row::Lane { group, lane } => (*group, *lane),
                 };
-                let kind = match lane.of { LaneOf::Task(_) => "task-lane", LaneOf::Request(_) => "request-lane" };
+                let kind = match lane.of {
+                    LaneOf::Task(_) => "task-lane",
+                    LaneOf::Request(_) => "request-lane",
+                    LaneOf::Worker(_) => "worker-lane",
+                };
                 let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
                 let state = match &lane.end {
                     Some((_, end)) => end_class(end),
@@ -270,7 +274,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             let x0 = x(start);
                             let w = (x(end) - x0).max(1.5);
                             // Waiting is drawn thinner than using the thread.
-                            let thin = !matches!(s.kind, SegmentKind::Running | SegmentKind::Blocked | SegmentKind::Request);
+                            let thin = !matches!(s.kind, SegmentKind::Running | SegmentKind::Blocked | SegmentKind::Request | SegmentKind::Starting | SegmentKind::Job);
                             let (sy, sh) = if thin { (y + 5.0, LANE_H - 10.0) } else { (y, LANE_H) };
                             html! {
                                 <rect class={classes!("seg", s.kind.name())} x={x0.to_string()} y={sy.to_string()}

@@ -2,10 +2,14 @@
 //!
 //! A browser worker cannot be sent a closure, so a job here is shaped like a message: a name,
 //! a plain function, and bytes in and out. A pool that runs jobs in the same thread calls the
-//! function; a pool of Web Workers (lesson 14 builds one) posts the name and the input to a
+//! function; a pool of Web Workers (the runner's, lesson 2) posts the name and the input to a
 //! worker running the same wasm module, which looks the function up by name. Until a pool is
-//! installed with [`Executor::set_blocking_pool`], jobs run inline: at once, on the executor's
-//! own thread, blocking it for as long as they take, which is what a blocking call does.
+//! installed with [`Executor::set_blocking_pool`] or [`install`], jobs run inline: at once, on
+//! the executor's own thread, blocking it for as long as they take, which is what a blocking
+//! call does. [`VirtualPool`] simulates a pool of workers on the virtual clock.
+//!
+//! A job sent to an installed pool is traced: `JobQueued` when it is handed over, `JobStart`
+//! and `JobEnd` as a worker runs it, and the workers' own `WorkerStart` and `WorkerReady`.
 //!
 //! [`Executor::set_blocking_pool`]: crate::Executor::set_blocking_pool
 
@@ -16,8 +20,12 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::runtime::{note_wait, with_current};
-use crate::trace::WaitOn;
+use std::time::Duration;
+
+use crate::host::virtual_host::VirtualHost;
+use crate::runtime::{note_wait, with_current, with_wake_source};
+use crate::trace::{emit, Event, JobId, WaitOn, WakeSource, WorkerId};
+use crate::Executor;
 
 /// One blocking job: what a pool runs.
 ///
@@ -26,11 +34,13 @@ use crate::trace::WaitOn;
 /// fn shout(bytes: Vec<u8>) -> Vec<u8> {
 ///     bytes.to_ascii_uppercase()
 /// }
-/// let job = BlockingJob { name: "shout", run: shout, input: b"hi".to_vec() };
+/// let job = BlockingJob { id: 1, name: "shout", run: shout, input: b"hi".to_vec() };
 /// assert_eq!(job.run_here(), b"HI");
 /// ```
 #[derive(Clone, Debug)]
 pub struct BlockingJob {
+    /// Its number in the trace (0 for a job run inline, which is not traced as a job).
+    pub id: JobId,
     /// The job's name: how a pool in another worker finds `run` in its copy of the program.
     pub name: &'static str,
     /// The work itself. A plain function, so a copy of the same program anywhere can run it.
@@ -132,7 +142,7 @@ struct Shared {
 }
 
 /// The pool's half of a job: how it reports the end (see the example on [`BlockingPool`]).
-pub struct BlockingDone(Rc<RefCell<Shared>>);
+pub struct BlockingDone(Rc<RefCell<Shared>>, JobId);
 
 impl fmt::Debug for BlockingDone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -149,9 +159,44 @@ impl BlockingDone {
             shared.waker.take()
         };
         if let Some(w) = waker {
-            w.wake();
+            with_wake_source(WakeSource::Job(self.1), || w.wake());
         }
     }
+}
+
+/// A result that some other code will hand over later, and the future that waits for it: how
+/// a pool tells a task that its workers are ready, for example.
+///
+/// ```
+/// use executor::{blocking, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let (done, ready) = blocking::pending("start-up");
+/// let waiting = ex.spawn(ready);
+/// ex.turn(usize::MAX);
+/// done.finish(Ok(vec![]));
+/// ex.turn(usize::MAX);
+/// assert!(waiting.is_finished());
+/// ```
+pub fn pending(name: &'static str) -> (BlockingDone, Blocking) {
+    let shared = Rc::new(RefCell::new(Shared::default()));
+    (
+        BlockingDone(shared.clone(), 0),
+        Blocking {
+            name,
+            id: 0,
+            shared,
+        },
+    )
+}
+
+/// Makes `pool` the current executor's blocking pool: [`spawn_blocking`] sends its jobs there
+/// from now on. The same as [`Executor::set_blocking_pool`](crate::Executor::set_blocking_pool),
+/// for code that has no handle on its executor (a snippet).
+///
+/// # Panics
+/// Outside an executor.
+pub fn install(pool: Rc<dyn BlockingPool>) {
+    crate::runtime::expect_current("blocking::install", |inner| inner.set_blocking_pool(pool));
 }
 
 /// Runs `run(input)` on the executor's blocking pool and returns a future of its output.
@@ -169,20 +214,47 @@ impl BlockingDone {
 /// ```
 pub fn spawn_blocking(name: &'static str, run: fn(Vec<u8>) -> Vec<u8>, input: Vec<u8>) -> Blocking {
     let shared = Rc::new(RefCell::new(Shared::default()));
-    let job = BlockingJob { name, run, input };
-    let done = BlockingDone(shared.clone());
-    let pool = with_current(|inner| inner.blocking_pool()).flatten();
-    match pool {
-        Some(pool) => pool.submit(job, done),
-        None => InlinePool.submit(job, done),
-    }
-    Blocking { name, shared }
+    let pool = with_current(|inner| {
+        inner
+            .blocking_pool()
+            .map(|pool| (pool, inner.next_job_id()))
+    })
+    .flatten();
+    let Some((pool, id)) = pool else {
+        let job = BlockingJob {
+            id: 0,
+            name,
+            run,
+            input,
+        };
+        InlinePool.submit(job, BlockingDone(shared.clone(), 0));
+        return Blocking {
+            name,
+            id: 0,
+            shared,
+        };
+    };
+    let task = crate::current_task();
+    emit(|| Event::JobQueued {
+        job: id,
+        task,
+        name: name.to_owned(),
+    });
+    let job = BlockingJob {
+        id,
+        name,
+        run,
+        input,
+    };
+    pool.submit(job, BlockingDone(shared.clone(), id));
+    Blocking { name, id, shared }
 }
 
 /// Made by [`spawn_blocking`]: the job's output.
 #[must_use = "futures do nothing unless awaited"]
 pub struct Blocking {
     name: &'static str,
+    id: JobId,
     shared: Rc<RefCell<Shared>>,
 }
 
@@ -208,7 +280,182 @@ impl Future for Blocking {
         let old = stale.then(|| shared.waker.replace(cx.waker().clone()));
         drop(shared);
         drop(old);
-        note_wait(WaitOn::Other);
+        note_wait(if self.id == 0 {
+            WaitOn::Other
+        } else {
+            WaitOn::Job(self.id)
+        });
         Poll::Pending
     }
+}
+
+/// A pool of worker threads simulated on the virtual clock, for deterministic runs and tests.
+///
+/// The workers start one after another, as a browser starting Web Workers on a busy machine
+/// roughly does: worker `n` is ready `n × startup` after the pool started. A job goes to the
+/// worker that is free first (the lowest number on a tie) and starts when it is free. It runs
+/// on its own copy of the virtual clock, forked at its start: its blocking calls move that copy
+/// on, not the executor's. Its output arrives when its copy of the clock says it ended. So N
+/// downloads of latency L on N workers take the start-up plus about L, the way threads would.
+///
+/// ```
+/// use std::time::Duration;
+/// use executor::blocking::{self, VirtualPool};
+/// use executor::{fetch_blocking, now, spawn_blocking, Executor, VirtualHost};
+///
+/// fn download(url: Vec<u8>) -> Vec<u8> {
+///     let url = String::from_utf8(url).unwrap();
+///     fetch_blocking(&url).unwrap().body
+/// }
+///
+/// let ex = Executor::new(VirtualHost::new());
+/// let done = ex.block_on(async {
+///     let pool = VirtualPool::start(4, Duration::from_millis(30), None);
+///     blocking::install(pool.clone());
+///     pool.ready().await.unwrap();
+///     let jobs: Vec<_> = (1..=4)
+///         .map(|n| spawn_blocking("download", download, format!("api/page/{n}?delay=1000").into_bytes()))
+///         .collect();
+///     for job in jobs {
+///         job.await.unwrap();
+///     }
+///     now()
+/// });
+/// // Four workers ready after 4 × 30 ms, then one latency.
+/// assert_eq!(done.unwrap(), Duration::from_millis(1120));
+/// ```
+pub struct VirtualPool {
+    /// When each worker is next free, in µs of the executor's clock.
+    free_at: RefCell<Vec<u64>>,
+    ready_at_us: u64,
+}
+
+impl fmt::Debug for VirtualPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VirtualPool")
+            .field("workers", &self.free_at.borrow().len())
+            .field("ready_at_us", &self.ready_at_us)
+            .finish()
+    }
+}
+
+impl VirtualPool {
+    /// Starts `workers` simulated workers (at least one), one after another, each taking
+    /// `startup`; `memory_bytes` is what each reports as its heap.
+    ///
+    /// # Panics
+    /// Outside an executor.
+    pub fn start(workers: u32, startup: Duration, memory_bytes: Option<u64>) -> Rc<VirtualPool> {
+        let workers = workers.max(1);
+        let now = crate::runtime::expect_current("VirtualPool::start", |inner| inner.now_us());
+        let each_us = startup.as_micros() as u64;
+        let ready_at: Vec<u64> = (1..=workers)
+            .map(|n| now + u64::from(n) * each_us)
+            .collect();
+        for (worker, at) in (1..=workers).zip(&ready_at) {
+            emit(|| Event::WorkerStart { worker });
+            crate::call_at(Duration::from_micros(*at), move || {
+                emit(|| Event::WorkerReady {
+                    worker,
+                    memory_bytes,
+                });
+            });
+        }
+        Rc::new(VirtualPool {
+            ready_at_us: ready_at.last().copied().unwrap_or(now),
+            free_at: RefCell::new(ready_at),
+        })
+    }
+
+    /// Waits until every worker is ready.
+    pub fn ready(&self) -> Blocking {
+        let (done, ready) = pending("start-up");
+        crate::call_at(Duration::from_micros(self.ready_at_us), move || {
+            done.finish(Ok(Vec::new()));
+        });
+        ready
+    }
+
+    /// How long after the executor started the workers were (or will be) ready.
+    pub fn ready_at(&self) -> Duration {
+        Duration::from_micros(self.ready_at_us)
+    }
+}
+
+impl BlockingPool for VirtualPool {
+    fn submit(&self, job: BlockingJob, done: BlockingDone) {
+        let now = crate::runtime::expect_current("VirtualPool::submit", |inner| inner.now_us());
+        let (index, start) = {
+            let free_at = self.free_at.borrow();
+            let (index, free) = free_at
+                .iter()
+                .enumerate()
+                .min_by_key(|&(i, &at)| (at, i))
+                .expect("a pool has at least one worker");
+            (index, (*free).max(now))
+        };
+        let worker = index as WorkerId + 1;
+        let id = job.id;
+        // Run it now, on a fork of the clock that starts where the job starts.
+        let (output, end, prints) = run_forked(job, start);
+        self.free_at.borrow_mut()[index] = end;
+        crate::call_at(Duration::from_micros(start), move || {
+            emit(|| Event::JobStart { job: id, worker });
+        });
+        // What the job printed shows up when it was printed, marked with its worker.
+        for (at, text) in prints {
+            crate::call_at(Duration::from_micros(at), move || {
+                emit(|| Event::Print {
+                    task: None,
+                    text: format!("[worker {worker}] {text}"),
+                });
+            });
+        }
+        crate::call_at(Duration::from_micros(end), move || {
+            let error = output.as_ref().err().cloned();
+            emit(|| Event::JobEnd { job: id, error });
+            done.finish(output);
+        });
+    }
+}
+
+/// Runs `job` on an executor of its own whose virtual clock starts at `start_us`: its output
+/// (or the panic that stopped it), when it ended, and the lines it printed, with their times.
+type Forked = (Result<Vec<u8>, String>, u64, Vec<(u64, String)>);
+
+fn run_forked(job: BlockingJob, start_us: u64) -> Forked {
+    let host = VirtualHost::new();
+    crate::Host::advance_to(&host, start_us);
+    let fork = Executor::new(host);
+    let log = fork.record_trace();
+    let output = catch_panic(move || job.run_here());
+    let end = fork.now().as_micros() as u64;
+    drop(fork);
+    let prints = log
+        .take()
+        .into_iter()
+        .filter_map(|r| match r.event {
+            Event::Print { text, .. } => Some((r.t_us, text)),
+            _ => None,
+        })
+        .collect();
+    (output, end, prints)
+}
+
+#[cfg(panic = "unwind")]
+fn catch_panic(f: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        let message = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "(no message)".into());
+        format!("the worker panicked: {message}")
+    })
+}
+
+/// Without unwinding (wasm32), a panic aborts the whole program: nothing to catch.
+#[cfg(not(panic = "unwind"))]
+fn catch_panic(f: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
+    Ok(f())
 }

@@ -57,5 +57,5 @@ pub use runtime::{
     JoinHandle, Snapshot, Stalled, Stats, TaskInfo, TaskState, YieldNow, BUSY_POLLS, TURN_SLICE_US,
 };
 pub use time::{
-    busy, interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout,
+    busy, call_at, interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout,
 };

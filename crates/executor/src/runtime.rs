@@ -20,7 +20,9 @@ use std::task::{Context, Poll, Waker};
 use crate::blocking::BlockingPool;
 use crate::host::Host;
 use crate::time::{TimerKey, Timers};
-use crate::trace::{Diagnostic, Event, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource};
+use crate::trace::{
+    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource,
+};
 use crate::waker::{self, Key, GEN_MASK, MAX_TASKS};
 
 /// A turn also ends once it has run this long (checked every 64 polls), so the browser can
@@ -241,6 +243,7 @@ pub(crate) struct Inner {
     running: Cell<Option<TaskId>>,
     next_task: Cell<TaskId>,
     next_request: Cell<RequestId>,
+    next_job: Cell<JobId>,
     stats: Counters,
     listener: RefCell<Option<Listener>>,
     tracing: Cell<bool>,
@@ -333,6 +336,16 @@ impl Inner {
                 listener(&record);
             }
         }
+    }
+
+    pub(crate) fn next_job_id(&self) -> JobId {
+        let id = self.next_job.get() + 1;
+        self.next_job.set(id);
+        id
+    }
+
+    pub(crate) fn set_blocking_pool(&self, pool: Rc<dyn BlockingPool>) {
+        *self.blocking_pool.borrow_mut() = Some(pool);
     }
 
     pub(crate) fn next_request_id(&self) -> RequestId {
@@ -679,12 +692,17 @@ impl Inner {
     }
 
     pub(crate) fn add_timer(&self, deadline_us: u64, waker: Waker) -> TimerKey {
-        let key = self.timers.borrow_mut().insert(deadline_us, waker);
         let task = self.running.get();
         self.emit(|| Event::Sleep {
             task,
             until_us: deadline_us,
         });
+        self.add_quiet_timer(deadline_us, waker)
+    }
+
+    /// A timer that is nobody's sleep (a callback of the runtime itself): no `Sleep` event.
+    pub(crate) fn add_quiet_timer(&self, deadline_us: u64, waker: Waker) -> TimerKey {
+        let key = self.timers.borrow_mut().insert(deadline_us, waker);
         if self.alarm_us.get().is_none_or(|at| deadline_us < at) {
             self.sync_alarm();
         }
@@ -969,6 +987,7 @@ impl Executor {
             running: Cell::new(None),
             next_task: Cell::new(0),
             next_request: Cell::new(0),
+            next_job: Cell::new(0),
             stats: Counters::default(),
             listener: RefCell::new(None),
             tracing: Cell::new(false),
@@ -995,7 +1014,7 @@ impl Executor {
     /// Runs the jobs of [`spawn_blocking`](crate::spawn_blocking) on `pool` from now on
     /// (until then they run inline, blocking this thread). See [`BlockingPool`].
     pub fn set_blocking_pool(&self, pool: Rc<dyn BlockingPool>) {
-        *self.inner.blocking_pool.borrow_mut() = Some(pool);
+        self.inner.set_blocking_pool(pool);
     }
 
     /// Sends every trace event to `listener` from now on (replacing any previous listener).

@@ -165,6 +165,76 @@ pub fn busy(duration: Duration) {
     host.busy(duration.as_micros() as u64);
 }
 
+/// Runs `f` on this thread when the current executor's clock reaches `at` (at once, on its
+/// next turn, if that time has passed). The executor's own helpers use it for events that
+/// happen at a known time outside any task, such as a simulated worker finishing a job.
+///
+/// ```
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+/// use executor::{call_at, sleep, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let when = Rc::new(Cell::new(None));
+/// let seen = when.clone();
+/// call_at(Duration::from_millis(30), move || seen.set(Some(executor::now())));
+/// ex.block_on(sleep(Duration::from_millis(50))).unwrap();
+/// assert_eq!(when.get(), Some(Duration::from_millis(30)));
+/// ```
+///
+/// # Panics
+/// Outside an executor.
+pub fn call_at(at: Duration, f: impl FnOnce() + 'static) {
+    let id = CALLBACKS.with(|c| {
+        let mut c = c.borrow_mut();
+        c.next += 1;
+        let id = c.next;
+        c.waiting.insert(id, Box::new(f));
+        id
+    });
+    let waker = Waker::from(std::sync::Arc::new(Callback(id)));
+    let at_us = at.as_micros().min(u64::MAX as u128) as u64;
+    runtime::expect_current("call_at", |inner| {
+        inner.add_quiet_timer(at_us, waker);
+    });
+}
+
+#[derive(Default)]
+struct Callbacks {
+    next: u64,
+    waiting: std::collections::HashMap<u64, Box<dyn FnOnce()>>,
+}
+
+thread_local! {
+    static CALLBACKS: std::cell::RefCell<Callbacks> = std::cell::RefCell::default();
+}
+
+/// The waker of a [`call_at`] timer: waking it runs the callback stored under its number.
+/// (A `Waker` must be `Send`; the callback is not, so it stays in this thread's table.)
+struct Callback(u64);
+
+impl std::task::Wake for Callback {
+    fn wake(self: std::sync::Arc<Self>) {
+        let f = CALLBACKS.with(|c| c.borrow_mut().waiting.remove(&self.0));
+        if let Some(f) = f {
+            f();
+        }
+    }
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        // A timer dropped unfired (its executor went away): forget the callback too.
+        let id = self.0;
+        let dropped = CALLBACKS.try_with(|c| {
+            c.try_borrow_mut()
+                .ok()
+                .and_then(|mut c| c.waiting.remove(&id))
+        });
+        drop(dropped);
+    }
+}
+
 /// Time since the current executor started, on its host's clock.
 ///
 /// ```

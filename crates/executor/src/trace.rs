@@ -10,6 +10,10 @@ use std::fmt;
 pub type TaskId = u64;
 /// A request's number, unique for the life of one executor.
 pub type RequestId = u64;
+/// A job handed to a blocking pool ([`spawn_blocking`](crate::spawn_blocking)); ids count up from 1.
+pub type JobId = u64;
+/// A worker thread of a blocking pool; numbered from 1.
+pub type WorkerId = u32;
 
 /// What woke a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +27,8 @@ pub enum WakeSource {
     Timer,
     /// A request finished (or failed).
     Network(RequestId),
+    /// A blocking job ended on a worker of the pool.
+    Job(JobId),
     /// Another task (or the task itself) called `wake` while it was being polled, or the task
     /// it was joining finished.
     Task(TaskId),
@@ -46,6 +52,8 @@ pub enum WaitOn {
     Timer,
     /// A request.
     Network(RequestId),
+    /// A blocking job running on a worker of the pool.
+    Job(JobId),
     /// Another task's result.
     Task(TaskId),
     /// A channel, semaphore or lock.
@@ -136,6 +144,26 @@ pub enum Event {
     Paused { next: TaskId },
     /// A task (or the thread, outside any task) printed a line.
     Print { task: Option<TaskId>, text: String },
+    /// A blocking pool began starting worker thread `worker`.
+    WorkerStart { worker: WorkerId },
+    /// Worker `worker` is ready for jobs; `memory_bytes` is the size of its own heap, where
+    /// the host can measure it.
+    WorkerReady {
+        worker: WorkerId,
+        memory_bytes: Option<u64>,
+    },
+    /// Worker `worker` stopped for good (it crashed, or could not start): `reason` says why.
+    WorkerGone { worker: WorkerId, reason: String },
+    /// `task` handed job `job` (the function called `name`) to the blocking pool.
+    JobQueued {
+        job: JobId,
+        task: Option<TaskId>,
+        name: String,
+    },
+    /// Job `job` began on worker `worker`.
+    JobStart { job: JobId, worker: WorkerId },
+    /// Job `job` ended: with output, or with the reason it has none.
+    JobEnd { job: JobId, error: Option<String> },
     /// Code reached a point it named: a state of a state machine, at `line` of its source.
     Mark {
         task: Option<TaskId>,

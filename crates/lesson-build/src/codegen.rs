@@ -96,9 +96,14 @@ pub fn runner_module(catalog: &Catalog) -> String {
             } else {
                 format!("{module}::run({module}::Knobs::from_values(&values))")
             };
+            let jobs = if snippet.has_jobs {
+                format!("{module}::JOBS")
+            } else {
+                "&[]".to_owned()
+            };
             let _ = writeln!(
                 entries,
-                "    Snippet {{\n        lesson: {:?},\n        id: {:?},\n        blocking: {},\n        knobs: {module}::KNOBS,\n        start: |values| Box::pin(async move {{ {call} }}),\n    }},",
+                "    Snippet {{\n        lesson: {:?},\n        id: {:?},\n        blocking: {},\n        knobs: {module}::KNOBS,\n        jobs: {jobs},\n        start: |values| Box::pin(async move {{ {call} }}),\n    }},",
                 lesson.id, snippet.id, !snippet.is_async
             );
         }

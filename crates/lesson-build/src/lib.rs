@@ -57,6 +57,8 @@ pub struct Snippet {
     /// The file has a `// tutor: page-thread` line: the card runs it on the page's own thread
     /// (with a warning), to show what blocking that thread does.
     pub page_thread: bool,
+    /// The file declares jobs for worker threads with `tutor::jobs! { … }`.
+    pub has_jobs: bool,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
     /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
@@ -263,15 +265,19 @@ fn load_lesson(
         }
         let source = read(&path)?;
         let rendered = render(&source, &ids).map_err(|e| format!("{}: {e}", path.display()))?;
-        // Every snippet file has its card in every language.
+        // Every snippet file has its card in every language (its own, or a side of a
+        // comparison within this lesson).
         for id in &ids {
-            let placed = rendered
-                .segments
-                .iter()
-                .any(|s| matches!(s, Segment::Snippet { id: placed, .. } if placed == id));
+            let placed = rendered.segments.iter().any(|s| match s {
+                Segment::Snippet { id: placed, .. } => placed == id,
+                Segment::Compare { a, b, .. } => [a, b]
+                    .iter()
+                    .any(|(lesson, snippet)| lesson.is_empty() && snippet == id),
+                Segment::Html(_) => false,
+            });
             if !placed {
                 return Err(format!(
-                    "{}: `{id}.rs` has no card here: add `{{{{#snippet {id}}}}}`",
+                    "{}: `{id}.rs` has no card here: add `{{{{#snippet {id}}}}}` (or compare it with another)",
                     path.display()
                 ));
             }
@@ -330,6 +336,9 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         }
     }
     let page_thread = source.lines().any(|l| l.trim() == "// tutor: page-thread");
+    let has_jobs = source
+        .lines()
+        .any(|l| l.trim_start().starts_with("tutor::jobs!"));
     let (html, focus_html) = snippet_html(&anchored);
     Ok(Snippet {
         id,
@@ -337,6 +346,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         title,
         is_async,
         page_thread,
+        has_jobs,
         knobs,
         html,
         focus_html,

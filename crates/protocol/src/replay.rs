@@ -7,7 +7,9 @@
 
 use std::collections::VecDeque;
 
-use executor::trace::{Diagnostic, Event, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource};
+use executor::trace::{
+    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource, WorkerId,
+};
 
 /// Where a task is, as the inspector shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +80,45 @@ pub struct SleeperView {
     pub until_us: u64,
 }
 
+/// What a worker thread of a blocking pool is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerPhase {
+    /// Loading its own copy of the program.
+    Starting,
+    /// Ready, with no job.
+    Idle,
+    /// Running this job.
+    Busy(JobId),
+    /// Stopped for good, for this reason.
+    Gone(String),
+}
+
+/// One worker thread of a blocking pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerView {
+    pub id: WorkerId,
+    pub phase: WorkerPhase,
+    pub started_us: u64,
+    /// When it became ready.
+    pub ready_us: Option<u64>,
+    /// Its own heap, as it reported it.
+    pub memory_bytes: Option<u64>,
+    /// Jobs it has finished.
+    pub jobs_done: u32,
+}
+
+/// A job handed to the blocking pool that has not ended yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobView {
+    pub id: JobId,
+    pub name: String,
+    /// The task that handed it over.
+    pub task: Option<TaskId>,
+    /// The worker running it, once one does.
+    pub worker: Option<WorkerId>,
+    pub queued_us: u64,
+}
+
 /// Counters since the run started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -91,6 +132,8 @@ pub struct Counters {
     pub failed_requests: u64,
     /// Lines printed.
     pub prints: u64,
+    /// Jobs handed to the blocking pool.
+    pub jobs: u64,
 }
 
 /// The executor at one moment of a run.
@@ -112,6 +155,10 @@ pub struct ExecState {
     pub alarm_us: Option<u64>,
     /// Requests started and not yet ended.
     pub requests: Vec<RequestView>,
+    /// The blocking pool's worker threads, in the order they started.
+    pub workers: Vec<WorkerView>,
+    /// Jobs queued or running on a worker, oldest first.
+    pub jobs: Vec<JobView>,
     pub counters: Counters,
     /// Problems the executor reported, oldest first.
     pub diagnostics: Vec<(TaskId, Diagnostic)>,
@@ -312,6 +359,56 @@ impl ExecState {
                 }
                 self.mark = Some((label.clone(), *line));
             }
+            Event::WorkerStart { worker } => self.workers.push(WorkerView {
+                id: *worker,
+                phase: WorkerPhase::Starting,
+                started_us: now,
+                ready_us: None,
+                memory_bytes: None,
+                jobs_done: 0,
+            }),
+            Event::WorkerReady {
+                worker,
+                memory_bytes,
+            } => {
+                if let Some(w) = self.workers.iter_mut().find(|w| w.id == *worker) {
+                    w.phase = WorkerPhase::Idle;
+                    w.ready_us = Some(now);
+                    w.memory_bytes = *memory_bytes;
+                }
+            }
+            Event::WorkerGone { worker, reason } => {
+                if let Some(w) = self.workers.iter_mut().find(|w| w.id == *worker) {
+                    w.phase = WorkerPhase::Gone(reason.clone());
+                }
+            }
+            Event::JobQueued { job, task, name } => {
+                self.counters.jobs += 1;
+                self.jobs.push(JobView {
+                    id: *job,
+                    name: name.clone(),
+                    task: *task,
+                    worker: None,
+                    queued_us: now,
+                });
+            }
+            Event::JobStart { job, worker } => {
+                if let Some(j) = self.jobs.iter_mut().find(|j| j.id == *job) {
+                    j.worker = Some(*worker);
+                }
+                if let Some(w) = self.workers.iter_mut().find(|w| w.id == *worker) {
+                    w.phase = WorkerPhase::Busy(*job);
+                }
+            }
+            Event::JobEnd { job, .. } => {
+                self.jobs.retain(|j| j.id != *job);
+                for w in &mut self.workers {
+                    if w.phase == WorkerPhase::Busy(*job) {
+                        w.phase = WorkerPhase::Idle;
+                        w.jobs_done += 1;
+                    }
+                }
+            }
         }
     }
 }
@@ -339,6 +436,12 @@ pub enum SegmentKind {
     Stuck,
     /// A request in flight.
     Request,
+    /// Waiting for a job on a worker thread.
+    WaitJob,
+    /// A worker thread loading its copy of the program.
+    Starting,
+    /// A worker thread running a job.
+    Job,
 }
 
 impl SegmentKind {
@@ -348,6 +451,7 @@ impl SegmentKind {
             WaitOn::Network(_) => SegmentKind::Network,
             WaitOn::Channel => SegmentKind::Channel,
             WaitOn::Task(_) => SegmentKind::Task,
+            WaitOn::Job(_) => SegmentKind::WaitJob,
             WaitOn::Other => SegmentKind::Other,
         }
     }
@@ -365,6 +469,9 @@ impl SegmentKind {
             SegmentKind::Other => "other",
             SegmentKind::Stuck => "stuck",
             SegmentKind::Request => "request",
+            SegmentKind::WaitJob => "wait-job",
+            SegmentKind::Starting => "starting",
+            SegmentKind::Job => "job",
         }
     }
 }
@@ -394,6 +501,8 @@ pub enum LaneEnd {
 pub enum LaneOf {
     Task(TaskId),
     Request(RequestId),
+    /// A worker thread of the blocking pool.
+    Worker(WorkerId),
 }
 
 /// A wake-up drawn on a lane: who woke the task, and when.
@@ -407,7 +516,7 @@ pub struct WakeMark {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lane {
     pub of: LaneOf,
-    /// "main", "task 3", "page 4" or the URL.
+    /// "main", "task 3", "GET page 4" (or the URL), "worker 2".
     pub label: String,
     pub start_us: u64,
     pub segments: Vec<Segment>,
@@ -455,6 +564,7 @@ pub fn request_label(url: &str) -> String {
 fn lane_index(lanes: &[Lane], of: LaneOf) -> Option<usize> {
     let id = match of {
         LaneOf::Task(id) | LaneOf::Request(id) => id,
+        LaneOf::Worker(id) => id.into(),
     };
     let guess = (id as usize).wrapping_sub(1);
     if lanes.get(guess).is_some_and(|l| l.of == of) {
@@ -464,7 +574,7 @@ fn lane_index(lanes: &[Lane], of: LaneOf) -> Option<usize> {
 }
 
 /// How long the run's waits would take one after another: every request from start to end,
-/// plus every stretch a task spent waiting on a timer. Set against the run's total, it is the
+/// every job a worker ran, plus every stretch a task spent waiting on a timer. Set against the run's total, it is the
 /// speed-up that overlapping the waits bought (about 1 for a run that waits one by one).
 pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
     let span = |start: u64, end: Option<u64>| end.map_or(0, |e| e.saturating_sub(start));
@@ -472,20 +582,27 @@ pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
         .iter()
         .map(|lane| match lane.of {
             LaneOf::Request(_) => span(lane.start_us, lane.end.as_ref().map(|e| e.0)),
-            LaneOf::Task(_) => lane
+            LaneOf::Task(_) | LaneOf::Worker(_) => lane
                 .segments
                 .iter()
-                .filter(|s| s.kind == SegmentKind::Timer)
+                .filter(|s| matches!(s.kind, SegmentKind::Timer | SegmentKind::Job))
                 .map(|s| span(s.start_us, s.end_us))
                 .sum(),
         })
         .sum()
 }
 
-/// The lanes of a trace: tasks in spawn order, each followed by the requests it made.
+/// The lanes of a trace: tasks in spawn order, each followed by the requests it made, then
+/// the blocking pool's workers.
 pub fn timeline(records: &[Record]) -> Vec<Lane> {
     let mut tasks: Vec<Lane> = Vec::new();
     let mut requests: Vec<Lane> = Vec::new();
+    let mut workers: Vec<Lane> = Vec::new();
+    // Which worker runs each job that has started and not ended.
+    let mut job_worker: std::collections::HashMap<JobId, WorkerId> = Default::default();
+    let worker_lane = |workers: &[Lane], id: WorkerId| -> Option<usize> {
+        workers.iter().position(|l| l.of == LaneOf::Worker(id))
+    };
     let mut running: Option<TaskId> = None;
     let mut rewoken = false;
     for r in records {
@@ -618,6 +735,44 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 at,
                 LaneEnd::Cancelled,
             ),
+            Event::WorkerStart { worker } => {
+                let mut lane = Lane {
+                    of: LaneOf::Worker(*worker),
+                    label: format!("worker {worker}"),
+                    start_us: at,
+                    segments: Vec::new(),
+                    wakes: Vec::new(),
+                    end: None,
+                    owner: None,
+                };
+                lane.open(SegmentKind::Starting, at);
+                workers.push(lane);
+            }
+            Event::WorkerReady { worker, .. } => {
+                if let Some(i) = worker_lane(&workers, *worker) {
+                    workers[i].close(at);
+                }
+            }
+            Event::WorkerGone { worker, reason } => {
+                if let Some(i) = worker_lane(&workers, *worker) {
+                    workers[i].close(at);
+                    workers[i].end = Some((at, LaneEnd::Failed(reason.clone())));
+                }
+            }
+            Event::JobStart { job, worker } => {
+                job_worker.insert(*job, *worker);
+                if let Some(i) = worker_lane(&workers, *worker) {
+                    workers[i].open(SegmentKind::Job, at);
+                }
+            }
+            Event::JobEnd { job, .. } => {
+                if let Some(i) = job_worker
+                    .remove(job)
+                    .and_then(|w| worker_lane(&workers, w))
+                {
+                    workers[i].close(at);
+                }
+            }
             _ => {}
         }
     }
@@ -634,8 +789,9 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
         lanes.push(task);
         lanes.extend(by_owner.remove(&Some(id)).unwrap_or_default());
     }
-    // Requests of no task (or of a task the trace never spawned) come last.
+    // Requests of no task (or of a task the trace never spawned) come next, workers last.
     lanes.extend(by_owner.into_values().flatten());
+    lanes.extend(workers);
     lanes
 }
 

@@ -13,6 +13,9 @@ pub mod callbacks;
 pub mod coroutines;
 pub mod registry;
 pub mod run;
+pub mod threads;
+#[cfg(target_arch = "wasm32")]
+pub mod web_pool;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 

@@ -16,6 +16,8 @@ pub struct Snippet {
     pub blocking: bool,
     /// Its knobs.
     pub knobs: &'static [crate::KnobSpec],
+    /// The jobs its worker threads can run (`tutor::jobs!`), found by name in each worker.
+    pub jobs: &'static [crate::threads::Job],
     /// Starts it.
     pub start: Start,
 }

@@ -55,6 +55,7 @@ pub fn run_virtual(request: &RunRequest) -> (Report, Vec<Record>) {
         Ok(ready) => ready,
         Err(why) => return (report(&[], 0, Some(why), Network::Virtual), Vec::new()),
     };
+    crate::threads::set_backend(crate::threads::Backend::Virtual);
     let ex = Executor::new(VirtualHost::new());
     let log = ex.record_trace();
     let future = (snippet.start)(values);

@@ -50,6 +50,11 @@ pub fn in_worker() -> bool {
         .is_ok()
 }
 
+/// The `name` this worker was started with.
+pub fn worker_name() -> String {
+    scope().name()
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -107,6 +112,11 @@ fn start_run(request: RunRequest) {
         RUN_ID.with(|r| r.set(None));
         return;
     }
+    crate::threads::set_backend(crate::threads::Backend::Web {
+        lesson: request.lesson.clone(),
+        snippet: request.snippet.clone(),
+        base_url: request.base_url.clone(),
+    });
     let (snippet, values) = match prepare(&request) {
         Ok(ready) => ready,
         Err(why) => {
@@ -255,6 +265,9 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
                 return;
             }
         };
+        crate::threads::set_backend(crate::threads::Backend::Unavailable(
+            "worker threads are not started from the page's own thread",
+        ));
         let (snippet, values) = match prepare(&request) {
             Ok(ready) => ready,
             Err(why) => {

@@ -1,0 +1,175 @@
+//! Worker threads for snippets: a pool of Web Workers in the browser, simulated on the virtual clock.
+//!
+//! A snippet names the functions its workers may run with [`jobs!`](crate::jobs), starts a
+//! pool with [`start_pool`], and hands jobs over with [`Job::spawn`]. Each worker is a Web
+//! Worker running its own copy of the runner's wasm module, with its own memory: nothing is
+//! shared, so a job gets bytes in and gives bytes back. On the virtual host the pool is an
+//! [`executor::blocking::VirtualPool`], so runs stay deterministic.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use executor::blocking::{self, VirtualPool};
+use executor::{Blocking, BlockingError};
+
+/// A function a worker thread can run: what [`jobs!`](crate::jobs) declares.
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    /// How a worker finds it in its own copy of the program.
+    pub name: &'static str,
+    /// The function. It may block (a worker has nothing else to do meanwhile).
+    pub run: fn(Vec<u8>) -> Vec<u8>,
+}
+
+impl Job {
+    /// Hands the job and its input to the pool; the future gives its output.
+    ///
+    /// Without a pool (see [`start_pool`]) it runs at once, on this thread.
+    pub fn spawn(self, input: impl Into<Vec<u8>>) -> Blocking {
+        executor::spawn_blocking(self.name, self.run, input.into())
+    }
+}
+
+/// Declares the functions of a snippet that its worker threads may run, by name.
+///
+/// It defines `JOBS` (the table a worker looks a job up in) and a module `jobs` with one
+/// [`Job`] constant per function, so the snippet writes `jobs::download.spawn(input)`.
+///
+/// ```
+/// mod snippet {
+///     fn shout(text: Vec<u8>) -> Vec<u8> {
+///         text.to_ascii_uppercase()
+///     }
+///     runner::jobs! { shout }
+/// }
+/// assert_eq!(snippet::JOBS[0].name, "shout");
+/// assert_eq!((snippet::jobs::shout.run)(b"hi".to_vec()), b"HI");
+/// ```
+#[macro_export]
+macro_rules! jobs {
+    ($($name:ident),* $(,)?) => {
+        /// The jobs this snippet's worker threads can run.
+        pub const JOBS: &[$crate::threads::Job] = &[$(
+            $crate::threads::Job { name: stringify!($name), run: $name },
+        )*];
+
+        /// One constant per job: `jobs::name.spawn(input)`.
+        #[allow(non_upper_case_globals)]
+        pub mod jobs {
+            $(
+                /// A job for the pool's workers.
+                pub const $name: $crate::threads::Job =
+                    $crate::threads::Job { name: stringify!($name), run: super::$name };
+            )*
+        }
+    };
+}
+
+/// Where pools of the current run get their workers; set by whoever runs the snippet.
+#[derive(Clone, Debug, Default)]
+pub enum Backend {
+    /// Simulated workers on the virtual clock.
+    #[default]
+    Virtual,
+    /// Web Workers that run this snippet's jobs (in the runner worker, on wasm32).
+    Web {
+        lesson: String,
+        snippet: String,
+        base_url: String,
+    },
+    /// No worker threads here, and why.
+    Unavailable(&'static str),
+}
+
+thread_local! {
+    static BACKEND: RefCell<Backend> = RefCell::new(Backend::Virtual);
+}
+
+/// Sets where the pools of the runs that follow get their workers.
+pub fn set_backend(backend: Backend) {
+    BACKEND.with(|b| *b.borrow_mut() = backend);
+}
+
+/// How long each simulated worker takes to start (they start one after another). Measured in
+/// headless Chromium on two cores, a pool of 1 Web Worker took about 70 ms to be ready, 2 took
+/// 116 ms and 16 took 620 ms: roughly 40 ms a worker. The browser card measures its own.
+pub const VIRTUAL_STARTUP: Duration = Duration::from_millis(40);
+
+/// Most workers one pool may have.
+pub const MAX_WORKERS: u32 = 32;
+
+/// A started pool of worker threads.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    workers: u32,
+    startup: Duration,
+    memory_bytes: Option<u64>,
+}
+
+impl Pool {
+    /// How many workers it has.
+    pub fn workers(&self) -> u32 {
+        self.workers
+    }
+
+    /// How long it took from starting the pool until every worker was ready.
+    pub fn startup(&self) -> Duration {
+        self.startup
+    }
+
+    /// The memory of one worker's own copy of the program (its wasm heap), as the worker
+    /// measured it; `None` for simulated workers.
+    pub fn memory_per_worker(&self) -> Option<u64> {
+        self.memory_bytes
+    }
+}
+
+/// Starts `workers` worker threads (1 to [`MAX_WORKERS`]), sends the jobs of
+/// [`Job::spawn`] to them from now on, and waits until every one is ready.
+///
+/// ```
+/// use executor::{Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let pool = ex.block_on(runner::threads::start_pool(4)).unwrap().unwrap();
+/// assert_eq!(pool.startup(), 4 * runner::threads::VIRTUAL_STARTUP);
+/// ```
+pub async fn start_pool(workers: u32) -> Result<Pool, BlockingError> {
+    let fail = |reason: String| BlockingError {
+        job: "start-up",
+        reason,
+    };
+    if !(1..=MAX_WORKERS).contains(&workers) {
+        return Err(fail(format!(
+            "a pool has 1 to {MAX_WORKERS} workers, not {workers}"
+        )));
+    }
+    let started = executor::now();
+    let backend = BACKEND.with(|b| b.borrow().clone());
+    let memory_bytes = match backend {
+        Backend::Virtual => {
+            let pool = VirtualPool::start(workers, VIRTUAL_STARTUP, None);
+            blocking::install(pool.clone());
+            pool.ready().await?;
+            None
+        }
+        #[cfg(target_arch = "wasm32")]
+        Backend::Web {
+            lesson,
+            snippet,
+            base_url,
+        } => {
+            let (pool, ready) = crate::web_pool::WebPool::start(workers, lesson, snippet, base_url);
+            blocking::install(pool);
+            let memory = ready.await?;
+            memory.try_into().ok().map(u64::from_le_bytes)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        Backend::Web { .. } => return Err(fail("Web Workers exist only in a browser".into())),
+        Backend::Unavailable(why) => return Err(fail(why.into())),
+    };
+    Ok(Pool {
+        workers,
+        startup: executor::now().saturating_sub(started),
+        memory_bytes,
+    })
+}
