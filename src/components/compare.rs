@@ -1,4 +1,4 @@
-//! A comparison: two snippets on the same knobs, run together and drawn on one time axis.
+//! A comparison: two snippets on the same knobs, run one after the other and drawn on one time axis.
 
 use protocol::KnobValues;
 use yew::prelude::*;
@@ -99,16 +99,31 @@ pub fn CompareCard(props: &CompareProps) -> Html {
             let Ok(values) = checked.iter().cloned().collect::<Result<Vec<f64>, _>>() else {
                 return;
             };
-            // Both start at once, each in its own runner worker: the totals are measured
-            // side by side, under the same conditions.
-            for (state, snippet, at) in [(&run_a, sa, (la, ia)), (&run_b, sb, (lb, ib))] {
-                let options = RunOptions {
-                    virtual_time,
-                    ..RunOptions::default()
-                };
-                let knobs = side_knobs(snippet, &shared, &values);
-                launch(state, at, knobs, options, Box::new(|_| {}));
-            }
+            // One after the other, so neither run's threads compete with the other's for the
+            // processor (two busy workers and a busy runner on a two-core machine would); each
+            // side's clock starts at its own beginning, so the axis is shared all the same.
+            let options = RunOptions {
+                virtual_time,
+                ..RunOptions::default()
+            };
+            let second = std::cell::Cell::new(Some((side_knobs(sb, &shared, &values), options)));
+            run_b.dispatch(super::run_state::Action::Clear);
+            let run_b = run_b.clone();
+            let then = Box::new(move |end: &crate::runner::RunEnd| {
+                // Stop during the first run ends the comparison.
+                if let (crate::runner::RunEnd::Finished(_), Some((knobs, options))) =
+                    (end, second.take())
+                {
+                    launch(&run_b, (lb, ib), knobs, options, Box::new(|_| {}));
+                }
+            });
+            launch(
+                &run_a,
+                (la, ia),
+                side_knobs(sa, &shared, &values),
+                options,
+                then,
+            );
         })
     };
     let on_stop = {

@@ -128,6 +128,8 @@ pub enum Action {
     },
     /// Step mode ended: run on.
     Resume,
+    /// Forget the last run (a comparison's second side, while its first runs).
+    Clear,
     Trace {
         run: u32,
         records: Vec<Record>,
@@ -196,6 +198,7 @@ impl Reducible for RunState {
                 }
             }
             Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
+            Action::Clear => next = RunState::default(),
             Action::Seek(at) if self.phase != Phase::Running => {
                 next.cursor = (at < self.len).then_some(at);
             }

@@ -82,7 +82,7 @@ pub enum Backend {
 }
 
 thread_local! {
-    static BACKEND: RefCell<Backend> = RefCell::new(Backend::Virtual);
+    static BACKEND: RefCell<Backend> = const { RefCell::new(Backend::Virtual) };
 }
 
 /// Sets where the pools of the runs that follow get their workers.

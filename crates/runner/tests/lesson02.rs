@@ -143,3 +143,33 @@ fn a_pool_of_too_many_workers_is_refused_with_a_reason() {
         "the blocking job `start-up` failed: a pool has 1 to 32 workers, not 1000"
     );
 }
+
+#[test]
+fn the_inspector_state_shows_busy_workers_and_queued_jobs() {
+    use protocol::replay::{ExecState, WorkerPhase};
+    let (_, trace) = run(
+        "pool",
+        &[("pages", 5.0), ("latency_ms", 500.0), ("workers", 2.0)],
+    );
+    // Just after the first two jobs started: both workers busy, three jobs queued.
+    let at = trace
+        .iter()
+        .rposition(|r| matches!(r.event, Event::JobStart { job: 2, .. }))
+        .unwrap();
+    let state = ExecState::at(&trace, at + 1);
+    assert_eq!(
+        state
+            .workers
+            .iter()
+            .map(|w| w.phase.clone())
+            .collect::<Vec<_>>(),
+        [WorkerPhase::Busy(1), WorkerPhase::Busy(2)]
+    );
+    assert_eq!(state.jobs.iter().filter(|j| j.worker.is_none()).count(), 3);
+    assert_eq!(state.jobs[0].name, "download");
+    // At the end every worker is idle and has done its share.
+    let end = ExecState::at(&trace, trace.len());
+    assert!(end.jobs.is_empty());
+    let done: Vec<u32> = end.workers.iter().map(|w| w.jobs_done).collect();
+    assert_eq!(done, [3, 2]);
+}
