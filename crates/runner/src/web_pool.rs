@@ -354,16 +354,8 @@ fn pump(state: &Rc<RefCell<State>>) {
 /// A pool worker's side: answers jobs until the runner stops it.
 pub fn serve() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload_as_str()
-            .unwrap_or("(a panic without a message)");
-        let place = info.location().map(|l| {
-            let file = l.file();
-            let file = file.find("lessons/").map_or(file, |i| &file[i..]);
-            format!(" (at {file}:{}:{})", l.line(), l.column())
-        });
         post(&FromPoolWorker::Panic {
-            message: format!("{message}{}", place.unwrap_or_default()),
+            message: crate::worker::panic_text(info),
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {

@@ -70,21 +70,26 @@ fn post(message: &FromRunner) {
     }
 }
 
+/// What a panic says, and where: "boom (at lessons/08-async-await/panic.rs:20:9)".
+pub fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let message = info
+        .payload_as_str()
+        .unwrap_or("(a panic without a message)");
+    // Snippets are compiled from absolute paths; show the part a reader recognises.
+    let place = info.location().map(|l| {
+        let file = l.file();
+        let file = file.find("lessons/").map_or(file, |i| &file[i..]);
+        format!(" (at {file}:{}:{})", l.line(), l.column())
+    });
+    format!("{message}{}", place.unwrap_or_default())
+}
+
 /// Installs the panic hook and the message handler, then tells the page it is ready.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload_as_str()
-            .unwrap_or("(a panic without a message)");
-        // Snippets are compiled from absolute paths; show the part a reader recognises.
-        let place = info.location().map(|l| {
-            let file = l.file();
-            let file = file.find("lessons/").map_or(file, |i| &file[i..]);
-            format!(" (at {file}:{}:{})", l.line(), l.column())
-        });
         post(&FromRunner::Panic {
             id: RUN_ID.with(Cell::get),
-            message: format!("{message}{}", place.unwrap_or_default()),
+            message: panic_text(info),
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
