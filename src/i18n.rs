@@ -83,6 +83,15 @@ impl Lang {
             (_, other) => other.to_string(),
         }
     }
+
+    /// Knob names an embed or its host asked for that the snippet does not have.
+    pub fn unknown_knobs(self, unknown: &[String], known: &[&str]) -> String {
+        let (unknown, known) = (unknown.join(", "), known.join(", "));
+        match self {
+            Lang::En => format!("No such knob: {unknown}. This snippet's knobs: {known}."),
+            Lang::Zh => format!("没有这个参数：{unknown}。这个代码片段的参数：{known}。"),
+        }
+    }
 }
 
 impl Lang {
@@ -401,6 +410,10 @@ pub struct Strings {
     pub ran_virtual: &'static str,
     pub ran_slow_web: &'static str,
     pub not_found: &'static str,
+    pub update_ready: &'static str,
+    pub update_reload: &'static str,
+    pub open_full: &'static str,
+    pub embed_not_found: &'static str,
     pub blocking_note: &'static str,
     pub timeline_as_table: &'static str,
     pub lane: &'static str,
@@ -476,6 +489,10 @@ static EN: Strings = Strings {
     ran_virtual: "Ran on the virtual network: simulated time, finished at once.",
     ran_slow_web: "Ran on the slow web: real requests, real time.",
     not_found: "There is no such lesson.",
+    update_ready: "A new version of Async Tutor is available.",
+    update_reload: "Reload",
+    open_full: "Open in Async Tutor ↗",
+    embed_not_found: "This embed names no snippet of the course:",
     blocking_note: "Blocking: this snippet stops its whole thread while it waits.",
     timeline_as_table: "Timeline as a table",
     lane: "Lane",
@@ -551,6 +568,10 @@ static ZH: Strings = Strings {
     ran_virtual: "在虚拟网络上运行：模拟时间，瞬间完成。",
     ran_slow_web: "在慢网上运行：真实请求，真实时间。",
     not_found: "没有这一课。",
+    update_ready: "Async Tutor 有新版本了。",
+    update_reload: "重新加载",
+    open_full: "在 Async Tutor 中打开 ↗",
+    embed_not_found: "这个嵌入没有指向课程中的代码片段：",
     blocking_note: "阻塞：这个代码片段在等待时会让整个线程停下。",
     timeline_as_table: "时间线（表格）",
     lane: "泳道",

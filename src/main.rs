@@ -3,14 +3,20 @@
 mod api;
 mod components;
 mod content;
+mod embed;
 mod i18n;
 mod progress;
 mod route;
 mod runner;
 mod store;
+mod update;
 
 fn main() {
     runner::bridge().start();
     api::install();
-    yew::Renderer::<components::app::App>::new().render();
+    if embed::is_embed_page() {
+        yew::Renderer::<components::embed::EmbedPage>::new().render();
+    } else {
+        yew::Renderer::<components::app::App>::new().render();
+    }
 }

@@ -94,6 +94,17 @@ pub fn href(lesson: &str, snippet: Option<&str>) -> String {
     }
 }
 
+/// `link` (a hash route) as a full address of the course's own page, from wherever this page
+/// is: the course page itself, or the embed page beside it.
+pub fn course_url(link: &str) -> String {
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(&format!("./{link}"), &here)
+        .map(|url| url.href())
+        .unwrap_or_else(|_| link.to_owned())
+}
+
 /// The current route, updated on every `hashchange`.
 #[hook]
 pub fn use_route() -> Route {

@@ -34,6 +34,17 @@ pub enum NetStatus {
     Virtual(String),
 }
 
+impl NetStatus {
+    /// The status as a `data-network` attribute value: `pending`, `slow-web` or `virtual`.
+    pub fn attr(&self) -> &'static str {
+        match self {
+            NetStatus::Pending => "pending",
+            NetStatus::SlowWeb => "slow-web",
+            NetStatus::Virtual(_) => "virtual",
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunEnd {
@@ -666,7 +677,12 @@ async fn detect_network() -> NetStatus {
         );
     }
     let container = navigator.service_worker();
-    let registration = match JsFuture::from(container.register("sw.js")).await {
+    // The browser looks for a new sw.js past the HTTP cache: it names the build (www/sw.js).
+    let options = web_sys::RegistrationOptions::new();
+    options.set_update_via_cache(web_sys::ServiceWorkerUpdateViaCache::None);
+    let registration = match JsFuture::from(container.register_with_options("sw.js", &options))
+        .await
+    {
         Ok(r) if r.is_object() => r.unchecked_into::<web_sys::ServiceWorkerRegistration>(),
         Ok(_) => return NetStatus::Virtual("service workers are blocked in this browser".into()),
         Err(e) => {
@@ -676,6 +692,7 @@ async fn detect_network() -> NetStatus {
             ))
         }
     };
+    crate::update::watch(&registration);
     if container.controller().is_none() {
         // A first visit: the worker claims the page when it activates. A page loaded while
         // bypassing the worker (a hard reload) asks the active worker to claim it.
@@ -689,6 +706,10 @@ async fn detect_network() -> NetStatus {
         if let Some(active) = registration.active() {
             let claim = Object::new();
             let _ = Reflect::set(&claim, &"type".into(), &"claim".into());
+            // The worker claims only a page of its own build: never a mix of two builds.
+            if let Some(build) = crate::update::build() {
+                let _ = Reflect::set(&claim, &"build".into(), &build.into());
+            }
             let _ = active.post_message(&claim);
         }
         let _ = JsFuture::from(wait).await;

@@ -1,8 +1,8 @@
 /*
- * sw.js — the Async Tutor service worker: the "slow web" (and, later, the offline precache).
+ * sw.js — the Async Tutor service worker: the "slow web" and the offline precache.
  *
- * It answers same-origin requests whose path, relative to this worker's scope, starts with
- * `api/page/`, so the site works under any sub-path:
+ * SLOW WEB. It answers same-origin requests whose path, relative to this worker's scope, starts
+ * with `api/page/`, so the site works under any sub-path:
  *
  *   api/page/<n>?delay=<ms>&jitter=<ms>&fail=<percent>&status=<code|network>&size=<bytes>&seed=<u32>
  *
@@ -19,35 +19,78 @@
  * If the page aborts the request while it waits (event.request.signal), the timer is cleared
  * and the answer is a network error, so no respondWith promise is left pending.
  *
- * Tests can post {type: 'ping'} and get {type: 'pong', version} back (on the MessageChannel port
- * if one was transferred, else on the sending client).
+ * PRECACHE. `cargo xtask finish-site` (trunk's post_build hook) writes the build block below:
+ * BUILD, a hash of every file of the build, and PRECACHE, every file but this one. Installing
+ * puts them all in the cache `async-tutor-<BUILD>` (bypassing the HTTP cache); same-origin GETs
+ * for them are then answered from that cache only, so a page never mixes two builds, and the
+ * whole course works offline after one visit. A navigation to the scope's folder gets
+ * index.html; a query string (embed.html?lesson=…) does not matter.
+ *
+ * UPDATES. The first install takes over at once (and claims the open pages). A later build
+ * installs beside the running one and waits: the page sees `registration.waiting`, offers
+ * "a new version is available — reload", and on the reader's click posts {type: 'skip-waiting'};
+ * this worker then activates, deletes every other `async-tutor-` cache and claims the pages,
+ * which reload. In a DEV build (trunk serve) the network comes first and updates take over at
+ * once, so a rebuild shows up on reload.
+ *
+ * MESSAGES. {type: 'ping'} → {type: 'pong', version, build} (on the transferred MessageChannel
+ * port, else to the sender). {type: 'claim', build} from a page loaded without a controller
+ * (a hard reload): claimed only if the page is of this worker's build. {type: 'skip-waiting'}.
  */
 'use strict';
 
 importScripts('./slow-web.js');
 
-const VERSION = 'async-tutor-sw-1';
+// build:begin (written by `cargo xtask finish-site`; until then nothing is precached)
+const BUILD = 'unbuilt';
+const DEV = true;
+const PRECACHE = [];
+// build:end
+
+const VERSION = 'async-tutor-sw-2';
+const CACHE_PREFIX = 'async-tutor-';
+const CACHE = CACHE_PREFIX + BUILD;
+const SCOPE = new URL(self.registration.scope);
+const PRECACHED = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
-  // ---- OFFLINE PRECACHE (later issue): open the versioned cache and add the app shell here,
-  // ---- inside event.waitUntil(...), before skipWaiting.
-  event.waitUntil(self.skipWaiting());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // One failed file fails the install: the running build stays in charge.
+      await cache.addAll(PRECACHE.map((file) => new Request(new URL(file, SCOPE), { cache: 'reload' })));
+      // Nothing running yet (a first visit) or a dev build: take over now. Otherwise wait for
+      // the reader to choose to reload.
+      if (!self.registration.active || DEV) await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  // ---- OFFLINE PRECACHE (later issue): delete caches of older VERSIONs here.
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener('message', (event) => {
   const data = event.data;
-  // A page that loaded without a controller (e.g. a hard reload) asks to be taken over.
-  if (data && data.type === 'claim') {
-    event.waitUntil(self.clients.claim());
+  if (!data || typeof data.type !== 'string') return;
+  if (data.type === 'claim') {
+    // A page of another build would get this build's files from now on: leave it alone.
+    if (!data.build || data.build === BUILD) event.waitUntil(self.clients.claim());
     return;
   }
-  if (!data || data.type !== 'ping') return;
-  const reply = { type: 'pong', version: VERSION };
+  if (data.type === 'skip-waiting') {
+    event.waitUntil(self.skipWaiting());
+    return;
+  }
+  if (data.type !== 'ping') return;
+  const reply = { type: 'pong', version: VERSION, build: BUILD };
   if (event.ports && event.ports[0]) {
     event.ports[0].postMessage(reply);
   } else if (event.source && typeof event.source.postMessage === 'function') {
@@ -61,9 +104,36 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(answerSlowWeb(event.request, relative));
     return;
   }
-  // ---- OFFLINE PRECACHE (later issue): answer other same-origin GETs from the cache here
-  // ---- (cache first, then network). Until then nothing is done and the network handles them.
+  const file = precachedFile(event.request);
+  if (file !== null) event.respondWith(answerFromCache(event.request, file));
+  // Anything else goes to the network as if there were no worker.
 });
+
+/** The precached file a same-origin GET asks for (query ignored), else null. */
+function precachedFile(request) {
+  if (request.method !== 'GET') return null;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return null;
+  let file = url.pathname.slice(SCOPE.pathname.length);
+  if (file === '' || file.endsWith('/')) file += 'index.html';
+  return PRECACHED.has(file) ? file : null;
+}
+
+async function answerFromCache(request, file) {
+  const cache = await caches.open(CACHE);
+  const key = new URL(file, SCOPE).href;
+  if (DEV) {
+    try {
+      const fresh = await fetch(request);
+      if (fresh.ok) return fresh;
+    } catch (_) {
+      // Offline: the cached copy below.
+    }
+  }
+  const cached = await cache.match(key);
+  // Only if the cache was cleared behind our back: the network, as if there were no worker.
+  return cached ?? fetch(request);
+}
 
 /**
  * The request's path + query relative to this worker's scope when it is a same-origin slow-web

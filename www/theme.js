@@ -4,7 +4,14 @@
 (function () {
   var KEY = "async-tutor.theme";
   var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  // The embed page takes its theme from its URL (embed.html?…&theme=dark), as the host asked.
+  var asked = null;
+  if (document.documentElement.getAttribute("data-page") === "embed") {
+    var t = new URLSearchParams(location.search).get("theme");
+    if (t === "light" || t === "dark") asked = t;
+  }
   function chosen() {
+    if (asked) return asked;
     try {
       var t = localStorage.getItem(KEY);
       return t === "light" || t === "dark" ? t : null;

@@ -73,10 +73,11 @@ pub fn App() -> Html {
             theme.set(to.to_owned());
         })
     };
-    let (net_class, net_text) = match &net {
-        NetStatus::Pending => ("pending", t.net_pending),
-        NetStatus::SlowWeb => ("slow-web", t.net_slow_web),
-        NetStatus::Virtual(_) => ("virtual", t.net_virtual),
+    let net_class = net.attr();
+    let net_text = match &net {
+        NetStatus::Pending => t.net_pending,
+        NetStatus::SlowWeb => t.net_slow_web,
+        NetStatus::Virtual(_) => t.net_virtual,
     };
     html! {
         <>
@@ -100,6 +101,7 @@ pub fn App() -> Html {
                 <button type="button" lang="zh" aria-pressed={(*lang == Lang::Zh).to_string()} onclick={switch(Lang::Zh)}>{ "中文" }</button>
             </div>
         </header>
+        <super::UpdateBanner lang={*lang} />
         <div class="layout">
             <nav class="lessons" aria-label={t.lessons}>
                 <h2>{ t.lessons }</h2>

@@ -83,6 +83,26 @@ pub fn remembered_knobs(key: &str, knobs: &[&Knob], defaults: Vec<String>) -> Ve
         .collect()
 }
 
+/// `defaults` (one text per knob) with the `given` (name, text) pairs put in; names the
+/// snippet does not have are left out.
+pub fn with_knobs(
+    knobs: &[Knob],
+    defaults: Vec<String>,
+    given: &[(String, String)],
+) -> Vec<String> {
+    knobs
+        .iter()
+        .zip(defaults)
+        .map(|(k, d)| {
+            given
+                .iter()
+                .rev()
+                .find(|(name, _)| name == k.spec.name)
+                .map_or(d, |(_, v)| v.clone())
+        })
+        .collect()
+}
+
 /// Remembers knob texts under `key` as `name=value&…`, or forgets them.
 pub fn remember_knobs(key: &str, knobs: &[&Knob], values: Option<&[String]>) {
     match values {
@@ -155,6 +175,31 @@ pub fn check(knob: &Knob, text: &str, lang: Lang) -> Result<f64, String> {
         .map_err(|e| lang.knob_error(knob.label(lang), &e))
 }
 
+/// An instruction from outside the card (the embed page's host).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Remote {
+    /// As the Run button.
+    Run,
+    /// As the Stop button.
+    Stop,
+    /// Set these knobs (name, text); the others keep theirs.
+    SetKnobs(Vec<(String, String)>),
+}
+
+/// What a card tells whoever placed it about its runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunEvent {
+    Started,
+    /// How the run ended: its time when it ran to its end, and its error if it failed.
+    Ended {
+        elapsed_ms: Option<f64>,
+        error: Option<String>,
+        stopped: bool,
+    },
+    /// A [`Remote`] that could not be done, and why (in the card's language).
+    Refused(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
     pub lesson: &'static str,
@@ -168,6 +213,18 @@ pub struct CardProps {
     /// A moment the URL asks for: run with its knobs, then open the replay there.
     #[prop_or_default]
     pub moment: Option<route::Moment>,
+    /// On the embed page: knobs are not remembered, and links open the full course.
+    #[prop_or_default]
+    pub embedded: bool,
+    /// Knob texts to start with instead of the remembered ones (name, text).
+    #[prop_or_default]
+    pub initial_knobs: Option<Rc<Vec<(String, String)>>>,
+    /// The latest instruction from outside, numbered so that the same one can come twice.
+    #[prop_or_default]
+    pub remote: Option<(u32, Remote)>,
+    /// Told when a run starts and ends, and when a remote instruction is refused.
+    #[prop_or_default]
+    pub on_run_event: Callback<RunEvent>,
 }
 
 #[component]
@@ -185,18 +242,26 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .iter()
         .map(|k| k.spec.default.to_string())
         .collect();
+    let embedded = props.embedded;
     let values = {
         let (key, defaults) = (knobs_key.clone(), defaults.clone());
-        use_state(move || {
-            let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
-            remembered_knobs(&key, &knobs, defaults)
+        let initial = props.initial_knobs.clone();
+        use_state(move || match initial {
+            Some(given) => with_knobs(snippet.knobs, defaults, &given),
+            None => {
+                let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
+                remembered_knobs(&key, &knobs, defaults)
+            }
         })
     };
     let set_values = {
         let (values, key) = (values.clone(), knobs_key.clone());
         Rc::new(move |next: Vec<String>, remember: bool| {
-            let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
-            remember_knobs(&key, &knobs, remember.then_some(next.as_slice()));
+            // An embed leaves the course's own remembered knobs alone.
+            if !embedded {
+                let knobs: Vec<&Knob> = snippet.knobs.iter().collect();
+                remember_knobs(&key, &knobs, remember.then_some(next.as_slice()));
+            }
             values.set(next);
         })
     };
@@ -224,6 +289,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         let values = values.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
+        let on_run_event = props.on_run_event.clone();
         Rc::new(move |stepping: bool| {
             let mut knobs = KnobValues::new();
             for (knob, text) in snippet.knobs.iter().zip(values.iter()) {
@@ -234,11 +300,25 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     Err(_) => return, // the message is already beside the knob
                 }
             }
+            let ended = on_run_event.clone();
             let on_finished = Box::new(move |end: &RunEnd| {
                 if matches!(end, RunEnd::Finished(_)) {
                     crate::progress::ran(lesson, id);
                 }
+                ended.emit(match end {
+                    RunEnd::Finished(report) => RunEvent::Ended {
+                        elapsed_ms: Some(report.elapsed_ms),
+                        error: report.error.clone(),
+                        stopped: false,
+                    },
+                    RunEnd::Stopped => RunEvent::Ended {
+                        elapsed_ms: None,
+                        error: None,
+                        stopped: true,
+                    },
+                });
             });
+            on_run_event.emit(RunEvent::Started);
             let options = RunOptions {
                 virtual_time,
                 step_mode: stepping,
@@ -310,6 +390,59 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 if let Some(at) = pending_seek.borrow_mut().take() {
                     dispatcher.dispatch(Action::Seek(at));
                 }
+            }
+        });
+    }
+    let stop_now = {
+        let state = state.clone();
+        Rc::new(move || {
+            if let (true, Some(run)) = (state.phase.live(), state.run) {
+                bridge().stop(run);
+            }
+        })
+    };
+    // An instruction from outside (the embed page's host), once per number.
+    {
+        let (run_now, stop_now, set_values) =
+            (run_now.clone(), stop_now.clone(), set_values.clone());
+        let (values, refuse) = (values.clone(), props.on_run_event.clone());
+        let remote = props.remote.clone();
+        let why_not = (state.phase == Phase::Running)
+            .then_some(t.running)
+            .or((!ready).then_some(t.net_pending))
+            .map(str::to_owned)
+            .or_else(|| errors.iter().flatten().next().cloned());
+        let running = state.phase.live();
+        use_effect_with(remote.as_ref().map(|(n, _)| *n), move |_| {
+            match remote.map(|(_, r)| r) {
+                Some(Remote::Run) => match why_not {
+                    Some(why) => refuse.emit(RunEvent::Refused(why)),
+                    None => run_now(),
+                },
+                Some(Remote::Stop) => stop_now(),
+                Some(Remote::SetKnobs(_)) if running => {
+                    refuse.emit(RunEvent::Refused(t.running.to_owned()))
+                }
+                Some(Remote::SetKnobs(given)) => {
+                    let unknown: Vec<String> = given
+                        .iter()
+                        .filter(|(name, _)| !snippet.knobs.iter().any(|k| k.spec.name == name))
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    if !unknown.is_empty() {
+                        let known: Vec<&str> = snippet.knobs.iter().map(|k| k.spec.name).collect();
+                        refuse.emit(RunEvent::Refused(lang.unknown_knobs(&unknown, &known)));
+                    }
+                    let next = with_knobs(snippet.knobs, (*values).clone(), &given);
+                    // A value out of range shows beside its knob, as if typed there.
+                    for (knob, text) in snippet.knobs.iter().zip(&next) {
+                        if let Err(why) = check(knob, text, lang) {
+                            refuse.emit(RunEvent::Refused(why));
+                        }
+                    }
+                    set_values(next, false);
+                }
+                None => {}
             }
         });
     }
@@ -391,11 +524,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             // Copy the full address rather than follow the link: the run is already here.
             e.prevent_default();
-            let page = web_sys::window()
-                .and_then(|w| w.location().href().ok())
-                .unwrap_or_default();
-            let page = page.split('#').next().unwrap_or_default();
-            copy_to_clipboard(&format!("{page}{link}"));
+            copy_to_clipboard(&route::course_url(&link));
             link_copied.set(true);
             let link_copied = link_copied.clone();
             gloo_timers::callback::Timeout::new(2000, move || link_copied.set(false)).forget();
@@ -421,14 +550,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             run_now();
         }
     });
-    let on_stop = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let (true, Some(run)) = (state.phase.live(), state.run) {
-                bridge().stop(run);
-            }
-        })
-    };
+    let on_stop = Callback::from(move |_: MouseEvent| stop_now());
 
     let total_ms = state.total_ms();
     let shown = state.cursor.unwrap_or(state.view_len);
@@ -514,8 +636,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                  aria-labelledby={format!("{dom_id}-title")} onkeydown={on_key}>
             <header class="card-head">
                 <h3 id={format!("{dom_id}-title")}>{ title }</h3>
-                <a class="permalink" href={route::href(props.lesson, Some(props.snippet))}
-                   aria-label={t.link_to_snippet} title={t.link_to_snippet}>{ "#" }</a>
+                if embedded {
+                    <a class="permalink" href={route::course_url(&route::href(props.lesson, Some(props.snippet)))}
+                       target="_blank" rel="noopener" aria-label={t.link_to_snippet} title={t.link_to_snippet}>{ "#" }</a>
+                } else {
+                    <a class="permalink" href={route::href(props.lesson, Some(props.snippet))}
+                       aria-label={t.link_to_snippet} title={t.link_to_snippet}>{ "#" }</a>
+                }
             </header>
             if snippet.blocking {
                 <p class="note blocking-note">{ t.blocking_note }</p>
@@ -635,7 +762,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                             disabled={shown >= state.len} aria-label="▶">{ "▶" }</button>
                     <span class="position" data-shown={shown.to_string()}>{ lang.event_of(shown, state.len) }</span>
                     if let Some(link) = moment_link.clone() {
-                        <a class="moment-link" href={link} onclick={on_moment_link}>
+                        <a class="moment-link" href={if embedded { route::course_url(&link) } else { link }}
+                           onclick={on_moment_link}>
                             { if *link_copied { t.link_copied } else { t.link_to_moment } }
                         </a>
                     }

@@ -1,10 +1,36 @@
-//! The page's components: shell, lesson page, snippet card, comparison, timeline.
+//! The page's components: shell, lesson page, snippet card, comparison, timeline, embed page.
 
 pub mod app;
 pub mod card;
 pub mod compare;
+pub mod embed;
 pub mod frames;
 pub mod inspector;
 pub mod lesson;
 pub mod run_state;
 pub mod timeline;
+
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+
+#[derive(Properties, PartialEq)]
+pub struct UpdateBannerProps {
+    pub lang: Lang,
+}
+
+/// "A new version is available — Reload", while a new build waits (src/update.rs).
+#[component]
+pub fn UpdateBanner(props: &UpdateBannerProps) -> Html {
+    let t = props.lang.t();
+    if !crate::update::use_update_ready() {
+        return html! {};
+    }
+    html! {
+        <div class="update-banner" role="status">
+            <span>{ t.update_ready }</span>
+            <button type="button" class="update-reload"
+                    onclick={Callback::from(|_: MouseEvent| crate::update::apply())}>{ t.update_reload }</button>
+        </div>
+    }
+}

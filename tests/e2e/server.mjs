@@ -19,11 +19,14 @@ const TYPES = {
 };
 
 /**
- * Serves `root` at http://127.0.0.1:PORT{prefix}. Resolves to { url, close, requests }, where
- * `requests` lists every path asked for (to check what reached the network).
+ * Serves `root` at http://HOST:PORT{prefix} (host 127.0.0.1 unless given; any 127.x.y.z works).
+ * Resolves to { url, origin, close, requests, setRoot }: `requests` lists every path asked for
+ * (to check what reached the network); `setRoot(dir)` serves another folder at the same address
+ * from the next request on (a new deploy); `close()` also cuts open keep-alive connections, so
+ * the site is really gone.
  */
 export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.1" } = {}) {
-  const base = resolve(root);
+  let base = resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -54,7 +57,15 @@ export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.
   const { port } = server.address();
   return {
     url: `http://${host}:${port}${prefix}`,
+    origin: `http://${host}:${port}`,
     requests,
-    close: () => new Promise((ok) => server.close(ok)),
+    setRoot: (dir) => {
+      base = resolve(dir);
+    },
+    close: () =>
+      new Promise((ok) => {
+        server.close(ok);
+        server.closeAllConnections();
+      }),
   };
 }

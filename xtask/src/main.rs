@@ -3,6 +3,7 @@
 mod bench;
 mod cmd;
 mod install;
+mod site;
 mod steps;
 mod summary;
 
@@ -30,6 +31,10 @@ commands:
         build crates/bench for wasm32, assemble target/bench-site and run the benchmarks in
         headless Chromium (tests/bench/run.mjs): one table, ours against wasm-bindgen-futures
         and gloo-timers; --smoke uses tiny sizes. Missed targets are reported, not failures
+  finish-site [DIR] [--dev]
+        finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
+        after every build): name the build by its content, write embed.html and the service
+        worker's precache list. --dev (or TRUNK_PROFILE=debug): the worker prefers the network
   install
         only the tool set-up of `test` (every item is checked, missing ones installed)
   help, --help, -h
@@ -71,6 +76,7 @@ enum Cli {
     Serve(ServeOpts),
     Test(TestOpts),
     Bench(BenchOpts),
+    FinishSite(PathBuf, bool),
 }
 
 fn parse_args(args: &[String]) -> Result<Cli, String> {
@@ -150,6 +156,10 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
                 }
             }
             Ok(Cli::Bench(opts))
+        }
+        "finish-site" => {
+            let (dir, dev) = site::target(rest)?;
+            Ok(Cli::FinishSite(dir, dev))
         }
         other => Err(format!("unknown command `{other}`")),
     }
@@ -276,6 +286,22 @@ fn main() -> ExitCode {
         Cli::Serve(opts) => serve(&root, &opts),
         Cli::Test(opts) => test(&root, &opts),
         Cli::Bench(opts) => bench(&root, &opts),
+        Cli::FinishSite(dir, dev) => match site::finish(&dir, dev) {
+            Ok(done) => {
+                println!(
+                    "finish-site: build {} ({}), {} files, {:.1} MB precached",
+                    done.build,
+                    if dev { "dev" } else { "release" },
+                    done.files.len(),
+                    done.bytes as f64 / 1e6
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("xtask finish-site: {err}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -44,7 +44,8 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "build",
-        about: "trunk build --release (into dist/)",
+        about: "trunk build --release into dist/, and again with --public-url /async-tutor/ \
+                into target/dist-subpath/ (the sub-path e2e test serves it there)",
         plan: build,
     },
     Step {
@@ -235,14 +236,30 @@ fn browser(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
         .collect())
 }
 
+/// Where the build step puts the site built for `SUBPATH`.
+pub const SUBPATH_DIST: &str = "target/dist-subpath";
+/// The sub-path that build is made for.
+pub const SUBPATH: &str = "/async-tutor/";
+
 fn build(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
-    Ok(vec![Invocation::new(
-        "build",
-        "trunk",
-        &["build", "--release"],
-        ctx,
-        Parse::Check,
-    )])
+    Ok(vec![
+        Invocation::new("build", "trunk", &["build", "--release"], ctx, Parse::Check),
+        // Same cargo artifacts: only wasm-bindgen, the HTML and the finishing hook run again.
+        Invocation::new(
+            "build under a sub-path",
+            "trunk",
+            &[
+                "build",
+                "--release",
+                "--public-url",
+                SUBPATH,
+                "--dist",
+                SUBPATH_DIST,
+            ],
+            ctx,
+            Parse::Check,
+        ),
+    ])
 }
 
 /// The `*.test.{mjs,js,cjs}` files directly in `dir`, sorted, relative to `root`.
@@ -298,6 +315,11 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
         Parse::Node,
     )
     .env("DIST_DIR", dist.to_string_lossy())
+    .env(
+        "SUBPATH_DIST_DIR",
+        ctx.root.join(SUBPATH_DIST).to_string_lossy(),
+    )
+    .env("SUBPATH", SUBPATH)
     .env("CHROMIUM", CHROMIUM)])
 }
 

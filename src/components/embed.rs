@@ -1,0 +1,174 @@
+//! The embed page: one snippet card, no site chrome, a link back to the course, and the
+//! postMessage bridge to the page that frames it (src/embed.rs).
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::card::{Remote, RunEvent, SnippetCard};
+use super::UpdateBanner;
+use crate::content;
+use crate::embed::{Command, Host, KnobInfo, Notice, Params};
+use crate::i18n::Lang;
+use crate::route;
+use crate::runner::{use_net_status, NetStatus};
+
+#[component]
+pub fn EmbedPage() -> Html {
+    let params = use_memo((), |_| Params::current());
+    let host = use_memo((), {
+        let params = params.clone();
+        move |_| Host::new(&params)
+    });
+    let lang = Lang::detect();
+    let t = lang.t();
+    let net = use_net_status();
+    let remote = use_state(|| None::<(u32, Remote)>);
+    let root = use_node_ref();
+    let found =
+        content::lesson(&params.lesson).and_then(|l| Some((l, l.snippet(&params.snippet)?)));
+
+    // Commands from the host become numbered instructions for the card.
+    {
+        let (host, remote) = (host.clone(), remote.clone());
+        use_effect_with((), move |_| {
+            let listener = (*host).as_ref().map(|h| {
+                let reply = h.clone();
+                let count = Rc::new(std::cell::Cell::new(0u32));
+                h.listen(move |command| {
+                    let instruction = match command {
+                        Ok(Command::Run) => Remote::Run,
+                        Ok(Command::Stop) => Remote::Stop,
+                        Ok(Command::SetKnobs { knobs }) => {
+                            Remote::SetKnobs(Command::knob_texts(&knobs))
+                        }
+                        Err(message) => return reply.post(&Notice::Error { message }),
+                    };
+                    count.set(count.get() + 1);
+                    remote.set(Some((count.get(), instruction)));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // The host sizes its frame to the content.
+    {
+        let (host, root) = (host.clone(), root.clone());
+        use_effect_with((), move |_| {
+            let observer = (*host).as_ref().and_then(|h| {
+                let h = h.clone();
+                let element = root.cast::<web_sys::HtmlElement>()?;
+                let measured = element.clone();
+                let last = std::cell::Cell::new(-1.0);
+                let on_resize = Closure::<dyn Fn()>::new(move || {
+                    let height = f64::from(measured.offset_height());
+                    if height != last.replace(height) {
+                        h.post(&Notice::Size { height });
+                    }
+                });
+                let observer =
+                    web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&element);
+                Some((observer, on_resize))
+            });
+            move || {
+                if let Some((observer, _)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    // Ready once the runner knows its network.
+    {
+        let (host, params) = (host.clone(), params.clone());
+        let ready = net != NetStatus::Pending;
+        use_effect_with(ready, move |ready| {
+            if let (true, Some(h), Some((lesson, snippet))) = (*ready, (*host).as_ref(), found) {
+                h.post(&Notice::Ready {
+                    lesson: lesson.id.into(),
+                    snippet: snippet.id.into(),
+                    knobs: snippet
+                        .knobs
+                        .iter()
+                        .map(|k| KnobInfo {
+                            name: k.spec.name,
+                            min: k.spec.min.into(),
+                            max: k.spec.max.into(),
+                            value: params
+                                .knobs
+                                .iter()
+                                .rev()
+                                .find(|(name, _)| name == k.spec.name)
+                                .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone()),
+                        })
+                        .collect(),
+                });
+            }
+        });
+    }
+    let on_run_event = {
+        let host = host.clone();
+        Callback::from(move |event: RunEvent| {
+            let Some(h) = (*host).as_ref() else { return };
+            h.post(&match event {
+                RunEvent::Started => Notice::Started,
+                RunEvent::Ended {
+                    elapsed_ms,
+                    error,
+                    stopped,
+                } => Notice::Finished {
+                    outcome: match (stopped, &error) {
+                        (true, _) => "stopped",
+                        (false, Some(_)) => "failed",
+                        (false, None) => "finished",
+                    },
+                    elapsed_ms,
+                    error,
+                },
+                RunEvent::Refused(message) => Notice::Error { message },
+            });
+        })
+    };
+
+    let body = match found {
+        Some((lesson, snippet)) => {
+            let unknown: Vec<String> = params
+                .knobs
+                .iter()
+                .filter(|(name, _)| !snippet.knobs.iter().any(|k| k.spec.name == name))
+                .map(|(name, _)| name.clone())
+                .collect();
+            let known: Vec<&str> = snippet.knobs.iter().map(|k| k.spec.name).collect();
+            html! {
+                <>
+                if !unknown.is_empty() {
+                    <p class="note embed-knobs-error" role="alert">{ lang.unknown_knobs(&unknown, &known) }</p>
+                }
+                <SnippetCard lesson={lesson.id} snippet={snippet.id}
+                             title={content::card_title(lesson.id, snippet.id, lang)} {lang}
+                             embedded=true initial_knobs={Rc::new(params.knobs.clone())}
+                             remote={(*remote).clone()} {on_run_event} />
+                <p class="embed-foot">
+                    <a class="open-full" href={route::course_url(&route::href(lesson.id, Some(snippet.id)))}
+                       target="_blank" rel="noopener">{ t.open_full }</a>
+                </p>
+                </>
+            }
+        }
+        None => html! {
+            <p class="embed-missing" role="alert">
+                { t.embed_not_found }{ " " }
+                <code>{ format!("lesson={} snippet={}", params.lesson, params.snippet) }</code>{ ". " }
+                <a class="open-full" href={route::course_url("")} target="_blank" rel="noopener">{ t.open_full }</a>
+            </p>
+        },
+    };
+    html! {
+        <div class="embed" ref={root} lang={lang.code()} data-network={net.attr()}>
+            <UpdateBanner {lang} />
+            { body }
+        </div>
+    }
+}

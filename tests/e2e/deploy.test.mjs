@@ -1,0 +1,161 @@
+// Deploying, in headless Chromium: after one visit the whole course works with the server gone;
+// a new build at the same address is offered, never mixed in, and replaces the old one's cache
+// once the reader reloads; a build made for a sub-path works there end to end.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+import { serve } from "./server.mjs";
+import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs } from "./card.mjs";
+import { buildOf, copyOf, precacheList, refinish, waitForPrecache } from "./deploy.mjs";
+
+const SUBPATH = process.env.SUBPATH ?? "/async-tutor/";
+const SUBPATH_DIST = process.env.SUBPATH_DIST_DIR ?? new URL("../../target/dist-subpath", import.meta.url).pathname;
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens lesson `id` from the lesson list and returns its title. */
+async function openLesson(page, id) {
+  await page.click(`nav.lessons li[data-lesson="${id}"] a`);
+  await page.waitForSelector(`article.lesson[data-lesson="${id}"]`);
+  return page.textContent("article.lesson h1");
+}
+
+describe("offline", () => {
+  test("after one visit, lessons open and snippets run on the slow web with no server at all", { timeout: 90000 }, async () => {
+    const site = await serve(DIST);
+    const page = await newPage(browser);
+    await page.goto(site.url + "#/01-blocking");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    const files = precacheList(DIST);
+    const { build, cached, caches } = await waitForPrecache(page, files);
+    assert.equal(build, buildOf(DIST));
+    assert.equal(cached, files.length);
+    assert.deepEqual(caches, [`async-tutor-${build}`]);
+
+    // The network goes: the browser is offline and the server is gone.
+    await site.close();
+    await page.context().setOffline(true);
+    await page.reload();
+    assert.equal(await waitForNetwork(page), "slow-web");
+    for (const id of ["04-callbacks", "06-delegation", "08-async-await"]) {
+      assert.ok((await openLesson(page, id)).length > 0, id);
+    }
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 300, fail_percent: 0 });
+    const { state, totalMs } = await runCard(page, "crawl");
+    assert.equal(state, "done");
+    assert.ok(totalMs >= 300 && totalMs < 300 + 1500, `total ${totalMs}`);
+    assert.match(await page.textContent(`${card("crawl")} .network-note`), /slow web/);
+    const lines = await page.$$eval(`${card("crawl")} .output li .line`, (ls) => ls.map((l) => l.textContent));
+    assert.equal(lines.filter((l) => /^page \d: 2048 bytes$/.test(l)).length, 3, lines.join("\n"));
+
+    // A worker pool starts offline too: its workers load the runner from the cache.
+    await openLesson(page, "02-threads");
+    await setKnobs(page, "pool", { pages: 2, latency_ms: 200, workers: 2 });
+    assert.equal((await runCard(page, "pool", 60000)).state, "done");
+
+    // The embed page is cached as well.
+    const embed = await page.context().newPage();
+    await embed.goto(page.url().split("#")[0] + "embed.html?lesson=03-polling&snippet=one_by_one");
+    await embed.waitForSelector('.embed[data-network="slow-web"]', { timeout: 20000 });
+    assert.equal(await embed.locator(card("one_by_one")).count(), 1);
+
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
+
+describe("updates", () => {
+  const dirs = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test("a new build is offered, not mixed in; after the reload only it runs and the old cache is gone", { timeout: 90000 }, async () => {
+    // Build A is this build; build B is the same with one file changed, finished again.
+    const a = copyOf(DIST, "a");
+    const b = copyOf(DIST, "b");
+    dirs.push(a, b);
+    appendFileSync(join(b, "theme.js"), '\ndocument.documentElement.setAttribute("data-test-build", "B");\n');
+    refinish(b);
+    const [buildA, buildB] = [buildOf(a), buildOf(b)];
+    assert.notEqual(buildA, buildB);
+
+    const site = await serve(a);
+    const page = await newPage(browser);
+    const pageBuild = () => page.getAttribute('meta[name="async-tutor-build"]', "content");
+    const marked = () => page.evaluate(() => document.documentElement.getAttribute("data-test-build"));
+    await page.goto(site.url + "#/08-async-await");
+    await waitForNetwork(page);
+    assert.equal((await waitForPrecache(page, precacheList(a))).build, buildA);
+    assert.equal(await page.locator(".update-banner").count(), 0);
+
+    // B is deployed at the same address. The next visit finds it; it installs and waits.
+    site.setRoot(b);
+    await page.reload();
+    await waitForNetwork(page);
+    await page.waitForSelector(".update-banner", { timeout: 20000 });
+    assert.match(await page.textContent(".update-banner"), /new version/);
+    // Still all A: its page, its files from its cache, and its runner.
+    assert.equal(await pageBuild(), buildA);
+    assert.equal(await marked(), null);
+    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), [`async-tutor-${buildA}`, `async-tutor-${buildB}`].sort());
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+
+    // The reader chooses to reload: B takes over, the page reloads on its own, A's cache goes.
+    await Promise.all([page.waitForEvent("load"), page.click(".update-banner button.update-reload")]);
+    await waitForNetwork(page);
+    assert.equal(await pageBuild(), buildB);
+    assert.equal(await marked(), "B");
+    assert.equal((await waitForPrecache(page, precacheList(b))).build, buildB);
+    assert.deepEqual(await page.evaluate(() => caches.keys()), [`async-tutor-${buildB}`]);
+    assert.equal(await page.locator(".update-banner").count(), 0);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+    await site.close();
+  });
+});
+
+describe("sub-path", () => {
+  test(`the build for ${SUBPATH} works there: assets, service worker scope, deep links, embed page`, { timeout: 90000 }, async () => {
+    const site = await serve(SUBPATH_DIST, { prefix: SUBPATH });
+    const page = await newPage(browser);
+    await page.goto(site.url + "#/08-async-await/crawl");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    // The deep link scrolled to its card, which runs through the worker scoped to the sub-path.
+    assert.equal(await page.getAttribute(card("crawl"), "class"), "card targeted");
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, site.url);
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 200, fail_percent: 0 });
+    const { state, totalMs } = await runCard(page, "crawl");
+    assert.equal(state, "done");
+    assert.ok(totalMs >= 200 && totalMs < 200 + 1500, `total ${totalMs}`);
+    // Another lesson by its link, and a snippet of it.
+    await page.goto(site.url + "#/04-callbacks/crawl");
+    await page.waitForSelector('article.lesson[data-lesson="04-callbacks"]');
+    await waitForNetwork(page);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    // The embed page at the sub-path.
+    await page.goto(site.url + "embed.html?lesson=08-async-await&snippet=crawl&knobs=pages%3D2");
+    await page.waitForSelector('.embed[data-network="slow-web"]', { timeout: 20000 });
+    assert.equal(await page.inputValue("#snippet-crawl-pages"), "2");
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    assert.equal(await page.getAttribute(".embed .open-full", "href"), site.url + "#/08-async-await/crawl");
+    // Every request stayed under the sub-path.
+    assert.deepEqual(site.requests.filter((p) => !p.startsWith(SUBPATH)), []);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+    await site.close();
+  });
+});
