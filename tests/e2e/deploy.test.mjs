@@ -152,6 +152,14 @@ describe("sub-path", () => {
     assert.equal(await page.inputValue("#snippet-crawl-pages"), "2");
     assert.equal((await runCard(page, "crawl")).state, "done");
     assert.equal(await page.getAttribute(".embed .open-full", "href"), site.url + "#/08-async-await/crawl");
+    // The web app manifest parses, and nothing but the test's private window keeps the site
+    // from being installed.
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = await cdp.send("Page.getAppManifest");
+    assert.equal(manifest.url, site.url + "manifest.webmanifest");
+    assert.deepEqual(manifest.errors, []);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito"), []);
     // Every request stayed under the sub-path.
     assert.deepEqual(site.requests.filter((p) => !p.startsWith(SUBPATH)), []);
     assert.deepEqual(page.errors, []);
