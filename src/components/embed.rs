@@ -85,27 +85,38 @@ pub fn EmbedPage() -> Html {
         let (host, params) = (host.clone(), params.clone());
         let ready = net != NetStatus::Pending;
         use_effect_with(ready, move |ready| {
-            if let (true, Some(h), Some((lesson, snippet))) = (*ready, (*host).as_ref(), found) {
-                h.post(&Notice::Ready {
-                    lesson: lesson.id.into(),
-                    snippet: snippet.id.into(),
-                    knobs: snippet
-                        .knobs
-                        .iter()
-                        .map(|k| KnobInfo {
-                            name: k.spec.name,
-                            min: k.spec.min.into(),
-                            max: k.spec.max.into(),
-                            value: params
-                                .knobs
-                                .iter()
-                                .rev()
-                                .find(|(name, _)| name == k.spec.name)
-                                .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone()),
-                        })
-                        .collect(),
+            let (true, Some(h)) = (*ready, (*host).as_ref()) else {
+                return;
+            };
+            let Some((lesson, snippet)) = found else {
+                // Never ready: say why, so a host waiting for `ready` is not left guessing.
+                h.post(&Notice::Error {
+                    message: format!(
+                        "no snippet `{}` in lesson `{}`",
+                        params.snippet, params.lesson
+                    ),
                 });
-            }
+                return;
+            };
+            h.post(&Notice::Ready {
+                lesson: lesson.id.into(),
+                snippet: snippet.id.into(),
+                knobs: snippet
+                    .knobs
+                    .iter()
+                    .map(|k| KnobInfo {
+                        name: k.spec.name,
+                        min: k.spec.min.into(),
+                        max: k.spec.max.into(),
+                        value: params
+                            .knobs
+                            .iter()
+                            .rev()
+                            .find(|(name, _)| name == k.spec.name)
+                            .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone()),
+                    })
+                    .collect(),
+            });
         });
     }
     let on_run_event = {
