@@ -1,4 +1,5 @@
-//! The Async Tutor page: lessons, snippet cards, and the bridge to the runner worker.
+//! The Async Tutor page: lessons, snippet cards, the bridge to the runner worker, and the
+//! chrome-less embed page (`embed.html`) that shows one card to another site.
 
 mod api;
 mod components;

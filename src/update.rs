@@ -47,10 +47,10 @@ pub fn watch(registration: &ServiceWorkerRegistration) {
     if registration.waiting().is_some() && has_controller() {
         set_ready(true);
     }
-    // Installed while the page is open.
-    let found = {
+    // Installed while the page is open: found before this ran, or after.
+    let watch_installing = {
         let registration = registration.clone();
-        Closure::<dyn FnMut()>::new(move || {
+        move || {
             if let Some(worker) = registration.installing() {
                 on_installed(&worker, move || {
                     // With no controller this is the first install, which takes over by itself.
@@ -59,8 +59,10 @@ pub fn watch(registration: &ServiceWorkerRegistration) {
                     }
                 });
             }
-        })
+        }
     };
+    watch_installing();
+    let found = Closure::<dyn FnMut()>::new(watch_installing);
     registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
     found.forget();
     // The browser checks on every navigation; a page left open checks now and then.
