@@ -704,6 +704,13 @@ async fn detect_network() -> NetStatus {
             );
         });
         if let Some(active) = registration.active() {
+            // The page may be of a newer build than the active worker (loaded past it after a
+            // deploy): look for that build's worker, which src/update.rs lets in.
+            if let Ok(update) = registration.update() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(update).await;
+                });
+            }
             let claim = Object::new();
             let _ = Reflect::set(&claim, &"type".into(), &"claim".into());
             // The worker claims only a page of its own build: never a mix of two builds.

@@ -9,13 +9,13 @@
  * The element becomes an iframe of that site's embed.html (the card alone) whose height follows
  * its content, within `min-height` and `max-height` (CSS pixels; past the maximum the frame
  * scrolls). Attributes: lesson, snippet (required); lang (en, zh); theme (light, dark; default:
- * the reader's system); knobs (initial values, `name=value` separated by commas); min-height,
+ * the reader's choice on the course, else the system's); knobs (initial values, `name=value` separated by commas); min-height,
  * max-height; loading (lazy, the default, or eager).
  *
  * Scripting: element.run(), element.stop(), element.setKnobs({pages: 3}). Commands sent before
  * the card is ready wait for it. The element fires (bubbling, detail = the message):
  *   async-tutor-ready     {lesson, snippet, knobs: [{name, min, max, value}]}
- *   async-tutor-started
+ *   async-tutor-started   {}
  *   async-tutor-finished  {outcome: "finished" | "failed" | "stopped", elapsed_ms, error}
  *   async-tutor-error     {message}   (a command that could not be done)
  *   async-tutor-size      {height}
@@ -103,6 +103,8 @@
         frame.style.width = "100%";
         frame.style.border = "0";
         frame.loading = this.getAttribute("loading") === "eager" ? "eager" : "lazy";
+        // The card's Copy buttons write to the clipboard.
+        frame.allow = "clipboard-write";
         this._frame = frame;
         this.appendChild(frame);
       }

@@ -21,19 +21,20 @@
  *
  * PRECACHE. `cargo xtask finish-site` (trunk's post_build hook) writes the build block below:
  * BUILD, a hash of every file of the build, and PRECACHE, every file but this one. Installing
- * puts them all in the cache `async-tutor-<BUILD>` (bypassing the HTTP cache); same-origin GETs
- * for them are then answered from that cache only, so a page never mixes two builds, and the
- * whole course works offline after one visit. A navigation to the scope's folder gets
- * index.html; a query string (embed.html?lesson=…) does not matter.
+ * puts them all in the cache `async-tutor <scope path> <BUILD>` (bypassing the HTTP cache);
+ * same-origin GETs for them are then answered from that cache only, so the whole course works
+ * offline after one visit. A navigation to the scope's folder gets index.html, one to a clean
+ * URL (`embed`) its .html file; a query string (embed.html?lesson=…) does not matter.
  *
  * UPDATES. The first install takes over at once (and claims the open pages). A later build
  * installs beside the running one and waits: the page sees `registration.waiting`, offers
  * "a new version is available — reload", and on the reader's click posts {type: 'skip-waiting'};
- * this worker then activates, deletes every other `async-tutor-` cache and claims the pages,
- * which reload. In a DEV build (trunk serve) the network comes first and updates take over at
- * once, so a rebuild shows up on reload.
+ * this worker then activates, deletes this scope's other caches and claims the open pages. A
+ * page of another build reloads as soon as it sees the new controller (src/update.rs), so no
+ * page runs a mix of two builds. In a DEV build (trunk serve) the network comes first and
+ * updates take over at once, so a rebuild shows up on reload.
  *
- * MESSAGES. {type: 'ping'} → {type: 'pong', version, build} (on the transferred MessageChannel
+ * MESSAGES. {type: 'ping'} → {type: 'pong', version, build, cache, dev} (on the transferred MessageChannel
  * port, else to the sender). {type: 'claim', build} from a page loaded without a controller
  * (a hard reload): claimed only if the page is of this worker's build. {type: 'skip-waiting'}.
  */
@@ -48,17 +49,24 @@ const PRECACHE = [];
 // build:end
 
 const VERSION = 'async-tutor-sw-2';
-const CACHE_PREFIX = 'async-tutor-';
-const CACHE = CACHE_PREFIX + BUILD;
 const SCOPE = new URL(self.registration.scope);
+// One site's caches: two deployments on one origin (say /prod/ and /preview/) keep theirs.
+const CACHE_PREFIX = `async-tutor ${SCOPE.pathname} `;
+const CACHE = CACHE_PREFIX + BUILD;
 const PRECACHED = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      const cache = await caches.open(CACHE);
-      // One failed file fails the install: the running build stays in charge.
-      await cache.addAll(PRECACHE.map((file) => new Request(new URL(file, SCOPE), { cache: 'reload' })));
+      try {
+        const cache = await caches.open(CACHE);
+        await Promise.all(PRECACHE.map((file) => precache(cache, file)));
+      } catch (error) {
+        // One failed file fails the install and the running build stays in charge; no half
+        // cache is left behind.
+        await caches.delete(CACHE);
+        throw error;
+      }
       // Nothing running yet (a first visit) or a dev build: take over now. Otherwise wait for
       // the reader to choose to reload.
       if (!self.registration.active || DEV) await self.skipWaiting();
@@ -66,12 +74,30 @@ self.addEventListener('install', (event) => {
   );
 });
 
+/** Fetches `file` past the HTTP cache and stores it under its own address. */
+async function precache(cache, file) {
+  const url = new URL(file, SCOPE);
+  let response = await fetch(new Request(url, { cache: 'reload' }));
+  if (!response.ok) throw new Error(`precaching ${file}: HTTP ${response.status}`);
+  // A host that redirects (Cloudflare Pages: /index.html → /, /embed.html → /embed): a
+  // redirected response may not answer a navigation, so keep only its body and headers.
+  if (response.redirected) {
+    response = new Response(await response.blob(), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
+  await cache.put(url, response);
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
         if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
       }
+      // Open pages of another build reload when they see the new controller (src/update.rs).
       await self.clients.claim();
     })(),
   );
@@ -90,7 +116,7 @@ self.addEventListener('message', (event) => {
     return;
   }
   if (data.type !== 'ping') return;
-  const reply = { type: 'pong', version: VERSION, build: BUILD };
+  const reply = { type: 'pong', version: VERSION, build: BUILD, cache: CACHE, dev: DEV };
   if (event.ports && event.ports[0]) {
     event.ports[0].postMessage(reply);
   } else if (event.source && typeof event.source.postMessage === 'function') {
@@ -109,18 +135,21 @@ self.addEventListener('fetch', (event) => {
   // Anything else goes to the network as if there were no worker.
 });
 
-/** The precached file a same-origin GET asks for (query ignored), else null. */
+/**
+ * The precached file a same-origin GET asks for (query ignored), else null. A folder means its
+ * index.html; a name without `.html` (a host's clean URL: /embed) its `.html` file.
+ */
 function precachedFile(request) {
   if (request.method !== 'GET') return null;
   const url = new URL(request.url);
   if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return null;
   let file = url.pathname.slice(SCOPE.pathname.length);
   if (file === '' || file.endsWith('/')) file += 'index.html';
-  return PRECACHED.has(file) ? file : null;
+  if (PRECACHED.has(file)) return file;
+  return PRECACHED.has(file + '.html') ? file + '.html' : null;
 }
 
 async function answerFromCache(request, file) {
-  const cache = await caches.open(CACHE);
   const key = new URL(file, SCOPE).href;
   if (DEV) {
     try {
@@ -130,7 +159,7 @@ async function answerFromCache(request, file) {
       // Offline: the cached copy below.
     }
   }
-  const cached = await cache.match(key);
+  const cached = await caches.match(key, { cacheName: CACHE });
   // Only if the cache was cleared behind our back: the network, as if there were no worker.
   return cached ?? fetch(request);
 }

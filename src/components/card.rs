@@ -37,7 +37,14 @@ pub fn copy_to_clipboard(text: &str) {
             .ok()
     });
     if let (Some(c), Some(write)) = (clipboard, write) {
-        let _ = write.call1(&c, &text.into());
+        // Refused (a frame without clipboard access, no focus): nothing to copy to, no error.
+        if let Ok(promise) = write.call1(&c, &text.into()) {
+            if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                });
+            }
+        }
     }
 }
 
@@ -409,6 +416,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         let remote = props.remote.clone();
         let why_not = (state.phase == Phase::Running)
             .then_some(t.running)
+            .or((snippet.page_thread && !*consent).then_some(t.freeze_warning))
             .or((!ready).then_some(t.net_pending))
             .map(str::to_owned)
             .or_else(|| errors.iter().flatten().next().cloned());

@@ -45,19 +45,25 @@ export function refinish(dir) {
 
 /**
  * Waits until a service worker controls `page` and its cache holds every precached file;
- * returns { build, caches } as the worker and the page see them.
+ * returns { build, cache, cached, caches }: the worker's build and cache, how many files that
+ * cache holds, and every cache the page's origin has.
  */
 export async function waitForPrecache(page, files) {
   return page.evaluate(async (count) => {
     const registration = await navigator.serviceWorker.ready;
     for (let i = 0; i < 200 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 50));
-    const { build } = await new Promise((resolve) => {
+    const { build, cache: name } = await new Promise((resolve) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = (e) => resolve(e.data);
       registration.active.postMessage({ type: "ping" }, [channel.port2]);
     });
-    const cache = await caches.open(`async-tutor-${build}`);
+    const cache = await caches.open(name);
     for (let i = 0; i < 200 && (await cache.keys()).length < count; i++) await new Promise((r) => setTimeout(r, 50));
-    return { build, cached: (await cache.keys()).length, caches: await caches.keys() };
+    return { build, cache: name, cached: (await cache.keys()).length, caches: await caches.keys() };
   }, files.length);
+}
+
+/** The name of the cache a build served at `url` (the worker's scope) uses. */
+export function cacheName(url, build) {
+  return `async-tutor ${new URL(url).pathname} ${build}`;
 }

@@ -4,13 +4,14 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { serve } from "./server.mjs";
 import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
 import { card, runCard, setKnobs } from "./card.mjs";
-import { buildOf, copyOf, precacheList, refinish, waitForPrecache } from "./deploy.mjs";
+import { buildOf, cacheName, copyOf, precacheList, refinish, waitForPrecache } from "./deploy.mjs";
 
 const SUBPATH = process.env.SUBPATH ?? "/async-tutor/";
 const SUBPATH_DIST = process.env.SUBPATH_DIST_DIR ?? new URL("../../target/dist-subpath", import.meta.url).pathname;
@@ -37,10 +38,11 @@ describe("offline", () => {
     await page.goto(site.url + "#/01-blocking");
     assert.equal(await waitForNetwork(page), "slow-web");
     const files = precacheList(DIST);
-    const { build, cached, caches } = await waitForPrecache(page, files);
+    const { build, cache, cached, caches } = await waitForPrecache(page, files);
     assert.equal(build, buildOf(DIST));
+    assert.equal(cache, cacheName(site.url, build));
     assert.equal(cached, files.length);
-    assert.deepEqual(caches, [`async-tutor-${build}`]);
+    assert.deepEqual(caches, [cache]);
 
     // The network goes: the browser is offline and the server is gone.
     await site.close();
@@ -94,13 +96,18 @@ describe("updates", () => {
     assert.notEqual(buildA, buildB);
 
     const site = await serve(a);
+    const [cacheA, cacheB] = [cacheName(site.url, buildA), cacheName(site.url, buildB)];
     const page = await newPage(browser);
-    const pageBuild = () => page.getAttribute('meta[name="async-tutor-build"]', "content");
+    const pageBuild = (p = page) => p.getAttribute('meta[name="async-tutor-build"]', "content");
     const marked = () => page.evaluate(() => document.documentElement.getAttribute("data-test-build"));
     await page.goto(site.url + "#/08-async-await");
     await waitForNetwork(page);
     assert.equal((await waitForPrecache(page, precacheList(a))).build, buildA);
     assert.equal(await page.locator(".update-banner").count(), 0);
+    // A second tab of A stays open throughout.
+    const other = await page.context().newPage();
+    await other.goto(site.url + "#/04-callbacks");
+    await waitForNetwork(other);
 
     // B is deployed at the same address. The next visit finds it; it installs and waits.
     site.setRoot(b);
@@ -111,23 +118,106 @@ describe("updates", () => {
     // Still all A: its page, its files from its cache, and its runner.
     assert.equal(await pageBuild(), buildA);
     assert.equal(await marked(), null);
-    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), [`async-tutor-${buildA}`, `async-tutor-${buildB}`].sort());
+    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), [cacheA, cacheB].sort());
     await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
     assert.equal((await runCard(page, "crawl")).state, "done");
 
     // The reader chooses to reload: B takes over, the page reloads on its own, A's cache goes.
-    await Promise.all([page.waitForEvent("load"), page.click(".update-banner button.update-reload")]);
+    // The other tab, which would now get B's files, reloads into B as well.
+    await Promise.all([
+      page.waitForEvent("load"),
+      other.waitForEvent("load"),
+      page.click(".update-banner button.update-reload"),
+    ]);
     await waitForNetwork(page);
     assert.equal(await pageBuild(), buildB);
     assert.equal(await marked(), "B");
     assert.equal((await waitForPrecache(page, precacheList(b))).build, buildB);
-    assert.deepEqual(await page.evaluate(() => caches.keys()), [`async-tutor-${buildB}`]);
+    assert.deepEqual(await page.evaluate(() => caches.keys()), [cacheB]);
+    assert.equal(await page.locator(".update-banner").count(), 0);
+    assert.equal(await pageBuild(other), buildB);
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+    await site.close();
+  });
+});
+
+describe("hard reload", () => {
+  test("a page loaded past the old worker after a deploy lets its own build in, with no banner", { timeout: 60000 }, async () => {
+    const a = copyOf(DIST, "hard-a");
+    const b = copyOf(DIST, "hard-b");
+    appendFileSync(join(b, "theme.js"), "\n// build B\n");
+    refinish(b);
+    const site = await serve(a);
+    const page = await newPage(browser);
+    await page.goto(site.url + "#/08-async-await");
+    await waitForNetwork(page);
+    assert.equal((await waitForPrecache(page, precacheList(a))).build, buildOf(a));
+    // B is deployed; a hard reload (as Shift+Reload) fetches B's page from the network.
+    site.setRoot(b);
+    const cdp = await page.context().newCDPSession(page);
+    await Promise.all([page.waitForEvent("load"), cdp.send("Page.reload", { ignoreCache: true })]);
+    assert.equal(await page.getAttribute('meta[name="async-tutor-build"]', "content"), buildOf(b));
+    // B's worker takes over this page (A's would have served it A's files): the slow web works.
+    await page.waitForSelector('.net-status[data-network="slow-web"]', { state: "attached", timeout: 20000 });
+    const { build, cache } = await waitForPrecache(page, precacheList(b));
+    assert.equal(build, buildOf(b));
+    assert.deepEqual(await page.evaluate(() => caches.keys()), [cache]);
     assert.equal(await page.locator(".update-banner").count(), 0);
     await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
     assert.equal((await runCard(page, "crawl")).state, "done");
     assert.deepEqual(page.errors, []);
     await page.context().close();
     await site.close();
+    for (const d of [a, b]) rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe("hosts", () => {
+  const dirs = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test("a host with clean URLs (index.html → /, embed.html → embed) still works offline", { timeout: 60000 }, async () => {
+    const site = await serve(DIST, { cleanUrls: true });
+    const page = await newPage(browser);
+    await page.goto(site.url + "index.html#/03-polling");
+    assert.equal(page.url(), site.url + "#/03-polling");
+    await waitForNetwork(page);
+    await waitForPrecache(page, precacheList(DIST));
+    await site.close();
+    await page.context().setOffline(true);
+    await page.reload();
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await page.goto(site.url + "embed?lesson=03-polling&snippet=one_by_one&knobs=pages%3D2");
+    await page.waitForSelector('.embed[data-network="slow-web"]', { timeout: 20000 });
+    assert.equal((await runCard(page, "one_by_one")).state, "done");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("two deployments on one origin keep their own offline caches", { timeout: 60000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), "async-tutor-two-"));
+    dirs.push(root);
+    cpSync(DIST, join(root, "prod"), { recursive: true });
+    cpSync(DIST, join(root, "preview"), { recursive: true });
+    const site = await serve(root);
+    const page = await newPage(browser);
+    for (const dir of ["prod", "preview"]) {
+      await page.goto(`${site.url}${dir}/#/01-blocking`);
+      await waitForNetwork(page);
+      await waitForPrecache(page, precacheList(DIST));
+    }
+    const build = buildOf(DIST);
+    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), [cacheName(site.url + "preview/", build), cacheName(site.url + "prod/", build)]);
+    await site.close();
+    await page.context().setOffline(true);
+    await page.goto(`${site.url}prod/#/08-async-await`);
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await setKnobs(page, "crawl", { pages: 2, latency_ms: 100, fail_percent: 0 });
+    assert.equal((await runCard(page, "crawl")).state, "done");
+    await page.context().close();
   });
 });
 

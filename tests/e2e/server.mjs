@@ -23,9 +23,10 @@ const TYPES = {
  * Resolves to { url, origin, close, requests, setRoot }: `requests` lists every path asked for
  * (to check what reached the network); `setRoot(dir)` serves another folder at the same address
  * from the next request on (a new deploy); `close()` also cuts open keep-alive connections, so
- * the site is really gone.
+ * the site is really gone. With `cleanUrls`, it redirects as Cloudflare Pages does:
+ * `…/index.html` → `…/` and `x.html` → `x` (308), and serves `x` from `x.html`.
  */
-export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.1" } = {}) {
+export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.1", cleanUrls = false } = {}) {
   let base = resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -40,7 +41,13 @@ export async function serve(root, { prefix = "/", headers = {}, host = "127.0.0.
       res.writeHead(403).end();
       return;
     }
+    if (cleanUrls && path.endsWith(".html")) {
+      const clean = path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path.slice(0, -".html".length);
+      res.writeHead(308, { location: clean + new URL(req.url, "http://x").search }).end();
+      return;
+    }
     try {
+      if (cleanUrls && extname(file) === "" && !(await stat(file).catch(() => null))) file += ".html";
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
       res.writeHead(200, {
