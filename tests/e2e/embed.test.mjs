@@ -132,6 +132,18 @@ describe("embedding", () => {
     // Limits: past max-height the frame stops growing (and scrolls).
     await page.$eval("#async", (e) => e.setAttribute("max-height", "300"));
     assert.equal((await asynchronous.height()).frame, 300);
+    // Stop from the host: a long run ends as "stopped", with no time of its own.
+    await page.$eval("#async", (e) => {
+      e.setKnobs({ latency_ms: 3000 });
+      e.run();
+    });
+    await page.waitForFunction(() => window.__events.filter((e) => e.kind === "started" && e.id === "async").length === 2);
+    await page.$eval("#async", (e) => e.stop());
+    await page.waitForFunction(() => window.__events.filter((e) => e.kind === "finished" && e.id === "async").length === 2, null, { timeout: 2500 });
+    const stopped = (await events(page, "finished", "async"))[1];
+    assert.equal(stopped.outcome, "stopped");
+    assert.equal(stopped.elapsed_ms, null);
+    assert.equal(await asynchronous.frame.getAttribute(card("crawl"), "data-state"), "stopped");
     // A command that cannot be done comes back as an error event, in plain words.
     await page.$eval("#async", (e) => e.setKnobs({ nope: 1 }));
     await page.waitForFunction(() => window.__events.some((e) => e.kind === "error" && e.id === "async"));
