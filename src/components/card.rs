@@ -807,3 +807,37 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::KnobSpec;
+
+    fn knob(name: &'static str, default: u32) -> Knob {
+        Knob {
+            spec: KnobSpec {
+                name,
+                min: 0,
+                max: 100,
+                default,
+            },
+            unit: "",
+            en: name,
+            zh: name,
+        }
+    }
+
+    #[test]
+    fn given_knobs_replace_defaults_by_name_and_unknown_names_are_left_out() {
+        let knobs = [knob("pages", 10), knob("latency_ms", 1000)];
+        let defaults = vec!["10".to_string(), "1000".to_string()];
+        let given = vec![
+            ("latency_ms".to_string(), "200".to_string()),
+            ("nope".to_string(), "1".to_string()),
+            ("latency_ms".to_string(), "300".to_string()),
+        ];
+        // The last value given for a name wins; the knob order is the snippet's.
+        assert_eq!(with_knobs(&knobs, defaults.clone(), &given), ["10", "300"]);
+        assert_eq!(with_knobs(&knobs, defaults.clone(), &[]), defaults);
+    }
+}
