@@ -110,6 +110,17 @@ pub fn with_knobs(
         .collect()
 }
 
+/// The message for `given` names the snippet has no knob for, if there are any.
+pub fn unknown_knobs(knobs: &[Knob], given: &[(String, String)], lang: Lang) -> Option<String> {
+    let unknown: Vec<String> = given
+        .iter()
+        .filter(|(name, _)| !knobs.iter().any(|k| k.spec.name == name))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let known: Vec<&str> = knobs.iter().map(|k| k.spec.name).collect();
+    (!unknown.is_empty()).then(|| lang.unknown_knobs(&unknown, &known))
+}
+
 /// Remembers knob texts under `key` as `name=value&…`, or forgets them.
 pub fn remember_knobs(key: &str, knobs: &[&Knob], values: Option<&[String]>) {
     match values {
@@ -432,14 +443,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     refuse.emit(RunEvent::Refused(t.running.to_owned()))
                 }
                 Some(Remote::SetKnobs(given)) => {
-                    let unknown: Vec<String> = given
-                        .iter()
-                        .filter(|(name, _)| !snippet.knobs.iter().any(|k| k.spec.name == name))
-                        .map(|(name, _)| name.clone())
-                        .collect();
-                    if !unknown.is_empty() {
-                        let known: Vec<&str> = snippet.knobs.iter().map(|k| k.spec.name).collect();
-                        refuse.emit(RunEvent::Refused(lang.unknown_knobs(&unknown, &known)));
+                    if let Some(why) = unknown_knobs(snippet.knobs, &given, lang) {
+                        refuse.emit(RunEvent::Refused(why));
                     }
                     let next = with_knobs(snippet.knobs, (*values).clone(), &given);
                     // A value out of range shows beside its knob, as if typed there.

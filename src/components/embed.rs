@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::card::{Remote, RunEvent, SnippetCard};
+use super::card::{unknown_knobs, Remote, RunEvent, SnippetCard};
 use super::UpdateBanner;
 use crate::content;
 use crate::embed::{Command, Host, KnobInfo, Notice, Params};
@@ -145,17 +145,10 @@ pub fn EmbedPage() -> Html {
 
     let body = match found {
         Some((lesson, snippet)) => {
-            let unknown: Vec<String> = params
-                .knobs
-                .iter()
-                .filter(|(name, _)| !snippet.knobs.iter().any(|k| k.spec.name == name))
-                .map(|(name, _)| name.clone())
-                .collect();
-            let known: Vec<&str> = snippet.knobs.iter().map(|k| k.spec.name).collect();
             html! {
                 <>
-                if !unknown.is_empty() {
-                    <p class="note embed-knobs-error" role="alert">{ lang.unknown_knobs(&unknown, &known) }</p>
+                if let Some(why) = unknown_knobs(snippet.knobs, &params.knobs, lang) {
+                    <p class="note embed-knobs-error" role="alert">{ why }</p>
                 }
                 <SnippetCard lesson={lesson.id} snippet={snippet.id}
                              title={content::card_title(lesson.id, snippet.id, lang)} {lang}

@@ -44,12 +44,11 @@ export function refinish(dir) {
 }
 
 /**
- * Waits until a service worker controls `page` and its cache holds every precached file;
- * returns { build, cache, cached, caches }: the worker's build and cache, how many files that
+ * Waits until a service worker controls `page`; returns { build, cache, cached, caches }: the worker's build and cache, how many files that
  * cache holds, and every cache the page's origin has.
  */
-export async function waitForPrecache(page, files) {
-  return page.evaluate(async (count) => {
+export async function waitForPrecache(page) {
+  return page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
     for (let i = 0; i < 200 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 50));
     const { build, cache: name } = await new Promise((resolve) => {
@@ -57,10 +56,10 @@ export async function waitForPrecache(page, files) {
       channel.port1.onmessage = (e) => resolve(e.data);
       registration.active.postMessage({ type: "ping" }, [channel.port2]);
     });
+    // An active worker has finished installing: its cache is complete.
     const cache = await caches.open(name);
-    for (let i = 0; i < 200 && (await cache.keys()).length < count; i++) await new Promise((r) => setTimeout(r, 50));
     return { build, cache: name, cached: (await cache.keys()).length, caches: await caches.keys() };
-  }, files.length);
+  });
 }
 
 /** The name of the cache a build served at `url` (the worker's scope) uses. */

@@ -38,7 +38,7 @@ describe("offline", () => {
     await page.goto(site.url + "#/01-blocking");
     assert.equal(await waitForNetwork(page), "slow-web");
     const files = precacheList(DIST);
-    const { build, cache, cached, caches } = await waitForPrecache(page, files);
+    const { build, cache, cached, caches } = await waitForPrecache(page);
     assert.equal(build, buildOf(DIST));
     assert.equal(cache, cacheName(site.url, build));
     assert.equal(cached, files.length);
@@ -102,7 +102,7 @@ describe("updates", () => {
     const marked = () => page.evaluate(() => document.documentElement.getAttribute("data-test-build"));
     await page.goto(site.url + "#/08-async-await");
     await waitForNetwork(page);
-    assert.equal((await waitForPrecache(page, precacheList(a))).build, buildA);
+    assert.equal((await waitForPrecache(page)).build, buildA);
     assert.equal(await page.locator(".update-banner").count(), 0);
     // A second tab of A stays open throughout.
     const other = await page.context().newPage();
@@ -132,7 +132,7 @@ describe("updates", () => {
     await waitForNetwork(page);
     assert.equal(await pageBuild(), buildB);
     assert.equal(await marked(), "B");
-    assert.equal((await waitForPrecache(page, precacheList(b))).build, buildB);
+    assert.equal((await waitForPrecache(page)).build, buildB);
     assert.deepEqual(await page.evaluate(() => caches.keys()), [cacheB]);
     assert.equal(await page.locator(".update-banner").count(), 0);
     assert.equal(await pageBuild(other), buildB);
@@ -154,7 +154,7 @@ describe("hard reload", () => {
     const page = await newPage(browser);
     await page.goto(site.url + "#/08-async-await");
     await waitForNetwork(page);
-    assert.equal((await waitForPrecache(page, precacheList(a))).build, buildOf(a));
+    assert.equal((await waitForPrecache(page)).build, buildOf(a));
     // B is deployed; a hard reload (as Shift+Reload) fetches B's page from the network.
     site.setRoot(b);
     const cdp = await page.context().newCDPSession(page);
@@ -162,7 +162,7 @@ describe("hard reload", () => {
     assert.equal(await page.getAttribute('meta[name="async-tutor-build"]', "content"), buildOf(b));
     // B's worker takes over this page (A's would have served it A's files): the slow web works.
     await page.waitForSelector('.net-status[data-network="slow-web"]', { state: "attached", timeout: 20000 });
-    const { build, cache } = await waitForPrecache(page, precacheList(b));
+    const { build, cache } = await waitForPrecache(page);
     assert.equal(build, buildOf(b));
     assert.deepEqual(await page.evaluate(() => caches.keys()), [cache]);
     assert.equal(await page.locator(".update-banner").count(), 0);
@@ -185,7 +185,7 @@ describe("hosts", () => {
     await page.goto(site.url + "index.html#/03-polling");
     assert.equal(page.url(), site.url + "#/03-polling");
     await waitForNetwork(page);
-    await waitForPrecache(page, precacheList(DIST));
+    await waitForPrecache(page);
     await site.close();
     await page.context().setOffline(true);
     await page.reload();
@@ -207,7 +207,7 @@ describe("hosts", () => {
     for (const dir of ["prod", "preview"]) {
       await page.goto(`${site.url}${dir}/#/01-blocking`);
       await waitForNetwork(page);
-      await waitForPrecache(page, precacheList(DIST));
+      await waitForPrecache(page);
     }
     const build = buildOf(DIST);
     assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), [cacheName(site.url + "preview/", build), cacheName(site.url + "prod/", build)]);
