@@ -1,9 +1,11 @@
-//! `cargo xtask`: tool set-up, `serve` and every check of the workspace, with std only.
+//! `cargo xtask`: tool set-up, `serve`, every check of the workspace and the slow web of the Python asides (std, plus `executor::slow_web`).
 
+mod asides;
 mod bench;
 mod cmd;
 mod install;
 mod site;
+mod slow_web;
 mod steps;
 mod summary;
 
@@ -31,6 +33,13 @@ commands:
         build crates/bench for wasm32, assemble target/bench-site and run the benchmarks in
         headless Chromium (tests/bench/run.mjs): one table, ours against wasm-bindgen-futures
         and gloo-timers; --smoke uses tiny sizes. Missed targets are reported, not failures
+  slow-web [--port N]
+        the slow web of the site's service worker as a native HTTP server on 127.0.0.1:N
+        (default {slow_port}), for the lessons' Python asides: `/api/page/<n>?delay=…` after
+        the real delay; Ctrl-C stops it
+  asides [LESSON ...]
+        run the lessons' Python asides against an in-process slow web and check what they
+        print (the `python` step); LESSON picks lessons by id prefix (`03`, `08-async-await`)
   finish-site [DIR] [--dev]
         finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
         after every build): name the build by its content, write embed.html and the service
@@ -47,7 +56,8 @@ Cargo.lock, and for `test` also Chromium, chromedriver and the npm packages of t
 `$HOME/.cargo/bin` is put first on PATH for every command run from here.
 XTASK_ROOT=<dir> overrides the repository root (default: the parent of xtask/).
 ",
-        trunk = install::TRUNK_VERSION
+        trunk = install::TRUNK_VERSION,
+        slow_port = slow_web::DEFAULT_PORT,
     )
 }
 
@@ -77,6 +87,8 @@ enum Cli {
     Test(TestOpts),
     Bench(BenchOpts),
     FinishSite(PathBuf, bool),
+    SlowWeb(u16),
+    Asides(Vec<String>),
 }
 
 fn parse_args(args: &[String]) -> Result<Cli, String> {
@@ -157,6 +169,27 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
             }
             Ok(Cli::Bench(opts))
         }
+        "slow-web" => {
+            let mut port = slow_web::DEFAULT_PORT;
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                let value = match arg.as_str() {
+                    "--port" | "-p" => it.next().ok_or("--port needs a value")?.as_str(),
+                    other => match other.strip_prefix("--port=") {
+                        Some(value) => value,
+                        None => return Err(format!("slow-web: unknown argument `{other}`")),
+                    },
+                };
+                port = value
+                    .parse()
+                    .map_err(|_| format!("slow-web: `{value}` is not a port number"))?;
+            }
+            Ok(Cli::SlowWeb(port))
+        }
+        "asides" => match rest.iter().find(|a| a.starts_with('-')) {
+            Some(arg) => Err(format!("asides: unknown option `{arg}`")),
+            None => Ok(Cli::Asides(rest.to_vec())),
+        },
         "finish-site" => {
             let (dir, dev) = site::target(rest)?;
             Ok(Cli::FinishSite(dir, dev))
@@ -260,6 +293,22 @@ fn bench(root: &std::path::Path, opts: &BenchOpts) -> ExitCode {
     }
 }
 
+fn slow_web(port: u16) -> ExitCode {
+    let server = match slow_web::Server::bind(port) {
+        Ok(server) => server.log(true),
+        Err(err) => {
+            eprintln!("xtask slow-web: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "slow web on http://127.0.0.1:{} — run the Python asides now",
+        server.port()
+    );
+    server.run();
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     prepend_cargo_bin();
     let args: Vec<String> = env::args().skip(1).collect();
@@ -286,6 +335,17 @@ fn main() -> ExitCode {
         Cli::Serve(opts) => serve(&root, &opts),
         Cli::Test(opts) => test(&root, &opts),
         Cli::Bench(opts) => bench(&root, &opts),
+        Cli::SlowWeb(port) => slow_web(port),
+        Cli::Asides(only) => {
+            match asides::run(&root.join("lessons"), &only, &mut std::io::stdout()) {
+                Ok(report) if report.failed == 0 => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(err) => {
+                    eprintln!("xtask asides: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Cli::FinishSite(dir, dev) => match site::finish(&dir, dev) {
             Ok(done) => {
                 println!(
@@ -340,6 +400,26 @@ mod tests {
         assert!(matches!(parse_args(&args(&["install"])), Ok(Cli::Install)));
         assert!(parse_args(&args(&["install", "x"])).is_err());
         assert!(matches!(parse_args(&args(&["test", "-h"])), Ok(Cli::Help)));
+    }
+
+    #[test]
+    fn parses_slow_web_and_asides() {
+        let port = |list: &[&str]| match parse_args(&args(list)) {
+            Ok(Cli::SlowWeb(port)) => Ok(port),
+            Ok(_) => panic!("not slow-web"),
+            Err(err) => Err(err),
+        };
+        assert_eq!(port(&["slow-web"]), Ok(8000));
+        assert_eq!(port(&["slow-web", "--port", "9001"]), Ok(9001));
+        assert_eq!(port(&["slow-web", "--port=0"]), Ok(0));
+        assert!(port(&["slow-web", "--port", "70000"]).is_err());
+        assert!(port(&["slow-web", "--port"]).is_err());
+        assert!(port(&["slow-web", "8000"]).is_err());
+        let Ok(Cli::Asides(only)) = parse_args(&args(&["asides", "03", "08-async-await"])) else {
+            panic!("not asides");
+        };
+        assert_eq!(only, ["03", "08-async-await"]);
+        assert!(parse_args(&args(&["asides", "--fast"])).is_err());
     }
 
     #[test]

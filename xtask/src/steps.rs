@@ -37,6 +37,12 @@ pub const STEPS: &[Step] = &[
         plan: native,
     },
     Step {
+        name: "python",
+        about: "xtask asides: every Python aside of the lessons run against the slow web, \
+                its output checked; en and zh the same code",
+        plan: python,
+    },
+    Step {
         name: "browser",
         about:
             "wasm-bindgen tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
@@ -88,7 +94,7 @@ pub struct Ctx {
 pub struct Invocation {
     /// Shown in the header: `==> clippy (wasm32)`.
     pub label: String,
-    pub program: &'static str,
+    pub program: String,
     pub args: Vec<String>,
     pub env: Vec<(&'static str, String)>,
     pub dir: PathBuf,
@@ -96,10 +102,10 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    fn new(label: &str, program: &'static str, args: &[&str], ctx: &Ctx, parse: Parse) -> Self {
+    fn new(label: &str, program: &str, args: &[&str], ctx: &Ctx, parse: Parse) -> Self {
         Invocation {
             label: label.to_string(),
-            program,
+            program: program.to_string(),
             args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
             dir: ctx.root.clone(),
@@ -113,7 +119,7 @@ impl Invocation {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::new(self.program);
+        let mut cmd = Command::new(&self.program);
         cmd.args(&self.args).current_dir(&self.dir);
         for (key, value) in &self.env {
             cmd.env(key, value);
@@ -215,6 +221,22 @@ fn native(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
         ctx,
         Parse::Cargo,
     )])
+}
+
+/// The lessons' Python asides (one check each): this program's `asides` command, whose last
+/// line is in libtest's format. Needs python3.
+fn python(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    crate::asides::python3()?;
+    let me = std::env::current_exe()
+        .map_err(|e| format!("cannot find this program to run `xtask asides`: {e}"))?;
+    Ok(vec![Invocation::new(
+        "python",
+        &me.to_string_lossy(),
+        &["asides"],
+        ctx,
+        Parse::Cargo,
+    )
+    .env("XTASK_ROOT", ctx.root.to_string_lossy())])
 }
 
 fn browser(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
@@ -453,6 +475,20 @@ mod tests {
     fn names_are_unique() {
         for (i, a) in STEPS.iter().enumerate() {
             assert!(STEPS[i + 1..].iter().all(|b| b.name != a.name));
+        }
+    }
+
+    #[test]
+    fn python_runs_the_asides_after_native() {
+        let at = |name: &str| STEPS.iter().position(|s| s.name == name).unwrap();
+        assert_eq!(at("python"), at("native") + 1);
+        match python(&ctx(Path::new("/r"))) {
+            Ok(plan) => {
+                assert_eq!(plan[0].args, ["asides"]);
+                assert!(plan[0].env.contains(&("XTASK_ROOT", "/r".to_string())));
+                assert_eq!(plan[0].parse, Parse::Cargo);
+            }
+            Err(why) => assert!(why.contains("python3"), "{why}"),
         }
     }
 
