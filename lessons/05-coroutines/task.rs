@@ -16,7 +16,7 @@ tutor::knobs! {
 /// A result that is not there yet, and the callbacks to call once it is.
 struct Future<T> {
     result: Option<T>,
-    callbacks: Vec<Callback<T>>,
+    waiting: Vec<Callback<T>>,
 }
 
 type Callback<T> = Box<dyn FnOnce(&T)>;
@@ -26,21 +26,21 @@ type Shared<T> = Rc<RefCell<Future<T>>>;
 fn new_future<T>() -> Shared<T> {
     Rc::new(RefCell::new(Future {
         result: None,
-        callbacks: Vec::new(),
+        waiting: Vec::new(),
     }))
 }
 
-fn set_result<T>(future: &Shared<T>, value: T) {
-    // Take the callbacks out first: a callback may touch the future again.
-    let callbacks = std::mem::take(&mut future.borrow_mut().callbacks);
-    for callback in callbacks {
+fn resolve<T>(future: &Shared<T>, value: T) {
+    // Take the waiting callbacks out first: a callback may touch the future again.
+    let waiting = std::mem::take(&mut future.borrow_mut().waiting);
+    for callback in waiting {
         callback(&value);
     }
     future.borrow_mut().result = Some(value);
 }
 
-fn add_done_callback<T>(future: &Shared<T>, callback: impl FnOnce(&T) + 'static) {
-    future.borrow_mut().callbacks.push(Box::new(callback));
+fn when_done<T>(future: &Shared<T>, callback: impl FnOnce(&T) + 'static) {
+    future.borrow_mut().waiting.push(Box::new(callback));
 }
 
 /// A request, as a Future of its body (or of what went wrong).
@@ -51,7 +51,7 @@ fn fetch_future(url: String) -> Shared<Page> {
     let to_fill = future.clone();
     get(url, move |answer| {
         let page = answer.and_then(|a| a.error_for_status());
-        set_result(&to_fill, page.map(|p| p.body).map_err(|e| e.to_string()));
+        resolve(&to_fill, page.map(|p| p.body).map_err(|e| e.to_string()));
     });
     future
 }
@@ -116,21 +116,19 @@ impl Download {
 /// that future's callback. Its own result is a future too.
 fn spawn_task(coroutine: Download) -> Shared<std::result::Result<usize, String>> {
     let done = new_future();
-    step(Rc::new(RefCell::new(coroutine)), None, done.clone());
+    drive(Rc::new(RefCell::new(coroutine)), None, done.clone());
     done
 }
 
-fn step(
+fn drive(
     coroutine: Rc<RefCell<Download>>,
     value: Option<&Page>,
     done: Shared<std::result::Result<usize, String>>,
 ) {
     let next = coroutine.borrow_mut().resume(value);
     match next {
-        Step::Wait(future) => {
-            add_done_callback(&future, move |page| step(coroutine, Some(page), done))
-        }
-        Step::Done(result) => set_result(&done, result),
+        Step::Wait(future) => when_done(&future, move |page| drive(coroutine, Some(page), done)),
+        Step::Done(result) => resolve(&done, result),
     }
 }
 

@@ -6,6 +6,7 @@ tutor::knobs! {
     pages: 1..=50 = 10,
     latency_ms: 0..=3000 = 1000,
     fail_percent: 0..=100 = 0,
+    jitter_ms: 0..=3000 = 0,
 }
 
 // ANCHOR: shown
@@ -14,6 +15,7 @@ tutor::knobs! {
 async fn download(n: u32, knobs: Knobs) -> Result<usize> {
     let url = slow_web::page(n)
         .delay(knobs.latency_ms)
+        .jitter(knobs.jitter_ms)
         .fail(knobs.fail_percent)
         .to_url();
     // `?` turns a failed request (or an HTTP error status) into this task's error.
@@ -28,8 +30,9 @@ pub async fn run(knobs: Knobs) -> Result {
         .map(|n| spawn_named(format!("page {n}"), download(n, knobs)))
         .collect();
     // Then wait for all of them. They wait on the network together, so the total is about
-    // one latency, not pages × latency. The first `?` is the task's JoinError (it panicked or
-    // was cancelled), the second is the error the download returned.
+    // one latency, not pages × latency. The handles are awaited in page order, whatever order
+    // the pages arrive in. The first `?` is the task's JoinError (it panicked or was
+    // cancelled), the second is the error the download returned.
     let mut total = 0;
     for task in tasks {
         total += task.await??;

@@ -171,7 +171,15 @@ pub struct Fetch {
 
 enum State {
     NotStarted,
-    InFlight { id: RequestId, inner: HostFetch },
+    InFlight {
+        id: RequestId,
+        inner: HostFetch,
+    },
+    /// Answered during [`Fetch::start`], before anybody polled it.
+    Answered {
+        id: RequestId,
+        result: Result<Response, FetchError>,
+    },
     Finished,
 }
 
@@ -199,23 +207,74 @@ impl Wake for NetWaker {
     }
 }
 
+impl Fetch {
+    /// Sends the request now instead of at the first poll, as a browser's `fetch()` does; the
+    /// answer is kept until the future is polled. Does nothing once the request has gone out.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use executor::{fetch, sleep, Executor, VirtualHost};
+    /// let ex = Executor::new(VirtualHost::new());
+    /// ex.block_on(async {
+    ///     let mut page = fetch("api/page/1?delay=100");
+    ///     page.start(); // on its way while this task sleeps
+    ///     sleep(Duration::from_millis(100)).await;
+    ///     page.await.unwrap();
+    /// })
+    /// .unwrap();
+    /// assert_eq!(ex.now(), Duration::from_millis(100)); // not 200
+    /// ```
+    ///
+    /// # Panics
+    /// Outside an executor.
+    pub fn start(&mut self) {
+        if let State::NotStarted = self.state {
+            let (id, mut inner) = self.send();
+            // Hosts send on their future's first poll: take it now. Whoever polls this `Fetch`
+            // later hands in the waker that counts.
+            let first = runtime::without_wait_notes(|| {
+                inner.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+            });
+            self.state = match first {
+                Poll::Pending => State::InFlight { id, inner },
+                Poll::Ready(result) => State::Answered { id, result },
+            };
+        }
+    }
+
+    /// Records the request and asks the host for it.
+    fn send(&self) -> (RequestId, HostFetch) {
+        let url = &self.url;
+        runtime::expect_current("fetch", |rt| {
+            let id = rt.next_request_id();
+            let task = rt.running_task();
+            rt.emit(|| Event::FetchStart {
+                request: id,
+                task,
+                url: url.clone(),
+            });
+            (id, rt.host().fetch(url))
+        })
+    }
+}
+
 impl Future for Fetch {
     type Output = Result<Response, FetchError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if let State::NotStarted = this.state {
-            let (id, inner) = runtime::expect_current("fetch", |rt| {
-                let id = rt.next_request_id();
-                let task = rt.running_task();
-                rt.emit(|| Event::FetchStart {
-                    request: id,
-                    task,
-                    url: this.url.clone(),
-                });
-                (id, rt.host().fetch(&this.url))
-            });
+            let (id, inner) = this.send();
             this.state = State::InFlight { id, inner };
+        }
+        if let State::Answered { .. } = this.state {
+            let State::Answered { id, result } =
+                std::mem::replace(&mut this.state, State::Finished)
+            else {
+                unreachable!()
+            };
+            finished(id, &result);
+            return Poll::Ready(result);
         }
         let State::InFlight { id, inner } = &mut this.state else {
             panic!("Fetch polled after it finished");
@@ -239,9 +298,15 @@ impl Future for Fetch {
 
 impl Drop for Fetch {
     fn drop(&mut self) {
-        if let State::InFlight { id, .. } = self.state {
-            runtime::with_current(|rt| rt.request_ended());
-            crate::trace::emit(|| Event::FetchAbort { request: id });
+        match &self.state {
+            State::InFlight { id, .. } => {
+                let id = *id;
+                runtime::with_current(|rt| rt.request_ended());
+                crate::trace::emit(|| Event::FetchAbort { request: id });
+            }
+            // Answered early and never polled: the answer still ends the request.
+            State::Answered { id, result } => finished(*id, result),
+            _ => {}
         }
         // Dropping the host's future (with `self`) is what aborts the request.
     }

@@ -280,6 +280,17 @@ pub(crate) fn note_wait(on: WaitOn) {
     });
 }
 
+/// Runs `f` without letting it note what the running task waits for: work done on another
+/// future's behalf (sending a request early) says nothing about the task's own wait.
+pub(crate) fn without_wait_notes<R>(f: impl FnOnce() -> R) -> R {
+    let saved = with_current(|inner| inner.current_wait.replace(Some(WaitOn::Other)));
+    let result = f();
+    if let Some(saved) = saved {
+        with_current(|inner| inner.current_wait.set(saved));
+    }
+    result
+}
+
 /// Runs `f`; any task woken inside it is recorded as woken by `source`.
 pub(crate) fn with_wake_source<R>(source: WakeSource, f: impl FnOnce() -> R) -> R {
     let previous = WAKE_SOURCE.with(|s| s.replace(Some(source)));
@@ -1265,6 +1276,25 @@ where
 {
     let name = name.into();
     expect_current("spawn_named", |inner| spawn_on(inner, future, Some(name)))
+}
+
+/// The counters of the executor on this thread, `None` without one: how many turns it ran, how
+/// many polls and wake-ups it made so far.
+///
+/// ```
+/// use executor::{stats, yield_now, Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let turns = ex
+///     .block_on(async {
+///         yield_now().await;
+///         stats().unwrap().turns
+///     })
+///     .unwrap();
+/// assert!(turns >= 1);
+/// assert_eq!(stats(), Some(ex.snapshot().stats));
+/// ```
+pub fn stats() -> Option<Stats> {
+    with_current(|inner| inner.stats.get())
 }
 
 /// The current task's id, if called from inside a task.

@@ -110,3 +110,28 @@ fn failures_and_bad_urls_come_back_as_clear_errors() {
     assert!(matches!(bad.kind, FetchErrorKind::InvalidUrl(_)), "{bad}");
     assert!(bad.to_string().contains("https://example.com/"), "{bad}");
 }
+
+#[test]
+fn a_started_request_is_on_its_way_before_its_first_poll() {
+    let ex = Executor::new(VirtualHost::new());
+    let log = ex.record_trace();
+    ex.block_on(async {
+        let mut early = fetch(page(1, 300));
+        early.start();
+        executor::sleep(Duration::from_millis(200)).await;
+        early.await.unwrap();
+        // An answer that came while nobody polled still ends its request when dropped.
+        let mut unread = fetch("not a slow web url");
+        unread.start();
+        drop(unread);
+    })
+    .unwrap();
+    assert_eq!(ex.now(), Duration::from_millis(300), "not 500");
+    let ended = log
+        .borrow()
+        .iter()
+        .filter(|r| matches!(r.event, Event::FetchEnd { .. } | Event::FetchError { .. }))
+        .count();
+    assert_eq!(ended, 2);
+    assert_eq!(ex.snapshot().stats.requests, 2);
+}

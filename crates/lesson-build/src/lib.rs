@@ -5,6 +5,7 @@
 //! snippet file into the runner worker. Both read the same files, so the source a card shows is
 //! the source that runs. The format is documented in `lessons/README.md`.
 
+pub mod claims;
 mod codegen;
 mod highlight;
 mod knobs;
@@ -199,6 +200,7 @@ pub fn load(dir: &Path) -> Result<Catalog, String> {
     }
     lessons.sort_by_key(|l| l.number);
     check_comparisons(dir, &lessons)?;
+    check_claims(dir, &lessons)?;
     Ok(Catalog {
         lessons,
         knob_labels,
@@ -230,6 +232,67 @@ fn check_comparisons(dir: &Path, lessons: &[Lesson]) -> Result<(), String> {
                                 .join(format!("lesson.{lang}.md"))
                                 .display()
                         ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every `{{#check}}` names a snippet that exists, only its knobs and known measurements, and
+/// every language states the same checks.
+fn check_claims(dir: &Path, lessons: &[Lesson]) -> Result<(), String> {
+    for lesson in lessons {
+        let english = &lesson.texts[0].1.claims;
+        for (lang, text) in &lesson.texts {
+            let file = dir.join(&lesson.id).join(format!("lesson.{lang}.md"));
+            let fail = |why: String| format!("{}: {why}", file.display());
+            let texts = |claims: &[claims::Claim]| -> Vec<String> {
+                claims.iter().map(|c| c.text.clone()).collect()
+            };
+            if texts(&text.claims) != texts(english) {
+                return Err(fail(format!(
+                    "its `{{{{#check}}}}` lines differ from lesson.en.md's: every language \
+                     states the same figures\n  here: {:?}\n  en:   {:?}",
+                    texts(&text.claims),
+                    texts(english)
+                )));
+            }
+            for claim in &text.claims {
+                let (in_lesson, id) = &claim.snippet;
+                let in_lesson = if in_lesson.is_empty() {
+                    &lesson.id
+                } else {
+                    in_lesson
+                };
+                let snippet = lessons
+                    .iter()
+                    .find(|l| l.id == *in_lesson)
+                    .and_then(|l| l.snippets.iter().find(|s| s.id == *id))
+                    .ok_or_else(|| {
+                        fail(format!(
+                            "`{{{{#check {}}}}}` names `{in_lesson}/{id}`, which does not exist",
+                            claim.text
+                        ))
+                    })?;
+                let is_knob = |name: &str| snippet.knobs.iter().any(|k| k.name == name);
+                for (name, _) in &claim.knobs {
+                    if !is_knob(name) {
+                        return Err(fail(format!(
+                            "`{{{{#check {}}}}}`: `{id}` has no knob `{name}`",
+                            claim.text
+                        )));
+                    }
+                }
+                for name in claim.lhs.names().into_iter().chain(claim.rhs.names()) {
+                    if !is_knob(name) && !claims::MEASUREMENTS.contains(&name) && name != "none" {
+                        return Err(fail(format!(
+                            "`{{{{#check {}}}}}`: `{name}` is neither a knob of `{id}` nor a \
+                             measurement ({})",
+                            claim.text,
+                            claims::MEASUREMENTS.join(", ")
+                        )));
                     }
                 }
             }

@@ -2,6 +2,7 @@
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::claims::{self, Claim};
 use crate::highlight::{escape, highlight};
 
 /// A piece of a lesson page: prose, or the place of a snippet card.
@@ -35,7 +36,7 @@ struct Directive {
 }
 
 /// A lesson's prose, rendered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     /// The `# ` heading on the first line.
     pub title: String,
@@ -43,6 +44,8 @@ pub struct Rendered {
     pub summary: String,
     /// The body after the title.
     pub segments: Vec<Segment>,
+    /// The `{{#check …}}` lines, in order (not shown on the page).
+    pub claims: Vec<Claim>,
 }
 
 /// Renders a lesson's Markdown. `snippets` are the ids that exist in the lesson's folder; a
@@ -65,8 +68,26 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
         .map(|t| t.trim().to_owned())
         .ok_or("the first line must be the lesson's `# Title`")?;
     let mut segments = Vec::new();
+    let mut claims = Vec::new();
     let mut chunk = String::new();
     for (number, line) in lines.enumerate() {
+        if let Some(check) = line
+            .trim()
+            .strip_prefix("{{#check ")
+            .and_then(|l| l.strip_suffix("}}"))
+        {
+            let claim =
+                claims::parse(check).map_err(|why| format!("line {}: {why}", number + 2))?;
+            if claim.snippet.0.is_empty() && !snippets.contains(&claim.snippet.1.as_str()) {
+                return Err(format!(
+                    "line {}: no snippet file `{}.rs` in this lesson",
+                    number + 2,
+                    claim.snippet.1
+                ));
+            }
+            claims.push(claim);
+            continue;
+        }
         match parse_directive(line) {
             None => {
                 chunk.push_str(line);
@@ -127,13 +148,17 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
         title,
         summary,
         segments,
+        claims,
     })
 }
 
 /// `{{#snippet id "title"}}` or `{{#compare a b "title"}}` alone on a line (title optional).
 fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
     let trimmed = line.trim();
-    if trimmed.starts_with("{#snippet") || trimmed.starts_with("{#compare") {
+    if trimmed.starts_with("{#snippet")
+        || trimmed.starts_with("{#compare")
+        || trimmed.starts_with("{#check")
+    {
         return Some(Err(
             "a directive has two braces on each side: `{{#snippet id}}`".into(),
         ));
@@ -308,6 +333,21 @@ mod tests {
         assert!(err.contains("names two snippets"), "{err}");
         let err = render("# T\n\n{{#compare crawl nope}}\n", &["crawl"]).unwrap_err();
         assert!(err.contains("no snippet file `nope.rs`"), "{err}");
+    }
+
+    #[test]
+    fn checks_are_kept_apart_from_the_page() {
+        let md = "# T\n\nOne latency.\n{{#check crawl pages=3: elapsed ≈ latency_ms}}\n";
+        let page = render(md, &["crawl"]).unwrap();
+        assert_eq!(page.claims.len(), 1);
+        let Segment::Html(html) = &page.segments[0] else {
+            panic!()
+        };
+        assert!(!html.contains("check"), "{html}");
+        let err = render("# T\n\n{{#check nope: elapsed = 1}}\n", &["crawl"]).unwrap_err();
+        assert!(err.contains("no snippet file `nope.rs`"), "{err}");
+        let err = render("# T\n\n{{#check crawl: elapsed}}\n", &["crawl"]).unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
     }
 
     #[test]

@@ -58,15 +58,19 @@ fn called() {
     }
 }
 
-/// Requests `url` and calls `then` with the answer (or the failure) once it has arrived.
-/// Returns at once.
+/// Sends a request for `url` and calls `then` with the answer (or the failure) once it has
+/// arrived. Returns at once, with the request on its way.
 pub fn get(url: impl Into<String>, then: impl FnOnce(Result<Response, FetchError>) + 'static) {
     let url = url.into();
     let name = format!("then: {}", protocol::replay::request_label(&url));
     register();
+    // The request goes out now, as a browser's `fetch()` sends it; the callback's task only
+    // waits for the answer.
+    let mut request = fetch(url);
+    request.start();
     // Detached: the callback is the only thing that hears how it went.
     let _detached = spawn_named(name, async move {
-        let answer = fetch(url).await;
+        let answer = request.await;
         then(answer);
         called();
     });

@@ -42,7 +42,7 @@ use crate::callbacks::get;
 pub struct Future<T> {
     /// The result, once set.
     pub result: Option<T>,
-    callbacks: Vec<Callback<T>>,
+    waiting: Vec<Callback<T>>,
 }
 
 /// What to call with a future's result.
@@ -55,23 +55,23 @@ pub type Shared<T> = Rc<RefCell<Future<T>>>;
 pub fn new_future<T>() -> Shared<T> {
     Rc::new(RefCell::new(Future {
         result: None,
-        callbacks: Vec::new(),
+        waiting: Vec::new(),
     }))
 }
 
 /// Sets the result and calls every callback with it.
-pub fn set_result<T>(future: &Shared<T>, value: T) {
+pub fn resolve<T>(future: &Shared<T>, value: T) {
     // Taken out first: a callback may touch the future again.
-    let callbacks = std::mem::take(&mut future.borrow_mut().callbacks);
-    for callback in callbacks {
+    let waiting = std::mem::take(&mut future.borrow_mut().waiting);
+    for callback in waiting {
         callback(&value);
     }
     future.borrow_mut().result = Some(value);
 }
 
 /// Adds a callback for when the result is set.
-pub fn add_done_callback<T>(future: &Shared<T>, callback: impl FnOnce(&T) + 'static) {
-    future.borrow_mut().callbacks.push(Box::new(callback));
+pub fn when_done<T>(future: &Shared<T>, callback: impl FnOnce(&T) + 'static) {
+    future.borrow_mut().waiting.push(Box::new(callback));
 }
 
 /// A page's body, or what went wrong, in words.
@@ -83,7 +83,7 @@ pub fn fetch_future(url: impl Into<String>) -> Shared<Page> {
     let to_fill = future.clone();
     get(url, move |answer| {
         let page = answer.and_then(|a| a.error_for_status());
-        set_result(&to_fill, page.map(|p| p.body).map_err(|e| e.to_string()));
+        resolve(&to_fill, page.map(|p| p.body).map_err(|e| e.to_string()));
     });
     future
 }
@@ -107,16 +107,14 @@ pub trait Coroutine: 'static {
 /// again from that future's callback. Its result is a future too.
 pub fn spawn_task<C: Coroutine>(coroutine: C) -> Shared<C::Output> {
     let done = new_future();
-    step(Rc::new(RefCell::new(coroutine)), None, done.clone());
+    drive(Rc::new(RefCell::new(coroutine)), None, done.clone());
     done
 }
 
-fn step<C: Coroutine>(coroutine: Rc<RefCell<C>>, value: Option<&Page>, done: Shared<C::Output>) {
+fn drive<C: Coroutine>(coroutine: Rc<RefCell<C>>, value: Option<&Page>, done: Shared<C::Output>) {
     let next = coroutine.borrow_mut().resume(value);
     match next {
-        Step::Wait(future) => {
-            add_done_callback(&future, move |page| step(coroutine, Some(page), done))
-        }
-        Step::Done(result) => set_result(&done, result),
+        Step::Wait(future) => when_done(&future, move |page| drive(coroutine, Some(page), done)),
+        Step::Done(result) => resolve(&done, result),
     }
 }

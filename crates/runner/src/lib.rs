@@ -21,12 +21,16 @@ pub mod worker;
 
 pub use protocol::KnobSpec;
 
+/// Coordination between tasks on one thread: the executor's async `Mutex`, `Semaphore` and
+/// channels (`tutor::sync::Mutex`).
+pub use executor::sync;
+
 /// What a snippet returns: `Ok` or any error, which the card shows in plain words.
 pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
 /// Everything a snippet usually needs, in one import.
 pub mod prelude {
-    pub use crate::{poll_once, slow_web, Result};
+    pub use crate::{poll_once, slow_web, turns, Result};
     pub use executor::{
         busy, fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout, yield_now, Fetch,
         JoinHandle,
@@ -64,6 +68,19 @@ pub mod slow_web {
 pub fn poll_once<F: std::future::Future + Unpin>(future: &mut F) -> std::task::Poll<F::Output> {
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     std::pin::Pin::new(future).poll(&mut cx)
+}
+
+/// How many turns the executor has run so far. Between two turns the browser has the thread:
+/// it paints, handles input, and delivers answers and timers.
+///
+/// ```
+/// use executor::{Executor, VirtualHost};
+/// let ex = Executor::new(VirtualHost::new());
+/// let turns = ex.block_on(async { runner::turns() }).unwrap();
+/// assert_eq!(turns, 1);
+/// ```
+pub fn turns() -> u64 {
+    executor::stats().map_or(0, |s| s.turns)
 }
 
 /// Prints a line to the card's output console, stamped with the time since the run started.

@@ -11,7 +11,10 @@ fn run(snippet: &str, knobs: &[(&str, f64)]) -> (Report, Vec<Record>) {
 
 #[test]
 fn callbacks_wait_together_one_latency_for_every_page() {
-    let (report, trace) = run("crawl", &[("pages", 10.0), ("latency_ms", 1000.0)]);
+    let (report, trace) = run(
+        "crawl",
+        &[("pages", 10.0), ("latency_ms", 1000.0), ("jitter_ms", 0.0)],
+    );
     assert_eq!(report.error, None);
     assert_eq!(report.elapsed_ms, 1000.0);
     // main, then one task per callback.
@@ -26,6 +29,40 @@ fn callbacks_wait_together_one_latency_for_every_page() {
         .iter()
         .rposition(|r| matches!(r.event, Event::FetchStart { .. }));
     assert!(last_start < first_end);
+    // "… requests sent, none answered yet" is true when printed: every request is out by then.
+    let sent = trace
+        .iter()
+        .position(
+            |r| matches!(&r.event, Event::Print { text, .. } if text.contains("requests sent")),
+        )
+        .unwrap();
+    assert!(
+        last_start.unwrap() < sent,
+        "a request went out after the line"
+    );
+    assert!(first_end.unwrap() > sent);
+}
+
+#[test]
+fn with_jitter_the_pages_arrive_out_of_order() {
+    let (report, _) = run(
+        "crawl",
+        &[
+            ("pages", 10.0),
+            ("latency_ms", 1000.0),
+            ("jitter_ms", 500.0),
+        ],
+    );
+    assert!(report.elapsed_ms > 1000.0 && report.elapsed_ms <= 1500.0);
+    let order = report
+        .output
+        .iter()
+        .find_map(|l| l.text.strip_prefix("in the order they arrived: "))
+        .unwrap();
+    let mut pages: Vec<u32> = order.split(", ").map(|n| n.parse().unwrap()).collect();
+    assert_ne!(pages, (1..=10).collect::<Vec<_>>(), "shuffled");
+    pages.sort();
+    assert_eq!(pages, (1..=10).collect::<Vec<_>>(), "every page once");
 }
 
 #[test]
