@@ -22,10 +22,11 @@ async fn words_on(n: u32, knobs: Knobs) -> Result<u32> {
 async fn count(name: &str, first: u32, knobs: Knobs, total: Rc<Cell<u32>>) -> Result<u32> {
     let mut mine = 0;
     for n in first..first + knobs.pages {
-        let before = total.get(); // read the total...
-                                  // ...wait for a page. While this task waits, the other one runs, and adds its words...
+        // Read the total...
+        let before = total.get();
+        // ...wait for a page (meanwhile the other task runs, and adds its own words)...
         let words = words_on(n, knobs).await?;
-        // ...and this write puts back a total that never saw them.
+        // ...and write back a total that never saw them.
         total.set(before + words);
         mine += words;
         println!(
