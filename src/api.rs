@@ -2,8 +2,10 @@
 //!
 //! - `asyncTutor.lessons()` → `[{ id, number, title, snippets: [{ id, title, blocking, knobs }] }]`
 //! - `asyncTutor.run(lessonId, snippetId, knobs?, options?)` → `Promise<{ elapsedMs, output,
-//!   error, network, trace }>`; it waits for the slow web to be ready, and never rejects:
-//!   problems (an unknown snippet, a knob out of range, bad options, a panic) are in `error`.
+//!   error, failure, network, trace }>`; it waits for the slow web to be ready, and never
+//!   rejects: problems (an unknown snippet, a knob out of range, bad options, a panic) are in
+//!   `error`, in the page's language (on an English page, the runner's English words), and in
+//!   `failure` as a value (`{ kind: "fetch", url, problem: { kind: "status", code: 500 } }`).
 //!   `options` is `{ scheduler?: "microtask" | "message-channel" | "timeout", virtualTime?:
 //!   boolean }`: how the executor gets its turns, and whether to run on the virtual clock.
 
@@ -12,7 +14,7 @@ use std::rc::Rc;
 
 use executor::host::Scheduler;
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use protocol::{KnobValues, Network, Report};
+use protocol::{KnobValues, Network, Report, RunError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -24,6 +26,17 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
+}
+
+/// A report as `asyncTutor.run` gives it: its error in the page's language.
+fn report_js(mut report: Report) -> JsValue {
+    report.error = Lang::current().report_error(&report);
+    to_js(&report)
+}
+
+/// The report of a run that never started.
+fn refused(error: RunError) -> JsValue {
+    report_js(Report::from_trace(&[], 0.0, Some(error), Network::Virtual))
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
@@ -74,14 +87,16 @@ struct JsRunOptions {
     virtual_time: bool,
 }
 
-fn run_options(options: &JsValue) -> Result<RunOptions, String> {
+fn run_options(options: &JsValue) -> Result<RunOptions, RunError> {
     if options.is_undefined() || options.is_null() {
         return Ok(RunOptions::default());
     }
     let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone()).map_err(|e| {
         // A JavaScript `Error` prints as "Error: …".
         let why = e.to_string();
-        format!("bad run options: {}", why.trim_start_matches("Error: "))
+        RunError::BadOptions {
+            detail: why.trim_start_matches("Error: ").to_owned(),
+        }
     })?;
     Ok(RunOptions {
         scheduler: o.scheduler,
@@ -97,8 +112,7 @@ fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Pro
         let options = match run_options(&options) {
             Ok(o) => o,
             Err(error) => {
-                let report = Report::from_trace(&[], 0.0, Some(error), Network::Virtual);
-                let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                let _ = resolve.call1(&JsValue::NULL, &refused(error));
                 return;
             }
         };
@@ -110,9 +124,10 @@ fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Pro
         let knobs = match knobs {
             Ok(k) => k,
             Err(e) => {
-                let error = format!("knobs must be an object of numbers: {e}");
-                let report = Report::from_trace(&[], 0.0, Some(error), Network::Virtual);
-                let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                let error = RunError::BadKnobs {
+                    detail: e.to_string(),
+                };
+                let _ = resolve.call1(&JsValue::NULL, &refused(error));
                 return;
             }
         };
@@ -144,15 +159,10 @@ fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Pro
                     on_trace: Box::new(|_| {}),
                     on_end: Box::new(move |end| {
                         let report = match end {
-                            RunEnd::Finished(report) => report,
-                            RunEnd::Stopped => Report::from_trace(
-                                &[],
-                                0.0,
-                                Some("stopped".into()),
-                                Network::Virtual,
-                            ),
+                            RunEnd::Finished(report) => report_js(report),
+                            RunEnd::Stopped => refused(RunError::Stopped),
                         };
-                        let _ = resolve.call1(&JsValue::NULL, &to_js(&report));
+                        let _ = resolve.call1(&JsValue::NULL, &report);
                     }),
                 },
             );

@@ -187,8 +187,9 @@ impl Host {
         }
     }
 
-    /// Calls `on_command` with each command from the host (or why one made no sense); messages
-    /// from other origins or windows are ignored. Stops when the returned listener is dropped.
+    /// Calls `on_command` with each command from the host (or, for one that made no sense, the
+    /// parser's words); messages from other origins or windows are ignored. Stops when the
+    /// returned listener is dropped.
     pub fn listen(&self, on_command: impl Fn(Result<Command, String>) + 'static) -> Listener {
         let (origin, parent) = (self.origin.clone(), self.parent.clone());
         let closure = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
@@ -206,10 +207,7 @@ impl Host {
             if !kind.is_some_and(|k| k.starts_with("async-tutor:")) {
                 return;
             }
-            on_command(
-                serde_wasm_bindgen::from_value::<Command>(data)
-                    .map_err(|e| format!("not a command this embed knows: {e}")),
-            );
+            on_command(serde_wasm_bindgen::from_value::<Command>(data).map_err(|e| e.to_string()));
         });
         let window = web_sys::window().expect("a window");
         let _ =

@@ -12,7 +12,9 @@ use std::rc::{Rc, Weak};
 use executor::host::Scheduler;
 use executor::trace::Record;
 use js_sys::{Object, Reflect};
-use protocol::{FromRunner, KnobValues, Network, Report, RunRequest, ToRunner};
+use protocol::{
+    FromRunner, KnobValues, Network, Report, RunError, RunRequest, RunnerProblem, ToRunner,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -336,15 +338,18 @@ impl Bridge {
         }
     }
 
-    fn spawn_worker(&self) -> Result<Rc<Slot>, String> {
+    fn spawn_worker(&self) -> Result<Rc<Slot>, RunError> {
         let Module::Ready(module) = &*self.module.borrow() else {
-            return Err("the runner is not compiled yet".into());
+            return Err(runner_error(RunnerProblem::NotCompiled));
         };
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name("async-tutor runner");
-        let worker = Worker::new_with_options("runner-boot.js", &options)
-            .map_err(|e| format!("could not start the runner worker: {}", js_error_text(&e)))?;
+        let worker = Worker::new_with_options("runner-boot.js", &options).map_err(|e| {
+            runner_error(RunnerProblem::Start {
+                detail: js_error_text(&e),
+            })
+        })?;
         let slot = Rc::new_cyclic(|weak: &Weak<Slot>| {
             let (bridge, w) = (self.me.clone(), weak.clone());
             let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -371,9 +376,11 @@ impl Bridge {
         let boot = Object::new();
         let _ = Reflect::set(&boot, &"type".into(), &"boot".into());
         let _ = Reflect::set(&boot, &"module".into(), module);
-        worker
-            .post_message(&boot)
-            .map_err(|e| format!("could not boot the runner: {}", js_error_text(&e)))?;
+        worker.post_message(&boot).map_err(|e| {
+            runner_error(RunnerProblem::Boot {
+                detail: js_error_text(&e),
+            })
+        })?;
         Ok(slot)
     }
 
@@ -421,17 +428,21 @@ impl Bridge {
         };
         self.with_module(move |module| {
             wasm_bindgen_futures::spawn_local(async move {
+                let on_page = |detail: String| runner_error(RunnerProblem::PageThread { detail });
                 let outcome = async {
-                    let module = module.map_err(|e| format!("could not load the runner: {e}"))?;
+                    let module = module
+                        .map_err(|detail| RunnerProblem::Load { detail })
+                        .map_err(runner_error)?;
                     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
                     let value = serde::Serialize::serialize(&request, &serializer)
-                        .map_err(|e| e.to_string())?;
-                    let promise = run_on_page(&module, value).map_err(|e| js_error_text(&e))?;
+                        .map_err(|e| on_page(e.to_string()))?;
+                    let promise =
+                        run_on_page(&module, value).map_err(|e| on_page(js_error_text(&e)))?;
                     let answer = JsFuture::from(promise)
                         .await
-                        .map_err(|e| js_error_text(&e))?;
+                        .map_err(|e| on_page(js_error_text(&e)))?;
                     serde_wasm_bindgen::from_value::<(Report, Vec<Record>)>(answer)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| on_page(e.to_string()))
                 };
                 match outcome.await {
                     Ok((report, records)) => {
@@ -475,13 +486,9 @@ impl Bridge {
         let events = Rc::new(events);
         self.with_module(move |module| {
             let Some(bridge) = me.upgrade() else { return };
-            if let Err(e) = module {
-                let report = failure_report(
-                    &request,
-                    &[],
-                    0.0,
-                    format!("could not load the runner: {e}"),
-                );
+            if let Err(detail) = module {
+                let error = runner_error(RunnerProblem::Load { detail });
+                let report = failure_report(&request, &[], 0.0, error);
                 (events.on_end)(RunEnd::Finished(report));
                 return;
             }
@@ -604,20 +611,28 @@ impl Bridge {
                 }
                 (run.events.on_end)(RunEnd::Finished(report));
             }
-            FromRunner::Panic { id, message } => {
-                let error = format!("The snippet panicked: {message}");
+            FromRunner::Panic {
+                id,
+                message,
+                location,
+            } => {
+                let error = RunError::Panic { message, location };
                 self.end_with_error(slot, id.or(slot.run.get()), error);
+            }
+            FromRunner::BootFailed { message } => {
+                let error = runner_error(RunnerProblem::Boot { detail: message });
+                self.end_with_error(slot, slot.run.get(), error);
             }
         }
     }
 
     fn on_crash(&self, slot: &Rc<Slot>, message: String) {
-        let error = format!("The runner stopped unexpectedly: {message}");
+        let error = RunError::RunnerCrashed { message };
         self.end_with_error(slot, slot.run.get(), error);
     }
 
     /// A worker that panicked or crashed is never reused.
-    fn end_with_error(&self, slot: &Rc<Slot>, id: Option<u32>, error: String) {
+    fn end_with_error(&self, slot: &Rc<Slot>, id: Option<u32>, error: RunError) {
         slot.worker.terminate();
         slot.run.set(None);
         self.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
@@ -638,9 +653,13 @@ fn failure_report(
     request: &RunRequest,
     records: &[Record],
     elapsed_ms: f64,
-    error: String,
+    error: RunError,
 ) -> Report {
     Report::from_trace(records, elapsed_ms, Some(error), request.network)
+}
+
+fn runner_error(problem: RunnerProblem) -> RunError {
+    RunError::Runner { problem }
 }
 
 /// Fetches and compiles the runner's wasm once; every worker instantiates the same module.

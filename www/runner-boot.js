@@ -11,7 +11,7 @@ self.addEventListener(
     try {
       await init({ module_or_path: data.module });
     } catch (error) {
-      self.postMessage({ type: "panic", id: null, message: `the runner failed to start: ${error}` });
+      self.postMessage({ type: "bootFailed", message: String(error) });
     }
   },
   { once: true },

@@ -34,6 +34,7 @@ pub fn App() -> Html {
     {
         let lang = *lang;
         use_effect_with(lang, move |lang| {
+            lang.set_current();
             if let Some(html) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.document_element())

@@ -326,7 +326,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 ended.emit(match end {
                     RunEnd::Finished(report) => RunEvent::Ended {
                         elapsed_ms: Some(report.elapsed_ms),
-                        error: report.error.clone(),
+                        error: lang.report_error(report),
                         stopped: false,
                     },
                     RunEnd::Stopped => RunEvent::Ended {
@@ -582,11 +582,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     );
     let (lanes, exec, output, cursor_ms) = &*view;
     // The run's error ends the output, set apart from what the snippet printed.
-    let end_error = state
-        .cursor
-        .is_none()
-        .then(|| state.report.as_ref().and_then(|r| r.error.clone()))
-        .flatten();
+    let error = state.report.as_ref().and_then(|r| lang.report_error(r));
+    let end_error = state.cursor.is_none().then(|| error.clone()).flatten();
     let on_copy_output = {
         let text: String = output
             .iter()
@@ -607,7 +604,6 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .map(|_| one_by_one_us(lanes) as f64 / 1000.0)
         .filter(|one_by_one| *one_by_one > 0.0)
         .map(|one_by_one| (one_by_one, one_by_one / total_ms));
-    let error = state.report.as_ref().and_then(|r| r.error.clone());
     let network_note = state.report.as_ref().map(|r| match r.network {
         Network::SlowWeb => t.ran_slow_web,
         Network::Virtual => t.ran_virtual,
@@ -722,7 +718,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 <span class="status" role="status">{ state.phase.word(lang) }</span>
                 if state.phase != Phase::Idle {
                     <span class="total" data-total-ms={format!("{total_ms:.1}")}>
-                        { format!("{}: {}", t.total, fmt_ms(total_ms)) }
+                        { lang.labelled(t.total, &fmt_ms(total_ms)) }
                     </span>
                 }
             </div>

@@ -176,8 +176,8 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     let errors: Vec<String> = [(&run_a, title_a), (&run_b, title_b)]
         .iter()
         .filter_map(|(r, title)| {
-            let e = r.report.as_ref()?.error.as_ref()?;
-            Some(format!("{title}: {e}"))
+            let e = lang.report_error(r.report.as_ref()?)?;
+            Some(lang.labelled(title, &e))
         })
         .collect();
     let dom_id = format!("compare-{ia}-{ib}");

@@ -23,6 +23,7 @@ pub fn EmbedPage() -> Html {
         move |_| Host::new(&params)
     });
     let lang = Lang::detect();
+    lang.set_current();
     let t = lang.t();
     let net = use_net_status();
     let remote = use_state(|| None::<(u32, Remote)>);
@@ -44,7 +45,10 @@ pub fn EmbedPage() -> Html {
                         Ok(Command::SetKnobs { knobs }) => {
                             Remote::SetKnobs(Command::knob_texts(&knobs))
                         }
-                        Err(message) => return reply.post(&Notice::Error { message }),
+                        Err(detail) => {
+                            let message = lang.embed_bad_command(&detail);
+                            return reply.post(&Notice::Error { message });
+                        }
                     };
                     count.set(count.get() + 1);
                     remote.set(Some((count.get(), instruction)));
@@ -91,10 +95,7 @@ pub fn EmbedPage() -> Html {
             let Some((lesson, snippet)) = found else {
                 // Never ready: say why, so a host waiting for `ready` is not left guessing.
                 h.post(&Notice::Error {
-                    message: format!(
-                        "no snippet `{}` in lesson `{}`",
-                        params.snippet, params.lesson
-                    ),
+                    message: lang.embed_no_snippet(&params.lesson, &params.snippet),
                 });
                 return;
             };

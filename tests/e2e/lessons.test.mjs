@@ -141,6 +141,33 @@ describe("lessons on the slow web", () => {
     await page.context().close();
   });
 
+  test("on a Chinese page a failed fetch and a panic are told in Chinese, around the snippet's own words", { timeout: 60000 }, async () => {
+    const page = await openLesson("?lang=zh#/08-async-await");
+    await page.waitForSelector('article[lang="zh"]');
+    await waitForNetwork(page);
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 50, fail_percent: 100 });
+    const failed = await runCard(page, "crawl");
+    assert.equal(failed.state, "failed");
+    const fetchError = await page.textContent(`${card("crawl")} .run-error`);
+    assert.match(fetchError, /\/api\/page\/\d\?delay=50&fail=100 返回了 HTTP 500$/);
+    // The output console ends with the same words.
+    assert.equal(await page.textContent(`${card("crawl")} .output li.error .line`), fetchError);
+
+    const panicked = await runCard(page, "panic");
+    assert.equal(panicked.state, "failed");
+    const panicError = await page.textContent(`${card("panic")} .run-error`);
+    // The panic's message is the snippet's, as written; the framing and the place are ours.
+    assert.match(panicError, /^代码片段发生了 panic：every page has a <title>（位于 lessons\/08-async-await\/panic\.rs:\d+:\d+）$/);
+    assert.equal(await page.textContent(`${card("panic")} .status`), "失败");
+
+    // The scripting API answers in the page's language too.
+    const refused = await page.evaluate(() => window.asyncTutor.run("08-async-await", "crawl", { pages: 99 }));
+    assert.equal(refused.error, "pages 必须是 1 到 50 之间的整数（收到的是 99）");
+    assert.deepEqual(refused.failure, { kind: "knobs", errors: [{ kind: "outOfRange", name: "pages", min: 1, max: 50, got: 99 }] });
+    assert.deepEqual(page.errors.filter((e) => !/panicked|RuntimeError|unreachable/.test(e)), []);
+    await page.context().close();
+  });
+
   test("the Chinese version renders with ?lang=zh", { timeout: 30000 }, async () => {
     const page = await openLesson("?lang=zh#/01-blocking");
     await page.waitForSelector('article[lang="zh"]');

@@ -20,7 +20,12 @@ pub struct KnobSpec {
 }
 
 /// Why a set of knob values was refused.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum KnobError {
     /// The value is outside the knob's range, or not a whole number.
     OutOfRange {
@@ -68,7 +73,13 @@ impl fmt::Display for KnobError {
 
 impl std::error::Error for KnobError {}
 
-fn fmt_number(x: f64) -> String {
+/// A number as a reader expects to see it: whole numbers without a fraction.
+///
+/// ```
+/// assert_eq!(protocol::knobs::fmt_number(51.0), "51");
+/// assert_eq!(protocol::knobs::fmt_number(2.5), "2.5");
+/// ```
+pub fn fmt_number(x: f64) -> String {
     if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

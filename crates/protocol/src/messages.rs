@@ -4,7 +4,7 @@ pub use executor::host::Scheduler;
 use executor::trace::Record;
 use serde::{Deserialize, Serialize};
 
-use crate::KnobValues;
+use crate::{KnobValues, RunError};
 
 /// Which network a run's requests go to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,7 +95,16 @@ pub enum FromRunner {
     Panic {
         /// The run, if one was in progress.
         id: Option<u32>,
-        /// The panic's message and location.
+        /// What the panic said.
+        message: String,
+        /// Where (`lessons/08-async-await/panic.rs:13:55`), when known.
+        #[serde(default)]
+        location: Option<String>,
+    },
+    /// The worker could not start the runner's program (sent by `www/runner-boot.js`); it
+    /// must be replaced.
+    BootFailed {
+        /// The browser's words.
         message: String,
     },
 }
@@ -138,8 +147,13 @@ pub struct Report {
     pub elapsed_ms: f64,
     /// What the snippet printed.
     pub output: Vec<OutputLine>,
-    /// The error the run ended with, in plain words, if any.
+    /// The error the run ended with, in plain English words, if any: `failure`'s text. (The
+    /// page shows `failure` in the reader's language instead; `asyncTutor.run` puts that text
+    /// here.) Build reports with [`Report::from_trace`], which keeps the two together.
     pub error: Option<String>,
+    /// How the run failed, as a value, if it did.
+    #[serde(default)]
+    pub failure: Option<RunError>,
     /// The network the run used.
     pub network: Network,
     /// Counts over the trace.
@@ -151,7 +165,7 @@ impl Report {
     pub fn from_trace(
         records: &[Record],
         elapsed_ms: f64,
-        error: Option<String>,
+        failure: Option<RunError>,
         network: Network,
     ) -> Report {
         use executor::trace::Event;
@@ -168,7 +182,8 @@ impl Report {
         Report {
             elapsed_ms,
             output,
-            error,
+            error: failure.as_ref().map(ToString::to_string),
+            failure,
             network,
             trace: TraceSummary::of(records),
         }

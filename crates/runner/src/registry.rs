@@ -25,18 +25,16 @@ pub struct Snippet {
 include!(concat!(env!("OUT_DIR"), "/snippets.rs"));
 
 /// Finds a snippet, or says which ones exist.
-pub fn find(lesson: &str, id: &str) -> Result<&'static Snippet, String> {
+pub fn find(lesson: &str, id: &str) -> Result<&'static Snippet, protocol::RunError> {
     SNIPPETS
         .iter()
         .find(|s| s.lesson == lesson && s.id == id)
-        .ok_or_else(|| {
-            let known: Vec<String> = SNIPPETS
+        .ok_or_else(|| protocol::RunError::NoSuchSnippet {
+            lesson: lesson.to_owned(),
+            snippet: id.to_owned(),
+            known: SNIPPETS
                 .iter()
                 .map(|s| format!("{}/{}", s.lesson, s.id))
-                .collect();
-            format!(
-                "there is no snippet {lesson}/{id}; there are: {}",
-                known.join(", ")
-            )
+                .collect(),
         })
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use executor::blocking::{self, VirtualPool};
 use executor::{Blocking, BlockingError};
+use protocol::JobFailure;
 
 /// A function a worker thread can run: what [`jobs!`](crate::jobs) declares.
 #[derive(Clone, Copy, Debug)]
@@ -78,11 +79,43 @@ pub enum Backend {
         base_url: String,
     },
     /// No worker threads here, and why.
-    Unavailable(&'static str),
+    Unavailable(JobFailure),
 }
 
 thread_local! {
     static BACKEND: RefCell<Backend> = const { RefCell::new(Backend::Virtual) };
+    /// The failures of this run's jobs, by the text they travel as (see [`failure_text`]).
+    static FAILURES: RefCell<Vec<(String, JobFailure)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The text a job's failure travels as through the executor (a pool hands the executor a
+/// reason as text, and the snippet gets it back as [`BlockingError::reason`]). The failure is
+/// remembered, so that the run's report can name it as a value again ([`failure_of`]).
+pub fn failure_text(failure: JobFailure) -> String {
+    let text = failure.to_string();
+    FAILURES.with(|f| f.borrow_mut().push((text.clone(), failure)));
+    text
+}
+
+/// The failure behind a [`BlockingError::reason`]: one given to [`failure_text`] in this run,
+/// or else the text itself (a reason of the executor's own pool).
+pub fn failure_of(reason: &str) -> JobFailure {
+    FAILURES
+        .with(|f| {
+            f.borrow()
+                .iter()
+                .rev()
+                .find(|(text, _)| text == reason)
+                .map(|(_, failure)| failure.clone())
+        })
+        .unwrap_or_else(|| JobFailure::Other {
+            reason: reason.to_owned(),
+        })
+}
+
+/// Forgets the failures of an earlier run.
+pub(crate) fn forget_failures() {
+    FAILURES.with(|f| f.borrow_mut().clear());
 }
 
 /// Sets where the pools of the runs that follow get their workers.
@@ -134,14 +167,15 @@ impl Pool {
 /// assert_eq!(pool.startup(), 4 * runner::threads::VIRTUAL_STARTUP);
 /// ```
 pub async fn start_pool(workers: u32) -> Result<Pool, BlockingError> {
-    let fail = |reason: String| BlockingError {
+    let fail = |failure: JobFailure| BlockingError {
         job: "start-up",
-        reason,
+        reason: failure_text(failure),
     };
     if !(1..=MAX_WORKERS).contains(&workers) {
-        return Err(fail(format!(
-            "a pool has 1 to {MAX_WORKERS} workers, not {workers}"
-        )));
+        return Err(fail(JobFailure::PoolSize {
+            workers,
+            max: MAX_WORKERS,
+        }));
     }
     let started = executor::now();
     let backend = BACKEND.with(|b| b.borrow().clone());
@@ -164,8 +198,8 @@ pub async fn start_pool(workers: u32) -> Result<Pool, BlockingError> {
             memory.try_into().ok().map(u64::from_le_bytes)
         }
         #[cfg(not(target_arch = "wasm32"))]
-        Backend::Web { .. } => return Err(fail("Web Workers exist only in a browser".into())),
-        Backend::Unavailable(why) => return Err(fail(why.into())),
+        Backend::Web { .. } => return Err(fail(JobFailure::NotInBrowser)),
+        Backend::Unavailable(why) => return Err(fail(why)),
     };
     Ok(Pool {
         workers,

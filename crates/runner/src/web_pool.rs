@@ -14,12 +14,15 @@ use executor::blocking::{pending, BlockingDone, BlockingJob, BlockingPool};
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{emit, Event, JobId, WorkerId};
 use executor::{Blocking, Executor};
+use protocol::{JobFailure, WorkerLoss};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
+
+use crate::threads::failure_text;
 
 /// The `name` a pool worker is started with: how the module knows its role when it boots.
 pub const POOL_WORKER_NAME: &str = "async-tutor-pool";
@@ -58,10 +61,11 @@ enum FromPoolWorker {
     },
     Done {
         job: JobId,
-        output: Result<Vec<u8>, String>,
+        output: Result<Vec<u8>, JobFailure>,
     },
     Panic {
         message: String,
+        location: Option<String>,
     },
 }
 
@@ -176,11 +180,8 @@ fn spawn_worker(id: WorkerId, state: Weak<RefCell<State>>) -> Result<Slot, Strin
         // Handled here: without this the error would travel on to the page as the runner's.
         event.prevent_default();
         if let Some(state) = state.upgrade() {
-            lose(
-                &state,
-                id,
-                format!("it stopped with an error: {}", event.message()),
-            );
+            let message = event.message();
+            lose(&state, id, WorkerLoss::Error { message });
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -237,19 +238,22 @@ fn on_message(state: &Rc<RefCell<State>>, id: WorkerId, message: FromPoolWorker)
                 }
             };
             if let Some(done) = done {
+                let output = output.map_err(failure_text);
                 let error = output.as_ref().err().cloned();
                 emit(|| Event::JobEnd { job, error });
                 done.finish(output);
             }
             pump(state);
         }
-        FromPoolWorker::Panic { message } => lose(state, id, format!("it panicked: {message}")),
+        FromPoolWorker::Panic { message, location } => {
+            lose(state, id, WorkerLoss::Panicked { message, location })
+        }
     }
 }
 
 /// Worker `id` is gone for good: its job fails, and so does everything queued once no
 /// worker is left.
-fn lose(state: &Rc<RefCell<State>>, id: WorkerId, reason: String) {
+fn lose(state: &Rc<RefCell<State>>, id: WorkerId, loss: WorkerLoss) {
     let (job, orphans) = {
         let mut s = state.borrow_mut();
         let Some(slot) = s.slots.iter_mut().find(|w| w.id == id) else {
@@ -273,10 +277,13 @@ fn lose(state: &Rc<RefCell<State>>, id: WorkerId, reason: String) {
     };
     emit(|| Event::WorkerGone {
         worker: id,
-        reason: reason.clone(),
+        reason: loss.to_string(),
     });
     if let Some((job, done)) = job {
-        let why = format!("worker {id} stopped while running it: {reason}");
+        let why = failure_text(JobFailure::WorkerStopped {
+            worker: id,
+            loss: loss.clone(),
+        });
         emit(|| Event::JobEnd {
             job,
             error: Some(why.clone()),
@@ -284,7 +291,7 @@ fn lose(state: &Rc<RefCell<State>>, id: WorkerId, reason: String) {
         done.finish(Err(why));
     }
     for (job, done) in orphans {
-        let why = format!("every worker of the pool has stopped (the last: {reason})");
+        let why = failure_text(JobFailure::PoolStopped { loss: loss.clone() });
         emit(|| Event::JobEnd {
             job: job.id,
             error: Some(why.clone()),
@@ -303,7 +310,7 @@ fn settle(state: &Rc<RefCell<State>>) {
         }
         let result = match s.memory_bytes {
             Some(bytes) => Ok(bytes.to_le_bytes().to_vec()),
-            None => Err("no worker could start (see the browser console)".to_owned()),
+            None => Err(failure_text(JobFailure::NoWorkerStarted)),
         };
         (s.ready.take().expect("checked above"), result)
     };
@@ -335,7 +342,13 @@ fn pump(state: &Rc<RefCell<State>>) {
                     slot.phase = Phase::Busy(job.id, done);
                     Ok((job.id, slot.id))
                 }
-                Err(e) => Err((job.id, done, format!("could not send the job: {e:?}"))),
+                Err(e) => Err((
+                    job.id,
+                    done,
+                    failure_text(JobFailure::NotSent {
+                        detail: format!("{e:?}"),
+                    }),
+                )),
             }
         };
         match started {
@@ -354,9 +367,8 @@ fn pump(state: &Rc<RefCell<State>>) {
 /// A pool worker's side: answers jobs until the runner stops it.
 pub fn serve() {
     std::panic::set_hook(Box::new(|info| {
-        post(&FromPoolWorker::Panic {
-            message: crate::worker::panic_text(info),
-        });
+        let (message, location) = crate::worker::panic_parts(info);
+        post(&FromPoolWorker::Panic { message, location });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<ToPoolWorker>(event.data()) {
@@ -397,17 +409,17 @@ fn run_job(
     name: &str,
     input: Vec<u8>,
     base_url: String,
-) -> Result<Vec<u8>, String> {
-    let snippet = crate::registry::find(lesson, snippet)?;
+) -> Result<Vec<u8>, JobFailure> {
+    let snippet = crate::registry::find(lesson, snippet).map_err(|e| JobFailure::Other {
+        reason: e.to_string(),
+    })?;
     let job = snippet
         .jobs
         .iter()
         .find(|j| j.name == name)
-        .ok_or_else(|| {
-            format!(
-                "{}/{} has no job named `{name}`: list it in `tutor::jobs! {{ … }}`",
-                snippet.lesson, snippet.id
-            )
+        .ok_or_else(|| JobFailure::NoSuchJob {
+            snippet: format!("{}/{}", snippet.lesson, snippet.id),
+            name: name.to_owned(),
         })?;
     let executor = Executor::new(BrowserHost::new(BrowserOptions {
         base_url: Some(base_url),

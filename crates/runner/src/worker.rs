@@ -9,12 +9,12 @@ use std::rc::Rc;
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
 use executor::{spawn_named, Executor};
-use protocol::{FromRunner, Network, RunRequest, ToRunner, ALIVE_MS};
+use protocol::{FromRunner, JobFailure, Network, RunError, RunRequest, ToRunner, ALIVE_MS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::run::{prepare, report, run_virtual};
+use crate::run::{prepare, report, run_virtual, snippet_error};
 
 /// Trace records are sent in batches; events a learner waits to see go out at once.
 const BATCH: usize = 512;
@@ -70,26 +70,27 @@ fn post(message: &FromRunner) {
     }
 }
 
-/// What a panic says, and where: "boom (at lessons/08-async-await/panic.rs:20:9)".
-pub fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> String {
+/// What a panic says, and where: ("boom", Some("lessons/08-async-await/panic.rs:20:9")).
+/// A panic without a message says "(a panic without a message)".
+pub fn panic_parts(info: &std::panic::PanicHookInfo<'_>) -> (String, Option<String>) {
     let message = info
         .payload_as_str()
         .unwrap_or("(a panic without a message)");
-    // Snippets are compiled from absolute paths; show the part a reader recognises.
-    let place = info.location().map(|l| {
-        let file = l.file();
-        let file = file.find("lessons/").map_or(file, |i| &file[i..]);
-        format!(" (at {file}:{}:{})", l.line(), l.column())
-    });
-    format!("{message}{}", place.unwrap_or_default())
+    // Snippets are compiled from absolute paths; the place shows the part a reader recognises.
+    let place = info
+        .location()
+        .map(|l| RunError::place(l.file(), l.line(), l.column()));
+    (message.to_owned(), place)
 }
 
 /// Installs the panic hook and the message handler, then tells the page it is ready.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
+        let (message, location) = panic_parts(info);
         post(&FromRunner::Panic {
             id: RUN_ID.with(Cell::get),
-            message: panic_text(info),
+            message,
+            location,
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
@@ -156,7 +157,7 @@ fn start_run(request: RunRequest) {
     // The snippet runs as the task "main". (A panic aborts the whole worker on wasm32, so
     // there is no JoinError to handle here.)
     let main = spawn_named("main", async move {
-        let error = future.await.err().map(|e| e.to_string());
+        let error = future.await.err().map(|e| snippet_error(&*e));
         let elapsed = executor::now().as_micros() as u64;
         *ending.borrow_mut() = Some((error, elapsed));
     });
@@ -174,10 +175,10 @@ fn start_run(request: RunRequest) {
 }
 
 /// How a run's main task ended: its error, if any, and when (µs).
-type Ending = (Option<String>, u64);
+type Ending = (Option<RunError>, u64);
 
 /// Sends the rest of the trace and the report, and ends the run.
-fn finish_run(stream: &Stream, id: u32, error: Option<String>, elapsed_us: u64) {
+fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64) {
     stream.flush();
     let report = report(&stream.all.borrow(), elapsed_us, error, Network::SlowWeb);
     post(&FromRunner::Done { id, report });
@@ -258,8 +259,9 @@ thread_local! {
 }
 
 /// Runs a snippet on the thread that calls this: the page's own, for the freeze demo. Resolves
-/// to `[report, records]` once the snippet's main task has ended. While a blocking snippet
-/// runs, nothing else on the page does: no input, no painting.
+/// to `[report, records]` once the snippet's main task has ended (or at once, with the report
+/// saying why it could not start). While a blocking snippet runs, nothing else on the page
+/// does: no input, no painting. Rejects only a request that is not one.
 #[wasm_bindgen]
 pub fn run_on_page(request: JsValue) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
@@ -271,12 +273,17 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
             }
         };
         crate::threads::set_backend(crate::threads::Backend::Unavailable(
-            "worker threads are not started from the page's own thread",
+            JobFailure::OnPageThread,
         ));
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         let (snippet, values) = match prepare(&request) {
             Ok(ready) => ready,
             Err(why) => {
-                let _ = reject.call1(&JsValue::NULL, &why.into());
+                let report = report(&[], 0, Some(why), Network::SlowWeb);
+                let records: &[Record] = &[];
+                let out = serde::Serialize::serialize(&(report, records), &serializer)
+                    .unwrap_or(JsValue::NULL);
+                let _ = resolve.call1(&JsValue::NULL, &out);
                 return;
             }
         };
@@ -288,7 +295,7 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
         let log = executor.record_trace();
         let future = (snippet.start)(values);
         let _main = spawn_named("main", async move {
-            let error = future.await.err().map(|e| e.to_string());
+            let error = future.await.err().map(|e| snippet_error(&*e));
             let elapsed = executor::now().as_micros() as u64;
             // Answer once this turn is over, so main's `Done` is in the trace.
             gloo_timers::callback::Timeout::new(0, move || {
