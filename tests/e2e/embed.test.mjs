@@ -147,7 +147,7 @@ describe("embedding", () => {
     // A command that cannot be done comes back as an error event, in plain words.
     await page.$eval("#async", (e) => e.setKnobs({ nope: 1 }));
     await page.waitForFunction(() => window.__events.some((e) => e.kind === "error" && e.id === "async"));
-    assert.match((await events(page, "error", "async"))[0].message, /^No such knob: nope\. This snippet's knobs: pages, latency_ms, fail_percent\.$/);
+    assert.match((await events(page, "error", "async"))[0].message, /^No such knob: nope\. This snippet's knobs: pages, latency_ms, fail_percent, jitter_ms\.$/);
     // The link back opens the lesson on the tutor's site.
     assert.equal(await blocking.frame.getAttribute(".open-full", "href"), `${tutor.url}#/01-blocking/crawl`);
     assert.deepEqual(page.errors, []);

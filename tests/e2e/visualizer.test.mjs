@@ -102,7 +102,7 @@ describe("the visualizer", () => {
     assert.equal((await runCard(page, "crawl")).state, "done");
     await page.fill(`${c} .scrubber`, "17");
     const link = await page.getAttribute(`${c} .moment-link`, "href");
-    assert.equal(link, "#/08-async-await/crawl?replay=17&fail_percent=0&latency_ms=400&pages=2&virtual=1");
+    assert.equal(link, "#/08-async-await/crawl?replay=17&fail_percent=0&jitter_ms=0&latency_ms=400&pages=2&virtual=1");
     const inspector = await page.textContent(`${c} .inspector`);
     await page.context().close();
 
