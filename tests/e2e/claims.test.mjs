@@ -64,7 +64,7 @@ describe("the lessons' claims, in the browser", () => {
     await page.context().close();
   });
 
-  test("lessons 7 and 8: a pinned future stays put; .await in a loop is sequential", { timeout: 60000 }, async () => {
+  test("lessons 7 and 8: a pinned future stays put; three polls on the slow web; .await in a loop is sequential", { timeout: 60000 }, async () => {
     const page = await open("#/08-async-await");
     await waitForNetwork(page);
     const pin = await run(page, "07-futures", "pin", { sleep_ms: 100 });
@@ -72,6 +72,11 @@ describe("the lessons' claims, in the browser", () => {
     assert.ok(pin.lines.includes("`words` stayed in the same place across the wait: true"), pin.lines.join(" | "));
     const leaf = await run(page, "07-futures", "leaf", { pages: 2, latency_ms: 200, sleep_ms: 100 });
     assert.equal(leaf.error, null);
+    // One page: main is polled twice; the page's state machine three times on the slow web,
+    // since the response's headers and its body each wake it.
+    const states = await run(page, "08-async-await", "states", { pages: 1, latency_ms: 200 });
+    assert.equal(states.error, null);
+    assert.equal(states.trace.polls, 5);
     const sequential = await run(page, "08-async-await", "sequential", { pages: 4, latency_ms: 200 });
     assert.equal(sequential.error, null);
     assert.ok(sequential.elapsedMs >= 4 * 200, `elapsed ${sequential.elapsedMs}`);
