@@ -51,7 +51,9 @@ pub use combinators::{
 };
 pub use host::virtual_host::VirtualHost;
 pub use host::Host;
-pub use net::{fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, Response};
+pub use net::{
+    fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, NetworkError, Response, UrlError,
+};
 pub use runtime::{
     current_task, spawn, spawn_named, stats, yield_now, Driver, Executor, Inspection, JoinError,
     JoinHandle, Snapshot, Stalled, Stats, TaskInfo, TaskState, YieldNow, BUSY_POLLS, TURN_SLICE_US,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::runtime::{self, with_wake_source};
+use crate::slow_web::SlowWebError;
 use crate::trace::{Event, RequestId, WaitOn, WakeSource};
 
 /// What a host's request future resolves to.
@@ -70,11 +71,69 @@ pub struct FetchError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FetchErrorKind {
     /// No HTTP response: the network failed, the host was unreachable, or CORS blocked it.
-    Network(String),
+    Network(NetworkError),
     /// A response arrived with a non-2xx status (see [`Response::error_for_status`]).
     Status(u16),
     /// The URL could not be parsed or is not served by this host.
-    InvalidUrl(String),
+    InvalidUrl(UrlError),
+}
+
+/// Why a request got no HTTP response at all. `Display` gives the host's sentence for it.
+///
+/// ```
+/// use executor::NetworkError;
+/// assert_eq!(NetworkError::Aborted.to_string(), "the request was aborted");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetworkError {
+    /// The browser's `fetch` failed without a response: the network is down, the host is
+    /// unreachable, or the server does not allow this origin (CORS). Holds the browser's own
+    /// words (`Failed to fetch`), which say no more than that.
+    NoResponse(String),
+    /// The request was aborted.
+    Aborted,
+    /// The virtual network failed the connection, as the slow web's
+    /// `fail=…&status=network` asked.
+    Simulated,
+    /// Any other failure, in the host's words.
+    Other(String),
+}
+
+impl fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetworkError::NoResponse(browser) => write!(
+                f,
+                "no response ({browser}): the network is down, the host is unreachable, \
+                 or the server does not allow this origin (CORS)"
+            ),
+            NetworkError::Aborted => f.write_str("the request was aborted"),
+            NetworkError::Simulated => f.write_str("the connection failed (simulated)"),
+            NetworkError::Other(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Why a URL could not be fetched. `Display` gives the host's sentence for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlError {
+    /// The virtual network serves only the slow web's URLs, and the slow web's parser refused
+    /// this one.
+    NotSlowWeb(SlowWebError),
+    /// The host could not use the URL; its words.
+    Other(String),
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::NotSlowWeb(why) => write!(
+                f,
+                "the virtual network only serves the slow web (api/page/<n>): {why}"
+            ),
+            UrlError::Other(why) => f.write_str(why),
+        }
+    }
 }
 
 impl fmt::Display for FetchError {

@@ -238,4 +238,26 @@ mod tests {
             assert_eq!(serde_json::from_str::<Scheduler>(&json).unwrap(), s);
         }
     }
+
+    #[test]
+    fn a_panic_message_without_a_place_still_parses() {
+        let message: FromRunner =
+            serde_json::from_str(r#"{"type":"panic","id":null,"message":"boom"}"#).unwrap();
+        assert_eq!(
+            message,
+            FromRunner::Panic {
+                id: None,
+                message: "boom".into(),
+                location: None
+            }
+        );
+        let boot: FromRunner =
+            serde_json::from_str(r#"{"type":"bootFailed","message":"no wasm"}"#).unwrap();
+        assert_eq!(
+            boot,
+            FromRunner::BootFailed {
+                message: "no wasm".into()
+            }
+        );
+    }
 }

@@ -14,7 +14,7 @@ use web_sys::{AbortController, MessageChannel, Performance, RequestInit};
 
 use super::Host;
 pub use super::Scheduler;
-use crate::net::{FetchError, FetchErrorKind, HostFetch, Response};
+use crate::net::{FetchError, FetchErrorKind, HostFetch, NetworkError, Response, UrlError};
 use crate::runtime::Driver;
 
 #[wasm_bindgen]
@@ -177,7 +177,7 @@ impl Host for BrowserHost {
         Box::pin(async move {
             let url = resolved.map_err(|why| FetchError {
                 url: asked.clone(),
-                kind: FetchErrorKind::InvalidUrl(why),
+                kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
             })?;
             let network = |e: JsValue| FetchError {
                 url: url.clone(),
@@ -210,7 +210,7 @@ impl Host for BrowserHost {
         let asked = url.to_owned();
         let url = self.resolve(url).map_err(|why| FetchError {
             url: asked,
-            kind: FetchErrorKind::InvalidUrl(why),
+            kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
         })?;
         let network = |e: JsValue| FetchError {
             url: url.clone(),
@@ -289,19 +289,17 @@ fn js_message(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Explains a rejected `fetch` in plain words; the browser only says "Failed to fetch".
-fn describe_fetch_error(e: &JsValue) -> String {
+/// What a rejected `fetch` (or a failed synchronous XHR) means, by the error's name: the
+/// browser's message only says "Failed to fetch", [`NetworkError`]'s words explain it.
+fn describe_fetch_error(e: &JsValue) -> NetworkError {
     let name = e
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.name()))
         .unwrap_or_default();
     let message = js_message(e);
     match name.as_str() {
-        "AbortError" => "the request was aborted".into(),
-        "TypeError" | "NetworkError" => format!(
-            "no response ({message}): the network is down, the host is unreachable, \
-             or the server does not allow this origin (CORS)"
-        ),
-        _ => message,
+        "AbortError" => NetworkError::Aborted,
+        "TypeError" | "NetworkError" => NetworkError::NoResponse(message),
+        _ => NetworkError::Other(message),
     }
 }

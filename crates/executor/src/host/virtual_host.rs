@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use super::Host;
-use crate::net::{FetchError, FetchErrorKind, HostFetch, Response};
+use crate::net::{FetchError, FetchErrorKind, HostFetch, NetworkError, Response, UrlError};
 use crate::slow_web::{Outcome, PageRequest, PageResult};
 
 /// A host with a virtual clock and a simulated network.
@@ -95,9 +95,7 @@ impl Host for VirtualHost {
 fn plan(url: &str) -> Result<(PageRequest, Outcome), FetchError> {
     let request = PageRequest::parse(url).map_err(|e| FetchError {
         url: url.to_owned(),
-        kind: FetchErrorKind::InvalidUrl(format!(
-            "the virtual network only serves the slow web (api/page/<n>): {e}"
-        )),
+        kind: FetchErrorKind::InvalidUrl(UrlError::NotSlowWeb(e)),
     })?;
     let outcome = request.plan();
     Ok((request, outcome))
@@ -111,7 +109,7 @@ fn answer(url: String, request: &PageRequest, outcome: Outcome) -> Result<Respon
         PageResult::NetworkError => {
             return Err(FetchError {
                 url,
-                kind: FetchErrorKind::Network("the connection failed (simulated)".into()),
+                kind: FetchErrorKind::Network(NetworkError::Simulated),
             })
         }
     };

@@ -34,6 +34,10 @@ use super::semaphore::{Semaphore, TryAcquireError};
 use crate::runtime;
 use crate::trace::WaitOn;
 
+mod errors;
+
+pub use errors::{Refusal, SendError, TryRecvError, TrySendError};
+
 struct Shared<T> {
     queue: RefCell<VecDeque<T>>,
     /// Free slots, for a bounded channel: a sender takes one per value, the receiver gives it
@@ -123,118 +127,6 @@ pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 pub fn unbounded_channel<T>() -> (Sender<T>, Receiver<T>) {
     make(None)
 }
-
-/// The error of a send on a closed channel (the receiver was dropped or closed it). Holds the
-/// value that could not be sent.
-///
-/// ```
-/// use executor::sync::mpsc::{self, SendError};
-/// use executor::{Executor, VirtualHost};
-///
-/// let ex = Executor::new(VirtualHost::new());
-/// let (tx, rx) = mpsc::channel(4);
-/// drop(rx);
-/// let err: SendError<&str> = ex.block_on(async move { tx.send("lost").await }).unwrap().unwrap_err();
-/// assert_eq!(err.0, "lost");
-/// assert_eq!(err.to_string(), "sending on a closed channel");
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct SendError<T>(pub T);
-
-impl<T> fmt::Debug for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SendError(..)")
-    }
-}
-
-impl<T> fmt::Display for SendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("sending on a closed channel")
-    }
-}
-
-impl<T> std::error::Error for SendError<T> {}
-
-/// Why [`Sender::try_send`] did not send. Both variants give the value back.
-///
-/// ```
-/// use executor::sync::mpsc::{self, TrySendError};
-/// let (tx, rx) = mpsc::channel(1);
-/// tx.try_send(1).unwrap();
-/// assert_eq!(tx.try_send(2), Err(TrySendError::Full(2)));
-/// drop(rx);
-/// assert_eq!(tx.try_send(3), Err(TrySendError::Closed(3)));
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum TrySendError<T> {
-    /// The channel is at capacity (or blocked senders are ahead in line).
-    Full(T),
-    /// The receiver is gone or closed the channel.
-    Closed(T),
-}
-
-impl<T> TrySendError<T> {
-    /// The value that was not sent.
-    ///
-    /// ```
-    /// use executor::sync::mpsc::TrySendError;
-    /// assert_eq!(TrySendError::Full(7).into_inner(), 7);
-    /// ```
-    pub fn into_inner(self) -> T {
-        match self {
-            TrySendError::Full(v) | TrySendError::Closed(v) => v,
-        }
-    }
-}
-
-impl<T> fmt::Debug for TrySendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TrySendError::Full(_) => f.write_str("Full(..)"),
-            TrySendError::Closed(_) => f.write_str("Closed(..)"),
-        }
-    }
-}
-
-impl<T> fmt::Display for TrySendError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TrySendError::Full(_) => f.write_str("the channel is full"),
-            TrySendError::Closed(_) => f.write_str("sending on a closed channel"),
-        }
-    }
-}
-
-impl<T> std::error::Error for TrySendError<T> {}
-
-/// Why [`Receiver::try_recv`] gave no value.
-///
-/// ```
-/// use executor::sync::mpsc::{self, TryRecvError};
-/// let (tx, mut rx) = mpsc::unbounded_channel::<u8>();
-/// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
-/// drop(tx);
-/// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TryRecvError {
-    /// Nothing queued now; more may come.
-    Empty,
-    /// Nothing queued and nothing ever will be: every sender is gone, or the channel was
-    /// closed.
-    Disconnected,
-}
-
-impl fmt::Display for TryRecvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TryRecvError::Empty => f.write_str("the channel is empty"),
-            TryRecvError::Disconnected => f.write_str("the channel is empty and closed"),
-        }
-    }
-}
-
-impl std::error::Error for TryRecvError {}
 
 /// The sending half of a channel. Clone it to have several producers; the channel ends (the
 /// receiver gets `None`) when every clone is dropped.
