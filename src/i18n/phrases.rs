@@ -1,0 +1,283 @@
+//! Phrases with values in them: the timeline's, the executor panel's, the card's and the navigation's.
+
+use executor::trace::{Diagnostic, JobId, WaitOn, WakeSource};
+use protocol::replay::{JobView, LaneEnd, SegmentKind, TaskPhase, WorkerPhase, WorkerView};
+
+use super::Lang;
+
+impl Lang {
+    /// The timeline's accessible name.
+    pub fn timeline_summary(self, lanes: usize, span: &str) -> String {
+        match self {
+            Lang::En => format!("Timeline: {lanes} lanes over {span}"),
+            Lang::Zh => format!("时间线：{lanes} 条泳道，共 {span}"),
+        }
+    }
+
+    /// How a lane ended, in words.
+    pub fn lane_end(self, end: &LaneEnd) -> String {
+        match (self, end) {
+            (Lang::En, LaneEnd::Done) => "done".into(),
+            (Lang::Zh, LaneEnd::Done) => "完成".into(),
+            (Lang::En, LaneEnd::Failed(why)) => format!("failed: {why}"),
+            (Lang::Zh, LaneEnd::Failed(why)) => format!("失败：{why}"),
+            (Lang::En, LaneEnd::Cancelled) => "cancelled".into(),
+            (Lang::Zh, LaneEnd::Cancelled) => "已取消".into(),
+        }
+    }
+
+    /// A timeline segment's kind, in words.
+    pub fn segment(self, kind: SegmentKind) -> &'static str {
+        use SegmentKind as K;
+        match (self, kind) {
+            (Lang::En, K::Ready) => "ready, waiting for its turn",
+            (Lang::En, K::Running) => "running (being polled)",
+            (Lang::En, K::Blocked) => "blocked: the whole thread waits",
+            (Lang::En, K::Timer) => "waiting on a timer",
+            (Lang::En, K::Network) => "waiting on the network",
+            (Lang::En, K::Channel) => "waiting on a channel or lock",
+            (Lang::En, K::Task) => "waiting for another task",
+            (Lang::En, K::Other) => "waiting",
+            (Lang::En, K::Stuck) => "stuck: nothing will wake it",
+            (Lang::En, K::Request) => "request in flight",
+            (Lang::En, K::WaitJob) => "waiting for a job on a worker thread",
+            (Lang::En, K::Starting) => "worker starting: loading its own copy of the program",
+            (Lang::En, K::Job) => "worker running a job",
+            (Lang::Zh, K::Ready) => "就绪，等待轮到它",
+            (Lang::Zh, K::Running) => "运行中（正被轮询）",
+            (Lang::Zh, K::Blocked) => "阻塞：整个线程都在等",
+            (Lang::Zh, K::Timer) => "等待定时器",
+            (Lang::Zh, K::Network) => "等待网络",
+            (Lang::Zh, K::Channel) => "等待通道或锁",
+            (Lang::Zh, K::Task) => "等待另一个任务",
+            (Lang::Zh, K::Other) => "等待中",
+            (Lang::Zh, K::Stuck) => "卡住：没有谁会唤醒它",
+            (Lang::Zh, K::Request) => "请求进行中",
+            (Lang::Zh, K::WaitJob) => "等待工作线程上的作业",
+            (Lang::Zh, K::Starting) => "工作线程启动中：加载它自己的一份程序",
+            (Lang::Zh, K::Job) => "工作线程正在执行作业",
+        }
+    }
+
+    /// Who woke a task, in words.
+    pub fn woken_by(self, by: WakeSource) -> String {
+        match (self, by) {
+            (Lang::En, WakeSource::Timer) => "woken by a timer".into(),
+            (Lang::En, WakeSource::Network(r)) => format!("woken by request {r}"),
+            (Lang::En, WakeSource::Task(t)) => format!("woken by task {t}"),
+            (Lang::En, WakeSource::Channel(Some(t))) => {
+                format!("woken through a channel by task {t}")
+            }
+            (Lang::En, WakeSource::Channel(None)) => "woken through a channel".into(),
+            (Lang::En, WakeSource::External) => "woken from outside the executor".into(),
+            (Lang::En, WakeSource::Job(j)) => format!("woken when job {j} ended"),
+            (Lang::Zh, WakeSource::Timer) => "被定时器唤醒".into(),
+            (Lang::Zh, WakeSource::Network(r)) => format!("被请求 {r} 唤醒"),
+            (Lang::Zh, WakeSource::Task(t)) => format!("被任务 {t} 唤醒"),
+            (Lang::Zh, WakeSource::Channel(Some(t))) => format!("任务 {t} 通过通道唤醒"),
+            (Lang::Zh, WakeSource::Channel(None)) => "通过通道唤醒".into(),
+            (Lang::Zh, WakeSource::External) => "被执行器外部唤醒".into(),
+            (Lang::Zh, WakeSource::Job(j)) => format!("作业 {j} 结束时被唤醒"),
+        }
+    }
+
+    /// A task's state, in words.
+    pub fn task_phase(self, phase: &TaskPhase) -> String {
+        match (self, phase) {
+            (Lang::En, TaskPhase::Scheduled) => "ready".into(),
+            (Lang::En, TaskPhase::Running) => "running".into(),
+            (Lang::En, TaskPhase::Waiting(on)) => match on {
+                WaitOn::Timer => "sleeping".into(),
+                WaitOn::Network(r) => format!("waiting for request {r}"),
+                WaitOn::Task(t) => format!("waiting for task {t}"),
+                WaitOn::Channel => "waiting on a channel or lock".into(),
+                WaitOn::Job(j) => format!("waiting for job {j}"),
+                WaitOn::Other => "waiting".into(),
+            },
+            (Lang::En, TaskPhase::Stuck) => "stuck (lost wake-up)".into(),
+            (Lang::En, TaskPhase::Done) => "done".into(),
+            (Lang::En, TaskPhase::Failed(m)) => format!("panicked: {m}"),
+            (Lang::En, TaskPhase::Cancelled) => "cancelled".into(),
+            (Lang::Zh, TaskPhase::Scheduled) => "就绪".into(),
+            (Lang::Zh, TaskPhase::Running) => "运行中".into(),
+            (Lang::Zh, TaskPhase::Waiting(on)) => match on {
+                WaitOn::Timer => "休眠中".into(),
+                WaitOn::Network(r) => format!("等待请求 {r}"),
+                WaitOn::Task(t) => format!("等待任务 {t}"),
+                WaitOn::Channel => "等待通道或锁".into(),
+                WaitOn::Job(j) => format!("等待作业 {j}"),
+                WaitOn::Other => "等待中".into(),
+            },
+            (Lang::Zh, TaskPhase::Stuck) => "卡住（丢失唤醒）".into(),
+            (Lang::Zh, TaskPhase::Done) => "完成".into(),
+            (Lang::Zh, TaskPhase::Failed(m)) => format!("panic：{m}"),
+            (Lang::Zh, TaskPhase::Cancelled) => "已取消".into(),
+        }
+    }
+
+    /// A diagnostic, in words.
+    pub fn diagnostic(self, task: &str, problem: &Diagnostic) -> String {
+        match (self, problem) {
+            (Lang::En, Diagnostic::LostWakeup) => format!(
+                "{task} returned Pending but no copy of its waker was kept: nothing can wake it (a lost wake-up)."
+            ),
+            (Lang::En, Diagnostic::BusySelfWake { polls }) => format!(
+                "{task} woke itself {polls} polls in a row without waiting for anything: it is spinning."
+            ),
+            (Lang::Zh, Diagnostic::LostWakeup) => {
+                format!("{task} 返回了 Pending，却没有任何地方保存它的 waker：再也没人能唤醒它（丢失唤醒）。")
+            }
+            (Lang::Zh, Diagnostic::BusySelfWake { polls }) => {
+                format!("{task} 连续 {polls} 次轮询都唤醒了自己，却没有等待任何东西：它在空转。")
+            }
+        }
+    }
+
+    /// The notice for a runner whose thread has not been free for `secs` seconds.
+    pub fn runner_blocked(self, secs: f64) -> String {
+        match self {
+            Lang::En => format!(
+                "The runner's thread has been blocked for {secs:.0} s: the snippet is inside a blocking call (or a loop that never yields), so nothing else can run there. Stop ends it at once."
+            ),
+            Lang::Zh => format!(
+                "运行器的线程已被阻塞 {secs:.0} 秒：代码片段正卡在一个阻塞调用里（或一个从不让出的循环），那里什么别的也运行不了。按“停止”可以立刻结束它。"
+            ),
+        }
+    }
+
+    /// A lesson's progress in the navigation, in words.
+    pub fn progress_title(self, visited: bool, ran: usize, total: usize) -> String {
+        match (self, visited) {
+            (Lang::En, false) => "not opened yet".into(),
+            (Lang::En, true) => format!("opened; {ran} of {total} snippets run"),
+            (Lang::Zh, false) => "尚未打开".into(),
+            (Lang::Zh, true) => format!("已打开；运行过 {total} 个代码片段中的 {ran} 个"),
+        }
+    }
+
+    /// The note under a long output.
+    pub fn lines_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more lines not shown (Copy takes them all)"),
+            Lang::Zh => format!("…… 还有 {n} 行未显示（“复制”会复制全部）"),
+        }
+    }
+
+    /// "Now at Fetching (line 42)": the latest state a snippet marked.
+    pub fn at_mark(self, label: &str, line: u32) -> String {
+        match self {
+            Lang::En => format!("Now at: {label} (line {line})"),
+            Lang::Zh => format!("当前位置：{label}（第 {line} 行）"),
+        }
+    }
+
+    /// "The page could not paint for 2103 ms.".
+    pub fn froze_for(self, ms: &str) -> String {
+        match self {
+            Lang::En => format!("The page could not paint for {ms}: its thread was blocked."),
+            Lang::Zh => format!("页面有 {ms} 无法重绘：它的线程被阻塞了。"),
+        }
+    }
+
+    /// "+ 120 more", after a shortened list.
+    pub fn more(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("+ {n} more"),
+            Lang::Zh => format!("另有 {n} 个"),
+        }
+    }
+
+    /// A worker thread of the blocking pool and what it does, in words.
+    pub fn worker(self, w: &WorkerView, jobs: &[JobView]) -> String {
+        let memory = w
+            .memory_bytes
+            .map(|b| format!(" · {:.1} MB", b as f64 / 1e6))
+            .unwrap_or_default();
+        let job_name = |j: JobId| {
+            jobs.iter()
+                .find(|v| v.id == j)
+                .map(|v| v.name.clone())
+                .unwrap_or_default()
+        };
+        let id = w.id;
+        match (self, &w.phase) {
+            (Lang::En, WorkerPhase::Starting) => format!("worker {id}: starting"),
+            (Lang::En, WorkerPhase::Idle) => format!("worker {id}: idle{memory}"),
+            (Lang::En, WorkerPhase::Busy(j)) => {
+                format!("worker {id}: job {j} ({}){memory}", job_name(*j))
+            }
+            (Lang::En, WorkerPhase::Gone(why)) => format!("worker {id}: stopped: {why}"),
+            (Lang::Zh, WorkerPhase::Starting) => format!("工作线程 {id}：启动中"),
+            (Lang::Zh, WorkerPhase::Idle) => format!("工作线程 {id}：空闲{memory}"),
+            (Lang::Zh, WorkerPhase::Busy(j)) => {
+                format!("工作线程 {id}：作业 {j}（{}）{memory}", job_name(*j))
+            }
+            (Lang::Zh, WorkerPhase::Gone(why)) => format!("工作线程 {id}：已停止：{why}"),
+        }
+    }
+
+    /// "2 jobs waiting for a free worker".
+    pub fn jobs_waiting(self, n: usize) -> String {
+        match self {
+            Lang::En if n == 1 => "1 job waiting for a free worker".into(),
+            Lang::En => format!("{n} jobs waiting for a free worker"),
+            Lang::Zh => format!("{n} 个作业在等空闲的工作线程"),
+        }
+    }
+
+    /// "… 120 more tasks not shown".
+    pub fn tasks_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more tasks not shown"),
+            Lang::Zh => format!("…… 还有 {n} 个任务未显示"),
+        }
+    }
+
+    /// "… 120 more rows not shown".
+    pub fn rows_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more rows not shown"),
+            Lang::Zh => format!("…… 还有 {n} 行未显示"),
+        }
+    }
+
+    /// "… 120 more lanes not shown".
+    pub fn lanes_not_shown(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("… {n} more lanes not shown"),
+            Lang::Zh => format!("…… 还有 {n} 条泳道未显示"),
+        }
+    }
+
+    /// "One by one: 10.0 s · ×9.8 faster": what the waits would take in a row, and the ratio.
+    pub fn speed_up(self, one_by_one: &str, factor: f64) -> String {
+        match self {
+            Lang::En => format!("one by one: {one_by_one} · ×{factor:.1} faster"),
+            Lang::Zh => format!("逐个完成需 {one_by_one} · 快 {factor:.1} 倍"),
+        }
+    }
+
+    /// "speed-up ×3.0 (3.0 s → 1.0 s)": a comparison's figure, the first total over the second.
+    pub fn compare_figure(self, a: &str, b: &str, factor: f64) -> String {
+        match self {
+            Lang::En => format!("speed-up ×{factor:.1} ({a} → {b})"),
+            Lang::Zh => format!("加速比 ×{factor:.1}（{a} → {b}）"),
+        }
+    }
+
+    /// "3 of 10 requests done".
+    pub fn requests_progress(self, ended: u64, started: u64) -> String {
+        match self {
+            Lang::En => format!("{ended} of {started} requests done"),
+            Lang::Zh => format!("{started} 个请求中已完成 {ended} 个"),
+        }
+    }
+
+    /// "event 12 of 80" for the replay scrubber.
+    pub fn event_of(self, at: usize, of: usize) -> String {
+        match self {
+            Lang::En => format!("event {at} of {of}"),
+            Lang::Zh => format!("第 {at} / {of} 个事件"),
+        }
+    }
+}
