@@ -69,7 +69,7 @@ impl Route {
             .trim_start_matches('/')
             .split('/')
             .filter(|p| !p.is_empty())
-            .map(str::to_owned);
+            .map(percent_decoded);
         Route {
             lesson: parts.next(),
             snippet: parts.next(),
@@ -84,6 +84,28 @@ impl Route {
             .unwrap_or_default();
         Route::parse(&hash)
     }
+}
+
+/// A path segment with its `%XX` escapes decoded: browsers escape a heading id written in
+/// Chinese (`#/00-concepts/怎样读…`) in links and in `location.hash`.
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap() * 16 + hex(l).unwrap()) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The link to a lesson, or to one of its snippets.
@@ -139,6 +161,10 @@ mod tests {
         assert_eq!(r.lesson.as_deref(), Some("08-async-await"));
         assert_eq!(r.snippet.as_deref(), Some("crawl"));
         assert_eq!(Route::parse("#08-async-await").snippet, None);
+        // A heading id in Chinese arrives escaped.
+        let r = Route::parse("#/00-concepts/%E6%80%8E%E6%A0%B7?x=1");
+        assert_eq!(r.snippet.as_deref(), Some("怎样"));
+        assert_eq!(percent_decoded("100%-sure%2"), "100%-sure%2");
     }
 
     #[test]

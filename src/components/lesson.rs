@@ -24,14 +24,22 @@ pub fn LessonPage(props: &LessonProps) -> Html {
     let lesson = content::lesson(props.id).expect("the shell only routes to lessons that exist");
     let text = lesson.text(props.lang);
     use_effect_with(props.id, |id| crate::progress::visited(id));
-    // A deep link scrolls to its card; a new lesson starts at the top.
+    // A deep link scrolls to its card (or to a heading of that id); a new lesson starts at the
+    // top.
     use_effect_with((props.id, props.snippet.clone()), |(_, snippet)| {
         let window = web_sys::window().expect("a window");
-        match snippet.as_ref().and_then(|s| {
-            window
-                .document()?
+        let document = window.document();
+        let target = snippet.as_ref().and_then(|s| {
+            let document = document.as_ref()?;
+            document
                 .get_element_by_id(&format!("snippet-{s}"))
-        }) {
+                .or_else(|| {
+                    document
+                        .query_selector(&format!("article.lesson [id=\"{s}\"]"))
+                        .ok()?
+                })
+        });
+        match target {
             Some(card) => card.scroll_into_view(),
             None => window.scroll_to_with_x_and_y(0.0, 0.0),
         }

@@ -24,6 +24,21 @@ function numberAfter(report, text) {
 }
 
 describe("the lessons' claims, in the browser", () => {
+  test("a link to a heading, in English or Chinese, scrolls the lesson to it", { timeout: 30000 }, async () => {
+    for (const [lang, text] of [["en", "how to read the snippets"], ["zh", "怎样读这些代码片段"]]) {
+      const page = await open(`?lang=${lang}#/01-blocking`);
+      await page.waitForSelector('article.lesson[data-lesson="01-blocking"]');
+      await page.click(`article.lesson .prose a:text("${text}")`);
+      await page.waitForSelector('article.lesson[data-lesson="00-concepts"]');
+      const heading = page.locator("article.lesson h2", { hasText: lang === "en" ? "How to read the snippets" : text });
+      await page.waitForFunction((h) => {
+        const top = h.getBoundingClientRect().top;
+        return top >= 0 && top < window.innerHeight / 2;
+      }, await heading.elementHandle());
+      await page.context().close();
+    }
+  });
+
   test("lesson 3: about a thousand charged checks per millisecond, and a turn every few ms", { timeout: 60000 }, async () => {
     const page = await open("#/03-polling");
     assert.equal(await waitForNetwork(page), "slow-web");

@@ -72,7 +72,7 @@ describe("the course", () => {
         await page.waitForSelector(`article.lesson[data-lesson="${id}"]`);
         const links = await page.$$eval("article.lesson .prose a[href^='#']", (as) => as.map((a) => a.getAttribute("href")));
         for (const href of links) {
-          const [lesson, target] = href.replace(/^#\/?/, "").split("/");
+          const [lesson, target] = href.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
           if (!ids.includes(lesson)) {
             broken.push(`${id} (${lang}): ${href}`);
             continue;

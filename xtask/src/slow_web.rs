@@ -16,7 +16,9 @@
 //     (`HTTP/1.0` or `HTTP/1.1`); HEAD gets the headers only. Any other method is answered
 //     like GET, as the service worker does.
 //
-// One thread per connection; past `MAX_CONNECTIONS` at once a connection gets 503 at once.
+// Request heads are parsed by `httparse`; the connection itself is ours (std's TcpListener, one
+// thread per connection), since a network error must close it without any response. Past
+// `MAX_CONNECTIONS` at once a connection gets 503 at once.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -210,38 +212,40 @@ pub struct Head {
     pub content_length: u64,
 }
 
-/// Parses a request head (request line and header lines, without the blank line).
-pub fn parse_head(text: &str) -> Result<Head, &'static str> {
-    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
-    let line = lines.next().unwrap_or("");
-    let mut parts = line.split(' ').filter(|p| !p.is_empty());
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err("slow web: bad request line (expected `GET /api/page/<n> HTTP/1.1`)");
+/// Parses the request head at the start of `buf` with `httparse`: `Ok(None)` while it is
+/// incomplete, else the head and how many bytes of `buf` it took (blank line included).
+pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, &'static str> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let len = match request.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => return Err("slow web: too many header lines"),
+        Err(httparse::Error::Version) => {
+            return Err("slow web: only HTTP/1.0 and HTTP/1.1 are spoken here")
+        }
+        Err(_) => return Err("slow web: bad request (expected `GET /api/page/<n> HTTP/1.1`)"),
     };
-    let version = match version {
-        "HTTP/1.0" => Version::Http10,
-        v if v.starts_with("HTTP/1.") => Version::Http11,
-        _ => return Err("slow web: only HTTP/1.0 and HTTP/1.1 are spoken here"),
+    let version = match request.version {
+        Some(0) => Version::Http10,
+        _ => Version::Http11,
     };
     let mut content_length = 0;
-    for line in lines {
-        if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                content_length = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| "slow web: bad content-length")?;
-            }
+    for header in request.headers.iter() {
+        if header.name.eq_ignore_ascii_case("content-length") {
+            content_length = std::str::from_utf8(header.value)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or("slow web: bad content-length")?;
         }
     }
-    Ok(Head {
-        method: method.to_string(),
-        target: target.to_string(),
+    let head = Head {
+        method: request.method.unwrap_or("GET").to_string(),
+        target: request.path.unwrap_or("/").to_string(),
         version,
         content_length,
-    })
+    };
+    Ok(Some((head, len)))
 }
 
 /// What to do with a request, after `delay_ms`.
@@ -367,12 +371,8 @@ fn read_head(stream: &mut TcpStream) -> Result<Option<(Head, usize)>, &'static s
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     loop {
-        let end = find_head_end(&buf);
-        if let Some((head_len, sep_len)) = end {
-            let text = String::from_utf8_lossy(&buf[..head_len]);
-            let head = parse_head(&text)?;
-            let extra = buf.len() - head_len - sep_len;
-            return Ok(Some((head, extra)));
+        if let Some((head, len)) = parse_head(&buf)? {
+            return Ok(Some((head, buf.len() - len)));
         }
         if buf.len() > HEAD_LIMIT {
             return Err("slow web: request head too large");
@@ -383,19 +383,6 @@ fn read_head(stream: &mut TcpStream) -> Result<Option<(Head, usize)>, &'static s
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(_) => return Ok(None),
         }
-    }
-}
-
-/// Where the head ends: (length of the head, length of the blank-line separator).
-fn find_head_end(buf: &[u8]) -> Option<(usize, usize)> {
-    let crlf = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, 4));
-    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
     }
 }
 
@@ -543,22 +530,29 @@ mod tests {
                 took,
             };
         }
-        let (head_len, sep) = find_head_end(&bytes).expect("a response head");
-        let head = String::from_utf8(bytes[..head_len].to_vec()).unwrap();
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().unwrap().to_string();
-        let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
-            .map(|l| {
-                let (n, v) = l.split_once(": ").unwrap();
-                (n.to_string(), v.to_string())
+        let mut parsed = [httparse::EMPTY_HEADER; 32];
+        let mut response = httparse::Response::new(&mut parsed);
+        let httparse::Status::Complete(head_len) = response.parse(&bytes).unwrap() else {
+            panic!("an incomplete response head");
+        };
+        let status = response.code.unwrap();
+        let status_line = String::from_utf8(bytes[..head_len].to_vec()).unwrap();
+        let status_line = status_line.split("\r\n").next().unwrap().to_string();
+        let headers = response
+            .headers
+            .iter()
+            .map(|h| {
+                (
+                    h.name.to_string(),
+                    String::from_utf8(h.value.to_vec()).unwrap(),
+                )
             })
             .collect();
         Got {
             status: Some(status),
             status_line,
             headers,
-            body: bytes[head_len + sep..].to_vec(),
+            body: bytes[head_len..].to_vec(),
             took,
         }
     }
@@ -684,8 +678,10 @@ mod tests {
 
     #[test]
     fn parses_heads() {
-        let head =
-            parse_head("POST /api/page/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 12").unwrap();
+        let (head, len) =
+            parse_head(b"POST /api/page/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\nbody")
+                .unwrap()
+                .unwrap();
         assert_eq!(
             head,
             Head {
@@ -695,12 +691,15 @@ mod tests {
                 content_length: 12,
             }
         );
+        assert_eq!(len, 58);
+        let http10 = parse_head(b"GET / HTTP/1.0\r\n\r\n").unwrap().unwrap();
+        assert_eq!(http10.0.version, Version::Http10);
         assert_eq!(
-            parse_head("GET / HTTP/1.0").unwrap().version,
-            Version::Http10
+            parse_head(b"GET / HTTP/1.0\r\nHost: x"),
+            Ok(None),
+            "incomplete"
         );
-        assert!(parse_head("GET /").is_err());
-        assert!(parse_head("GET / HTTP/2.0").is_err());
-        assert_eq!(find_head_end(b"GET / HTTP/1.0\n\nxyz"), Some((14, 2)));
+        assert!(parse_head(b"GET / HTTP/2.0\r\n\r\n").is_err());
+        assert!(parse_head(b"GET\r\n\r\n").is_err());
     }
 }
