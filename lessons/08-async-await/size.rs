@@ -40,7 +40,8 @@ pub async fn run(knobs: Knobs) -> Result {
         size(std::mem::size_of_val(&big))
     );
     // Each spawned task is one box of that size on the heap; nothing else grows while it waits.
-    let (a, b) = (spawn(small), spawn(big));
+    let a = spawn_named("download(1)", small);
+    let b = spawn_named("download_into_buffer(2)", big);
     println!("both downloads done: {} and {} bytes", a.await??, b.await??);
     Ok(())
 }
