@@ -12,7 +12,8 @@ use executor::trace::{
 };
 
 /// Where a task is, as the inspector shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum TaskPhase {
     /// Spawned or woken, on the ready queue.
     Scheduled,
@@ -41,7 +42,8 @@ impl TaskPhase {
 }
 
 /// One task as the inspector shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskView {
     pub id: TaskId,
     pub name: Option<String>,
@@ -65,7 +67,8 @@ impl TaskView {
 }
 
 /// A request in flight.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RequestView {
     pub id: RequestId,
     pub url: String,
@@ -74,14 +77,16 @@ pub struct RequestView {
 }
 
 /// A sleeping task and its deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SleeperView {
     pub task: Option<TaskId>,
     pub until_us: u64,
 }
 
 /// What a worker thread of a blocking pool is doing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum WorkerPhase {
     /// Loading its own copy of the program.
     Starting,
@@ -94,7 +99,8 @@ pub enum WorkerPhase {
 }
 
 /// One worker thread of a blocking pool.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WorkerView {
     pub id: WorkerId,
     pub phase: WorkerPhase,
@@ -108,7 +114,8 @@ pub struct WorkerView {
 }
 
 /// A job handed to the blocking pool that has not ended yet.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JobView {
     pub id: JobId,
     pub name: String,
@@ -120,7 +127,8 @@ pub struct JobView {
 }
 
 /// Counters since the run started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Counters {
     pub polls: u64,
     pub wakes: u64,
@@ -137,7 +145,8 @@ pub struct Counters {
 }
 
 /// The executor at one moment of a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ExecState {
     /// Records applied so far.
     pub applied: usize,
@@ -167,6 +176,7 @@ pub struct ExecState {
     /// The latest mark (`tutor::state!`): its label and source line.
     pub mark: Option<(String, u32)>,
     /// The task that woke itself during the poll in progress.
+    #[serde(skip)]
     woke_itself: bool,
 }
 
@@ -178,6 +188,17 @@ impl ExecState {
             state.apply(r);
         }
         state
+    }
+
+    /// About how many items the state holds: what a copy of it costs.
+    fn weight(&self) -> usize {
+        self.tasks.len()
+            + self.ready.len()
+            + self.sleepers.len()
+            + self.requests.len()
+            + self.workers.len()
+            + self.jobs.len()
+            + self.diagnostics.len()
     }
 
     /// A task by id.
@@ -528,21 +549,6 @@ pub struct Lane {
 }
 
 impl Lane {
-    fn open(&mut self, kind: SegmentKind, at: u64) {
-        self.close(at);
-        self.segments.push(Segment {
-            kind,
-            start_us: at,
-            end_us: None,
-        });
-    }
-
-    fn close(&mut self, at: u64) {
-        if let Some(last) = self.segments.last_mut().filter(|s| s.end_us.is_none()) {
-            last.end_us = Some(at);
-        }
-    }
-
     fn current(&self) -> Option<SegmentKind> {
         self.segments
             .last()
@@ -557,20 +563,6 @@ pub fn request_label(url: &str) -> String {
         .and_then(|(_, rest)| rest.split(['?', '#']).next())
         .map(|n| format!("page {n}"))
         .unwrap_or_else(|| url.to_owned())
-}
-
-/// Where the lane of `of` is. Task and request ids count up from 1 in the order their lanes
-/// are made, so the id is the place to look first; a scan is the fallback.
-fn lane_index(lanes: &[Lane], of: LaneOf) -> Option<usize> {
-    let id = match of {
-        LaneOf::Task(id) | LaneOf::Request(id) => id,
-        LaneOf::Worker(id) => id.into(),
-    };
-    let guess = (id as usize).wrapping_sub(1);
-    if lanes.get(guess).is_some_and(|l| l.of == of) {
-        return Some(guess);
-    }
-    lanes.iter().rposition(|l| l.of == of)
 }
 
 /// How long the run's waits would take one after another: every request from start to end,
@@ -595,58 +587,204 @@ pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
 /// The lanes of a trace: tasks in spawn order, each followed by the requests it made, then
 /// the blocking pool's workers.
 pub fn timeline(records: &[Record]) -> Vec<Lane> {
-    let mut tasks: Vec<Lane> = Vec::new();
-    let mut requests: Vec<Lane> = Vec::new();
-    let mut workers: Vec<Lane> = Vec::new();
-    // Which worker runs each job that has started and not ended.
-    let mut job_worker: std::collections::HashMap<JobId, WorkerId> = Default::default();
-    let worker_lane = |workers: &[Lane], id: WorkerId| -> Option<usize> {
-        workers.iter().position(|l| l.of == LaneOf::Worker(id))
-    };
-    let mut running: Option<TaskId> = None;
-    let mut rewoken = false;
+    let mut builder = TimelineBuilder::default();
     for r in records {
+        builder.push(r);
+    }
+    builder.lanes_at(records.len())
+}
+
+/// Where a segment's record numbers are: the record that opened it, the one that closed it
+/// (`usize::MAX` while open), and the record that told what it waits for with the kind it had
+/// before (a `Wait` after a `PollEnd`).
+#[derive(Clone, Copy, Debug)]
+struct SegAt {
+    start: usize,
+    end: usize,
+    refined: Option<(usize, SegmentKind)>,
+}
+
+/// A lane with the record number of each of its changes, so the lane as it was after any
+/// first `n` records can be cut out of it.
+#[derive(Clone, Debug)]
+struct LaneAt {
+    lane: Lane,
+    born: usize,
+    segs: Vec<SegAt>,
+    wakes: Vec<usize>,
+    end: usize,
+}
+
+impl LaneAt {
+    fn new(lane: Lane, born: usize) -> LaneAt {
+        LaneAt {
+            lane,
+            born,
+            segs: Vec::new(),
+            wakes: Vec::new(),
+            end: usize::MAX,
+        }
+    }
+
+    fn open(&mut self, kind: SegmentKind, at: u64, i: usize) {
+        self.close(at, i);
+        self.lane.segments.push(Segment {
+            kind,
+            start_us: at,
+            end_us: None,
+        });
+        self.segs.push(SegAt {
+            start: i,
+            end: usize::MAX,
+            refined: None,
+        });
+    }
+
+    fn close(&mut self, at: u64, i: usize) {
+        if let Some(last) = self.lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+            last.end_us = Some(at);
+            if let Some(seg) = self.segs.last_mut() {
+                seg.end = i;
+            }
+        }
+    }
+
+    /// The kind of the open segment becomes `kind`, as of record `i`.
+    fn refine(&mut self, kind: SegmentKind, i: usize) {
+        if let (Some(last), Some(seg)) = (self.lane.segments.last_mut(), self.segs.last_mut()) {
+            seg.refined = Some((i, last.kind));
+            last.kind = kind;
+        }
+    }
+
+    fn finish(&mut self, at: u64, end: LaneEnd, i: usize) {
+        self.lane.end = Some((at, end));
+        self.end = i;
+    }
+
+    /// The lane as it was after the first `n` records (which must include its birth).
+    fn at(&self, n: usize) -> Lane {
+        let lane = &self.lane;
+        let segs = self.segs.partition_point(|s| s.start < n);
+        let wakes = self.wakes.partition_point(|w| *w < n);
+        Lane {
+            of: lane.of,
+            label: lane.label.clone(),
+            start_us: lane.start_us,
+            segments: lane.segments[..segs]
+                .iter()
+                .zip(&self.segs)
+                .map(|(s, at)| Segment {
+                    kind: match at.refined {
+                        Some((i, before)) if i >= n => before,
+                        _ => s.kind,
+                    },
+                    start_us: s.start_us,
+                    end_us: s.end_us.filter(|_| at.end < n),
+                })
+                .collect(),
+            wakes: lane.wakes[..wakes].to_vec(),
+            end: lane.end.clone().filter(|_| self.end < n),
+            owner: lane.owner,
+        }
+    }
+}
+
+/// Builds the lanes of a trace one record at a time, and gives the lanes as they were after
+/// any first `n` records without going through the trace again.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineBuilder {
+    tasks: Vec<LaneAt>,
+    requests: Vec<LaneAt>,
+    workers: Vec<LaneAt>,
+    /// Which worker runs each job that has started and not ended.
+    job_worker: std::collections::HashMap<JobId, WorkerId>,
+    running: Option<TaskId>,
+    rewoken: bool,
+    /// Records pushed so far.
+    len: usize,
+}
+
+/// Where the lane of `of` is. Task and request ids count up from 1 in the order their lanes
+/// are made, so the id is the place to look first; a scan is the fallback.
+fn lane_at_index(lanes: &[LaneAt], of: LaneOf) -> Option<usize> {
+    let id = match of {
+        LaneOf::Task(id) | LaneOf::Request(id) => id,
+        LaneOf::Worker(id) => id.into(),
+    };
+    let guess = (id as usize).wrapping_sub(1);
+    if lanes.get(guess).is_some_and(|l| l.lane.of == of) {
+        return Some(guess);
+    }
+    lanes.iter().rposition(|l| l.lane.of == of)
+}
+
+impl TimelineBuilder {
+    /// Records pushed so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True before the first record.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn task(&mut self, id: TaskId) -> Option<&mut LaneAt> {
+        lane_at_index(&self.tasks, LaneOf::Task(id)).map(|i| &mut self.tasks[i])
+    }
+
+    fn worker(&mut self, id: WorkerId) -> Option<&mut LaneAt> {
+        self.workers
+            .iter()
+            .position(|l| l.lane.of == LaneOf::Worker(id))
+            .map(|i| &mut self.workers[i])
+    }
+
+    /// Adds the next record of the trace.
+    pub fn push(&mut self, r: &Record) {
+        let i = self.len;
+        self.len += 1;
         let at = r.t_us;
+        let new_lane = |of, label, owner| Lane {
+            of,
+            label,
+            start_us: at,
+            segments: Vec::new(),
+            wakes: Vec::new(),
+            end: None,
+            owner,
+        };
         match &r.event {
             Event::Spawn { task, name, parent } => {
-                let mut lane = Lane {
-                    of: LaneOf::Task(*task),
-                    label: name.clone().unwrap_or_else(|| format!("task {task}")),
-                    start_us: at,
-                    segments: Vec::new(),
-                    wakes: Vec::new(),
-                    end: None,
-                    owner: *parent,
-                };
-                lane.open(SegmentKind::Ready, at);
-                tasks.push(lane);
+                let label = name.clone().unwrap_or_else(|| format!("task {task}"));
+                let mut lane = LaneAt::new(new_lane(LaneOf::Task(*task), label, *parent), i);
+                lane.open(SegmentKind::Ready, at, i);
+                self.tasks.push(lane);
             }
             Event::PollStart { task } => {
-                running = Some(*task);
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    tasks[i].open(SegmentKind::Running, at);
+                self.running = Some(*task);
+                if let Some(lane) = self.task(*task) {
+                    lane.open(SegmentKind::Running, at, i);
                 }
             }
             Event::PollEnd { task, ready } => {
-                running = None;
-                let requeued = std::mem::take(&mut rewoken);
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    let lane = &mut tasks[i];
+                self.running = None;
+                let requeued = std::mem::take(&mut self.rewoken);
+                if let Some(lane) = self.task(*task) {
                     if *ready {
-                        lane.close(at);
+                        lane.close(at, i);
                     } else if requeued {
-                        lane.open(SegmentKind::Ready, at);
+                        lane.open(SegmentKind::Ready, at, i);
                     } else {
-                        lane.open(SegmentKind::Other, at);
+                        lane.open(SegmentKind::Other, at, i);
                     }
                 }
             }
             Event::Wait { task, on } => {
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    let lane = &mut tasks[i];
-                    if lane.current() == Some(SegmentKind::Other) {
-                        lane.segments.last_mut().expect("current segment").kind =
-                            SegmentKind::waiting(*on);
+                if let Some(lane) = self.task(*task) {
+                    if lane.lane.current() == Some(SegmentKind::Other) {
+                        lane.refine(SegmentKind::waiting(*on), i);
                     }
                 }
             }
@@ -654,51 +792,44 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 task,
                 problem: Diagnostic::LostWakeup,
             } => {
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    let lane = &mut tasks[i];
-                    if lane.current() == Some(SegmentKind::Other) {
-                        lane.segments.last_mut().expect("current segment").kind =
-                            SegmentKind::Stuck;
+                if let Some(lane) = self.task(*task) {
+                    if lane.lane.current() == Some(SegmentKind::Other) {
+                        lane.refine(SegmentKind::Stuck, i);
                     }
                 }
             }
             Event::Wake { task, by } => {
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    let lane = &mut tasks[i];
-                    lane.wakes.push(WakeMark { at_us: at, by: *by });
-                    if lane.current() == Some(SegmentKind::Running) {
+                let mut rewoken = false;
+                if let Some(lane) = self.task(*task) {
+                    lane.lane.wakes.push(WakeMark { at_us: at, by: *by });
+                    lane.wakes.push(i);
+                    if lane.lane.current() == Some(SegmentKind::Running) {
                         rewoken = true; // ready again once the poll returns
                     } else {
-                        lane.open(SegmentKind::Ready, at);
+                        lane.open(SegmentKind::Ready, at, i);
                     }
                 }
+                self.rewoken |= rewoken;
             }
             Event::Done { task, outcome } => {
-                if let Some(i) = lane_index(&tasks, LaneOf::Task(*task)) {
-                    let lane = &mut tasks[i];
-                    lane.close(at);
-                    lane.end = Some((
+                if let Some(lane) = self.task(*task) {
+                    lane.close(at, i);
+                    lane.finish(
                         at,
                         match outcome {
                             Outcome::Finished => LaneEnd::Done,
                             Outcome::Panicked(m) => LaneEnd::Failed(m.clone()),
                             Outcome::Cancelled => LaneEnd::Cancelled,
                         },
-                    ));
+                        i,
+                    );
                 }
             }
             Event::FetchStart { request, task, url } => {
-                let mut lane = Lane {
-                    of: LaneOf::Request(*request),
-                    label: format!("GET {}", request_label(url)),
-                    start_us: at,
-                    segments: Vec::new(),
-                    wakes: Vec::new(),
-                    end: None,
-                    owner: *task,
-                };
-                lane.open(SegmentKind::Request, at);
-                requests.push(lane);
+                let label = format!("GET {}", request_label(url));
+                let mut lane = LaneAt::new(new_lane(LaneOf::Request(*request), label, *task), i);
+                lane.open(SegmentKind::Request, at, i);
+                self.requests.push(lane);
                 // A request made while a task is being polled, that ends inside the same poll,
                 // was a blocking call: marked when it ends.
             }
@@ -706,130 +837,189 @@ pub fn timeline(records: &[Record]) -> Vec<Lane> {
                 request, status, ..
             } => {
                 let ok = (200..300).contains(status);
-                end_request(
-                    &mut requests,
-                    &mut tasks,
-                    running,
-                    *request,
-                    at,
-                    if ok {
-                        LaneEnd::Done
-                    } else {
-                        LaneEnd::Failed(format!("HTTP {status}"))
-                    },
-                );
-            }
-            Event::FetchError { request, message } => end_request(
-                &mut requests,
-                &mut tasks,
-                running,
-                *request,
-                at,
-                LaneEnd::Failed(message.clone()),
-            ),
-            Event::FetchAbort { request } => end_request(
-                &mut requests,
-                &mut tasks,
-                running,
-                *request,
-                at,
-                LaneEnd::Cancelled,
-            ),
-            Event::WorkerStart { worker } => {
-                let mut lane = Lane {
-                    of: LaneOf::Worker(*worker),
-                    label: format!("worker {worker}"),
-                    start_us: at,
-                    segments: Vec::new(),
-                    wakes: Vec::new(),
-                    end: None,
-                    owner: None,
+                let end = if ok {
+                    LaneEnd::Done
+                } else {
+                    LaneEnd::Failed(format!("HTTP {status}"))
                 };
-                lane.open(SegmentKind::Starting, at);
-                workers.push(lane);
+                self.end_request(*request, at, end, i);
+            }
+            Event::FetchError { request, message } => {
+                self.end_request(*request, at, LaneEnd::Failed(message.clone()), i)
+            }
+            Event::FetchAbort { request } => self.end_request(*request, at, LaneEnd::Cancelled, i),
+            Event::WorkerStart { worker } => {
+                let label = format!("worker {worker}");
+                let mut lane = LaneAt::new(new_lane(LaneOf::Worker(*worker), label, None), i);
+                lane.open(SegmentKind::Starting, at, i);
+                self.workers.push(lane);
             }
             Event::WorkerReady { worker, .. } => {
-                if let Some(i) = worker_lane(&workers, *worker) {
-                    workers[i].close(at);
+                if let Some(lane) = self.worker(*worker) {
+                    lane.close(at, i);
                 }
             }
             Event::WorkerGone { worker, reason } => {
-                if let Some(i) = worker_lane(&workers, *worker) {
-                    workers[i].close(at);
-                    workers[i].end = Some((at, LaneEnd::Failed(reason.clone())));
+                if let Some(lane) = self.worker(*worker) {
+                    lane.close(at, i);
+                    lane.finish(at, LaneEnd::Failed(reason.clone()), i);
                 }
             }
             Event::JobStart { job, worker } => {
-                job_worker.insert(*job, *worker);
-                if let Some(i) = worker_lane(&workers, *worker) {
-                    workers[i].open(SegmentKind::Job, at);
+                self.job_worker.insert(*job, *worker);
+                if let Some(lane) = self.worker(*worker) {
+                    lane.open(SegmentKind::Job, at, i);
                 }
             }
             Event::JobEnd { job, .. } => {
-                if let Some(i) = job_worker
-                    .remove(job)
-                    .and_then(|w| worker_lane(&workers, w))
-                {
-                    workers[i].close(at);
+                if let Some(w) = self.job_worker.remove(job) {
+                    if let Some(lane) = self.worker(w) {
+                        lane.close(at, i);
+                    }
                 }
             }
             _ => {}
         }
     }
-    // Requests follow the task that made them.
-    let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<Lane>> = Default::default();
-    for request in requests {
-        by_owner.entry(request.owner).or_default().push(request);
-    }
-    let mut lanes = Vec::new();
-    for task in tasks {
-        let LaneOf::Task(id) = task.of else {
-            unreachable!("task lanes only")
-        };
-        lanes.push(task);
-        lanes.extend(by_owner.remove(&Some(id)).unwrap_or_default());
-    }
-    // Requests of no task (or of a task the trace never spawned) come next, workers last.
-    lanes.extend(by_owner.into_values().flatten());
-    lanes.extend(workers);
-    lanes
-}
 
-fn end_request(
-    requests: &mut [Lane],
-    tasks: &mut [Lane],
-    running: Option<TaskId>,
-    request: RequestId,
-    at: u64,
-    end: LaneEnd,
-) {
-    let Some(lane) = lane_index(requests, LaneOf::Request(request)).map(|i| &mut requests[i])
-    else {
-        return;
-    };
-    lane.close(at);
-    lane.end = Some((at, end));
-    // Started and ended within one poll of its task: the task (and the thread) was blocked.
-    if lane.owner.is_some() && lane.owner == running {
-        let start = lane.start_us;
-        if let Some(task) = running
-            .and_then(|t| lane_index(tasks, LaneOf::Task(t)))
-            .map(|i| &mut tasks[i])
-        {
-            let poll_start = task
-                .segments
-                .last()
-                .filter(|s| s.end_us.is_none() && s.kind == SegmentKind::Running)
-                .map(|s| s.start_us);
-            if poll_start.is_some_and(|p| p <= start) {
-                task.close(start);
-                task.segments.push(Segment {
-                    kind: SegmentKind::Blocked,
-                    start_us: start,
-                    end_us: Some(at),
-                });
-                task.open(SegmentKind::Running, at);
+    fn end_request(&mut self, request: RequestId, at: u64, end: LaneEnd, i: usize) {
+        let Some(lane) =
+            lane_at_index(&self.requests, LaneOf::Request(request)).map(|r| &mut self.requests[r])
+        else {
+            return;
+        };
+        lane.close(at, i);
+        lane.finish(at, end, i);
+        let (owner, start) = (lane.lane.owner, lane.lane.start_us);
+        // Started and ended within one poll of its task: the task (and the thread) was blocked.
+        let running = self.running;
+        if owner.is_some() && owner == running {
+            if let Some(task) = running.and_then(|t| self.task(t)) {
+                let poll_start = task
+                    .lane
+                    .segments
+                    .last()
+                    .filter(|s| s.end_us.is_none() && s.kind == SegmentKind::Running)
+                    .map(|s| s.start_us);
+                if poll_start.is_some_and(|p| p <= start) {
+                    task.close(start, i);
+                    task.lane.segments.push(Segment {
+                        kind: SegmentKind::Blocked,
+                        start_us: start,
+                        end_us: Some(at),
+                    });
+                    task.segs.push(SegAt {
+                        start: i,
+                        end: i,
+                        refined: None,
+                    });
+                    task.open(SegmentKind::Running, at, i);
+                }
             }
         }
+    }
+
+    /// The lanes as they were after the first `n` records pushed: tasks in spawn order, each
+    /// followed by the requests it made, then the blocking pool's workers.
+    pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
+        let n = n.min(self.len);
+        let born = |lanes: &[LaneAt]| lanes.partition_point(|l| l.born < n);
+        // Requests follow the task that made them.
+        let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<Lane>> =
+            Default::default();
+        for request in &self.requests[..born(&self.requests)] {
+            by_owner
+                .entry(request.lane.owner)
+                .or_default()
+                .push(request.at(n));
+        }
+        let mut lanes = Vec::new();
+        for task in &self.tasks[..born(&self.tasks)] {
+            let LaneOf::Task(id) = task.lane.of else {
+                unreachable!("task lanes only")
+            };
+            lanes.push(task.at(n));
+            lanes.extend(by_owner.remove(&Some(id)).unwrap_or_default());
+        }
+        // Requests of no task (or of a task the trace never spawned) come next, workers last.
+        lanes.extend(by_owner.into_values().flatten());
+        lanes.extend(self.workers[..born(&self.workers)].iter().map(|w| w.at(n)));
+        lanes
+    }
+}
+
+/// The executor's state and the lanes at any point of a run, without replaying it from the
+/// start: fed the trace as it arrives, it keeps a snapshot of the state every so many records
+/// (at least [`Replay::EVERY`], and further apart as the state grows, so the snapshots never
+/// weigh much more than the trace) and replays from the nearest one.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    live: ExecState,
+    /// States after 0, then more and more records.
+    snapshots: Vec<ExecState>,
+    since: usize,
+    lanes: TimelineBuilder,
+}
+
+impl Default for Replay {
+    fn default() -> Self {
+        Replay {
+            live: ExecState::default(),
+            snapshots: vec![ExecState::default()],
+            since: 0,
+            lanes: TimelineBuilder::default(),
+        }
+    }
+}
+
+impl Replay {
+    /// The fewest records between two snapshots.
+    pub const EVERY: usize = 4096;
+
+    /// Records fed so far.
+    pub fn len(&self) -> usize {
+        self.live.applied
+    }
+
+    /// True before the first record.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Snapshots kept (the empty state at the start included).
+    pub fn snapshots(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    /// Feeds the next records of the trace.
+    pub fn extend(&mut self, records: &[Record]) {
+        for r in records {
+            self.live.apply(r);
+            self.lanes.push(r);
+            self.since += 1;
+            if self.since >= Self::EVERY.max(2 * self.live.weight()) {
+                self.snapshots.push(self.live.clone());
+                self.since = 0;
+            }
+        }
+    }
+
+    /// The state after the first `n` records; `records` is the trace fed so far.
+    pub fn state_at(&self, records: &[Record], n: usize) -> ExecState {
+        let n = n.min(self.len()).min(records.len());
+        if n == self.len() {
+            return self.live.clone();
+        }
+        let i = self.snapshots.partition_point(|s| s.applied <= n) - 1;
+        let mut state = self.snapshots[i].clone();
+        for r in &records[state.applied..n] {
+            state.apply(r);
+        }
+        state
+    }
+
+    /// The lanes after the first `n` records.
+    pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
+        self.lanes.lanes_at(n)
     }
 }

@@ -1,0 +1,69 @@
+//! How long a seek takes in the longest traces the course makes, from the snapshots and from
+//! the start: `cargo bench -p runner --bench replay`. A sanity check that prints, not a test.
+
+use std::time::{Duration, Instant};
+
+use protocol::replay::{timeline, ExecState, Replay};
+use protocol::{KnobValues, Network, RunRequest};
+use runner::run::run_virtual;
+
+fn main() {
+    for (lesson, snippet, knobs) in [
+        (
+            "03-polling",
+            "one_by_one",
+            &[("pages", 20.0), ("latency_ms", 3000.0)][..],
+        ),
+        (
+            "03-polling",
+            "spin",
+            &[("pages", 50.0), ("latency_ms", 3000.0)],
+        ),
+        ("08-async-await", "many", &[("tasks", 50000.0)]),
+    ] {
+        let (_, trace) = run_virtual(&RunRequest {
+            id: 1,
+            lesson: lesson.into(),
+            snippet: snippet.into(),
+            knobs: knobs
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect::<KnobValues>(),
+            network: Network::Virtual,
+            base_url: String::new(),
+            scheduler: Default::default(),
+            step_mode: false,
+        });
+        let started = Instant::now();
+        let mut replay = Replay::default();
+        for batch in trace.chunks(500) {
+            replay.extend(batch);
+        }
+        let fed = started.elapsed();
+        // Seek to 50 points spread over the trace, the worst of each way counted.
+        let (mut worst_state, mut worst_lanes, mut worst_start) =
+            (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for i in 0..50 {
+            let n = trace.len() * (2 * i + 1) / 100;
+            let t = Instant::now();
+            std::hint::black_box(replay.state_at(&trace, n));
+            worst_state = worst_state.max(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(replay.lanes_at(n));
+            worst_lanes = worst_lanes.max(t.elapsed());
+            if i % 10 == 9 {
+                let t = Instant::now();
+                std::hint::black_box(ExecState::at(&trace, n));
+                std::hint::black_box(timeline(&trace[..n]));
+                worst_start = worst_start.max(t.elapsed());
+            }
+        }
+        println!(
+            "{lesson}/{snippet} {knobs:?}: {} records, fed in {fed:.1?} ({} snapshots); \
+             worst seek: state {worst_state:.2?}, lanes {worst_lanes:.2?}; \
+             from the start: {worst_start:.1?}",
+            trace.len(),
+            replay.snapshots(),
+        );
+    }
+}
