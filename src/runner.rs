@@ -120,9 +120,17 @@ impl Drop for Slot {
     /// queued before it stopped (the error that follows a panic) finds no dropped closure.
     fn drop(&mut self) {
         self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
+        // The error that follows a panic may still be on its way: it is swallowed, not left
+        // to reach the page's window as an uncaught `RuntimeError: unreachable`.
+        SWALLOW_ERROR.with(|f| self.worker.set_onerror(Some(f.unchecked_ref())));
         self.worker.terminate();
     }
+}
+
+thread_local! {
+    /// An `onerror` handler that only marks the error handled.
+    static SWALLOW_ERROR: JsValue =
+        Closure::<dyn FnMut(ErrorEvent)>::new(|e: ErrorEvent| e.prevent_default()).into_js_value();
 }
 
 struct ActiveRun {
@@ -359,6 +367,9 @@ impl Bridge {
             });
             let (bridge, w) = (self.me.clone(), weak.clone());
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                // Handled here: unhandled, a panic's trap would also reach the page's window
+                // as an uncaught `RuntimeError: unreachable`.
+                e.prevent_default();
                 if let (Some(bridge), Some(slot)) = (bridge.upgrade(), w.upgrade()) {
                     bridge.on_crash(&slot, e.message());
                 }
@@ -599,7 +610,12 @@ impl Bridge {
                     (events.on_trace)(&[]);
                 }
             }
-            FromRunner::Done { id, report } => {
+            FromRunner::Done {
+                id,
+                mut report,
+                final_state,
+            } => {
+                report.final_state = final_state;
                 let Some(run) = self.runs.borrow_mut().remove(&id) else {
                     return;
                 };
@@ -615,31 +631,50 @@ impl Bridge {
                 id,
                 message,
                 location,
+                report,
+                final_state,
             } => {
                 let error = RunError::Panic { message, location };
-                self.end_with_error(slot, id.or(slot.run.get()), error);
+                // The runner's own report of the run up to the panic, when it could make one:
+                // complete output, and on the virtual clock its virtual time.
+                let report = report.map(|mut report| {
+                    report.final_state = final_state;
+                    report.error = Some(error.to_string());
+                    report.failure = Some(error.clone());
+                    report
+                });
+                self.end_with_error(slot, id.or(slot.run.get()), error, report);
             }
             FromRunner::BootFailed { message } => {
                 let error = runner_error(RunnerProblem::Boot { detail: message });
-                self.end_with_error(slot, slot.run.get(), error);
+                self.end_with_error(slot, slot.run.get(), error, None);
             }
         }
     }
 
     fn on_crash(&self, slot: &Rc<Slot>, message: String) {
         let error = RunError::RunnerCrashed { message };
-        self.end_with_error(slot, slot.run.get(), error);
+        self.end_with_error(slot, slot.run.get(), error, None);
     }
 
-    /// A worker that panicked or crashed is never reused.
-    fn end_with_error(&self, slot: &Rc<Slot>, id: Option<u32>, error: RunError) {
+    /// A worker that panicked or crashed is never reused. The run ends with `report` when the
+    /// runner sent one, else with one made from the trace that arrived.
+    fn end_with_error(
+        &self,
+        slot: &Rc<Slot>,
+        id: Option<u32>,
+        error: RunError,
+        report: Option<Report>,
+    ) {
         slot.worker.terminate();
         slot.run.set(None);
         self.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
         let run = id.and_then(|id| self.runs.borrow_mut().remove(&id));
         if let Some(run) = run {
-            let elapsed = now_ms() - run.started_ms;
-            let report = failure_report(&run.request, &run.records, elapsed, error);
+            let report = report.unwrap_or_else(|| {
+                let elapsed = now_ms() - run.started_ms;
+                failure_report(&run.request, &run.records, elapsed, error)
+            });
             (run.events.on_end)(RunEnd::Finished(report));
         } else {
             web_sys::console::error_1(&format!("async-tutor: {error}").into());

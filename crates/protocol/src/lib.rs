@@ -8,6 +8,6 @@ pub mod replay;
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{
-    FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary, ALIVE_MS,
-    MAX_TRACE_EVENTS,
+    final_state, FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary,
+    ALIVE_MS, MAX_TRACE_EVENTS,
 };

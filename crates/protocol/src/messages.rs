@@ -4,6 +4,7 @@ pub use executor::host::Scheduler;
 use executor::trace::Record;
 use serde::{Deserialize, Serialize};
 
+use crate::replay::ExecState;
 use crate::{KnobValues, RunError};
 
 /// Which network a run's requests go to.
@@ -90,6 +91,10 @@ pub enum FromRunner {
         id: u32,
         /// What happened.
         report: Report,
+        /// The executor's state at the end, when the trace is longer than the page keeps
+        /// (see [`final_state`]).
+        #[serde(default)]
+        final_state: Option<Box<ExecState>>,
     },
     /// The snippet panicked. The worker is unusable afterwards and must be replaced.
     Panic {
@@ -100,6 +105,14 @@ pub enum FromRunner {
         /// Where (`lessons/08-async-await/panic.rs:13:55`), when known.
         #[serde(default)]
         location: Option<String>,
+        /// What the run did before the panic, when the runner could still tell: its output,
+        /// counts and time (on the virtual clock, its virtual time), with the panic as its
+        /// failure. The records went out just before, in a `Trace`.
+        #[serde(default)]
+        report: Option<Report>,
+        /// The executor's state at the panic, when the trace is longer than the page keeps.
+        #[serde(default)]
+        final_state: Option<Box<ExecState>>,
     },
     /// The worker could not start the runner's program (sent by `www/runner-boot.js`); it
     /// must be replaced.
@@ -158,6 +171,11 @@ pub struct Report {
     pub network: Network,
     /// Counts over the trace.
     pub trace: TraceSummary,
+    /// The executor's state at the end of a run whose trace the page could not keep whole
+    /// ([`MAX_TRACE_EVENTS`]): what the inspector shows at the end instead of the state at the
+    /// cut. Not part of the report's JSON: it travels beside it in [`FromRunner::Done`].
+    #[serde(skip)]
+    pub final_state: Option<Box<ExecState>>,
 }
 
 impl Report {
@@ -186,8 +204,15 @@ impl Report {
             failure,
             network,
             trace: TraceSummary::of(records),
+            final_state: None,
         }
     }
+}
+
+/// The executor's state after all of `records`, when there are more of them than the page
+/// keeps ([`MAX_TRACE_EVENTS`]); `None` when the page has the whole trace and can rebuild it.
+pub fn final_state(records: &[Record]) -> Option<Box<ExecState>> {
+    (records.len() > MAX_TRACE_EVENTS).then(|| Box::new(ExecState::at(records, records.len())))
 }
 
 impl TraceSummary {
@@ -248,7 +273,9 @@ mod tests {
             FromRunner::Panic {
                 id: None,
                 message: "boom".into(),
-                location: None
+                location: None,
+                report: None,
+                final_state: None,
             }
         );
         let boot: FromRunner =
@@ -258,6 +285,58 @@ mod tests {
             FromRunner::BootFailed {
                 message: "no wasm".into()
             }
+        );
+    }
+
+    fn records(n: usize) -> Vec<Record> {
+        use executor::trace::Event;
+        let mut records = vec![Record {
+            t_us: 0,
+            event: Event::Spawn {
+                task: 1,
+                name: Some("main".into()),
+                parent: None,
+            },
+        }];
+        records.extend((1..n).map(|i| Record {
+            t_us: i as u64,
+            event: Event::Print {
+                task: Some(1),
+                text: format!("line {i}"),
+            },
+        }));
+        records
+    }
+
+    #[test]
+    fn a_trace_longer_than_the_page_keeps_comes_with_its_final_state() {
+        assert_eq!(final_state(&records(MAX_TRACE_EVENTS)), None);
+        let long = records(MAX_TRACE_EVENTS + 5);
+        let state = final_state(&long).expect("a state past the cap");
+        assert_eq!(state.applied, MAX_TRACE_EVENTS + 5);
+        assert_eq!(state.counters.prints, (MAX_TRACE_EVENTS + 4) as u64);
+        // It travels beside the report, and back as it was.
+        let mut report = Report::from_trace(&long, 1.0, None, Network::Virtual);
+        assert_eq!(
+            report.output.len(),
+            MAX_TRACE_EVENTS + 4,
+            "every line, past the cap too"
+        );
+        let done = FromRunner::Done {
+            id: 7,
+            report: report.clone(),
+            final_state: Some(state.clone()),
+        };
+        let back: FromRunner =
+            serde_json::from_str(&serde_json::to_string(&done).unwrap()).unwrap();
+        assert_eq!(back, done);
+        // The report's own JSON (what `asyncTutor.run` gives) does not carry it.
+        report.final_state = Some(state);
+        let json = serde_json::to_value(&report).unwrap();
+        assert!(
+            json.get("finalState").is_none(),
+            "{:?}",
+            json.as_object().unwrap().keys()
         );
     }
 }

@@ -1,5 +1,8 @@
 //! Running a snippet, and the report of what happened.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use executor::trace::Record;
 use executor::{BlockingError, Executor, VirtualHost};
 use protocol::{knobs, Network, Report, RunError, RunRequest};
@@ -87,6 +90,7 @@ pub fn run_virtual(request: &RunRequest) -> (Report, Vec<Record>) {
     crate::threads::set_backend(crate::threads::Backend::Virtual);
     let ex = Executor::new(VirtualHost::new());
     let log = ex.record_trace();
+    VIRTUAL_LOG.with(|l| *l.borrow_mut() = Some(log.clone()));
     let future = (snippet.start)(values);
     let error = match catch_panic(|| ex.block_on(future)) {
         Ok(Ok(Ok(()))) => None,
@@ -99,8 +103,26 @@ pub fn run_virtual(request: &RunRequest) -> (Report, Vec<Record>) {
     };
     let elapsed = ex.now().as_micros() as u64;
     drop(ex);
+    VIRTUAL_LOG.with(|l| l.borrow_mut().take());
     let records = log.take();
     (report(&records, elapsed, error, Network::Virtual), records)
+}
+
+thread_local! {
+    /// The trace of the virtual run in progress, for [`virtual_so_far`].
+    static VIRTUAL_LOG: RefCell<Option<Rc<RefCell<Vec<Record>>>>> = const { RefCell::new(None) };
+}
+
+/// The trace of the virtual run in progress, if one is: what a panic hook can still report on
+/// wasm32, where a panic ends the run before [`run_virtual`] returns. Its time is the virtual
+/// clock's at the last record. `None` when the trace is being written at this very moment.
+pub fn virtual_so_far() -> Option<(Vec<Record>, u64)> {
+    VIRTUAL_LOG.with(|l| {
+        let log = l.try_borrow().ok()?;
+        let records = log.as_ref()?.try_borrow().ok()?.clone();
+        let at_us = records.last().map_or(0, |r| r.t_us);
+        Some((records, at_us))
+    })
 }
 
 #[cfg(panic = "unwind")]

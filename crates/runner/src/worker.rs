@@ -9,12 +9,16 @@ use std::rc::Rc;
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
 use executor::{spawn_named, Executor};
-use protocol::{FromRunner, JobFailure, Network, RunError, RunRequest, ToRunner, ALIVE_MS};
+use protocol::replay::ExecState;
+use protocol::{
+    final_state, FromRunner, JobFailure, Network, Report, RunError, RunRequest, ToRunner, ALIVE_MS,
+    MAX_TRACE_EVENTS,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::run::{prepare, report, run_virtual, snippet_error};
+use crate::run::{prepare, report, run_virtual, snippet_error, virtual_so_far};
 
 /// Trace records are sent in batches; events a learner waits to see go out at once.
 const BATCH: usize = 512;
@@ -23,6 +27,39 @@ const FLUSH_MS: u32 = 16;
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
     static RUN_ID: Cell<Option<u32>> = const { Cell::new(None) };
+    /// The trace stream of the real-time run in progress, for the panic hook.
+    static STREAM: RefCell<Option<Rc<Stream>>> = const { RefCell::new(None) };
+}
+
+/// The records of run `id` up to the end of the trace it sends the page: one more than the
+/// page keeps, so it knows the trace was cut.
+fn sent_part(records: &[Record]) -> &[Record] {
+    &records[..records.len().min(MAX_TRACE_EVENTS + 1)]
+}
+
+/// For the panic hook: sends what run `id` traced and not yet sent, and returns the report of
+/// the run so far, failed with `failure`. `None` if the trace cannot be read at this moment
+/// (the panic came while it was being written).
+fn so_far(id: u32, failure: RunError) -> Option<(Report, Option<Box<ExecState>>)> {
+    if let Some(stream) = STREAM.with(|s| s.try_borrow().ok()?.clone()) {
+        // On the browser's clock: the time since the run started.
+        let elapsed_us = (now_ms() - stream.started_ms).max(0.0) * 1000.0;
+        stream.flush();
+        let all = stream.all.try_borrow().ok()?;
+        let report = report(&all, elapsed_us as u64, Some(failure), Network::SlowWeb);
+        return Some((report, final_state(&all)));
+    }
+    let (records, at_us) = virtual_so_far()?;
+    post(&FromRunner::Trace {
+        id,
+        records: sent_part(&records).to_vec(),
+    });
+    let report = report(&records, at_us, Some(failure), Network::Virtual);
+    Some((report, final_state(&records)))
+}
+
+fn now_ms() -> f64 {
+    scope().performance().map(|p| p.now()).unwrap_or_default()
 }
 
 struct Run {
@@ -87,10 +124,23 @@ pub fn panic_parts(info: &std::panic::PanicHookInfo<'_>) -> (String, Option<Stri
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         let (message, location) = panic_parts(info);
+        let id = RUN_ID.with(Cell::get);
+        // Whatever the run did before the panic goes out first: its trace, then a report of
+        // it (on the virtual clock, in virtual time), as if the run had ended there.
+        let failure = RunError::Panic {
+            message: message.clone(),
+            location: location.clone(),
+        };
+        let (report, final_state) = match id.and_then(|id| so_far(id, failure)) {
+            Some((report, final_state)) => (Some(report), final_state),
+            None => (None, None),
+        };
         post(&FromRunner::Panic {
-            id: RUN_ID.with(Cell::get),
+            id,
             message,
             location,
+            report,
+            final_state,
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
@@ -109,12 +159,21 @@ pub fn start() {
 fn start_run(request: RunRequest) {
     // A new run ends the previous one (the page sends one run per worker at a time).
     RUN.with(|r| r.borrow_mut().take());
+    STREAM.with(|s| s.borrow_mut().take());
     RUN_ID.with(|r| r.set(Some(request.id)));
     let id = request.id;
     if request.network == Network::Virtual {
         let (report, records) = run_virtual(&request);
-        post(&FromRunner::Trace { id, records });
-        post(&FromRunner::Done { id, report });
+        let final_state = final_state(&records);
+        post(&FromRunner::Trace {
+            id,
+            records: sent_part(&records).to_vec(),
+        });
+        post(&FromRunner::Done {
+            id,
+            report,
+            final_state,
+        });
         RUN_ID.with(|r| r.set(None));
         return;
     }
@@ -127,7 +186,11 @@ fn start_run(request: RunRequest) {
         Ok(ready) => ready,
         Err(why) => {
             let report = report(&[], 0, Some(why), Network::SlowWeb);
-            post(&FromRunner::Done { id, report });
+            post(&FromRunner::Done {
+                id,
+                report,
+                final_state: None,
+            });
             return;
         }
     };
@@ -137,6 +200,7 @@ fn start_run(request: RunRequest) {
         ..BrowserOptions::default()
     }));
     let stream = Rc::new(Stream::new(id));
+    STREAM.with(|s| *s.borrow_mut() = Some(stream.clone()));
     // How main ended (its error, if any, and when), filled in as it returns.
     let ending: Rc<RefCell<Option<Ending>>> = Rc::default();
     let main_id = Rc::new(Cell::new(0));
@@ -180,9 +244,16 @@ type Ending = (Option<RunError>, u64);
 /// Sends the rest of the trace and the report, and ends the run.
 fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64) {
     stream.flush();
-    let report = report(&stream.all.borrow(), elapsed_us, error, Network::SlowWeb);
-    post(&FromRunner::Done { id, report });
+    let all = stream.all.borrow();
+    let report = report(&all, elapsed_us, error, Network::SlowWeb);
+    post(&FromRunner::Done {
+        id,
+        report,
+        final_state: final_state(&all),
+    });
+    drop(all);
     RUN_ID.with(|r| r.set(None));
+    STREAM.with(|s| s.borrow_mut().take());
     // End the run (cancelling tasks the snippet left behind) once this turn is over.
     gloo_timers::callback::Timeout::new(0, || {
         RUN.with(|r| r.borrow_mut().take());
@@ -193,6 +264,8 @@ fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64
 /// Collects a run's records and sends them to the page in batches.
 struct Stream {
     id: u32,
+    /// When the run started, on this worker's clock (ms).
+    started_ms: f64,
     all: RefCell<Vec<Record>>,
     unsent: Cell<usize>,
     /// Records queued for the page so far; past `MAX_TRACE_EVENTS` the page keeps none.
@@ -204,6 +277,7 @@ impl Stream {
     fn new(id: u32) -> Stream {
         Stream {
             id,
+            started_ms: now_ms(),
             all: RefCell::new(Vec::new()),
             unsent: Cell::new(0),
             queued: Cell::new(0),
@@ -223,8 +297,17 @@ impl Stream {
                 | Event::Paused { .. }
         );
         self.all.borrow_mut().push(record.clone());
-        if self.queued.get() > protocol::MAX_TRACE_EVENTS {
-            return; // the page already knows the trace was cut
+        if self.queued.get() > MAX_TRACE_EVENTS {
+            // The page already knows the trace was cut; what the snippet prints still goes
+            // out, so the output keeps up (the report has every line at the end).
+            if let Event::Print { .. } = record.event {
+                self.flush();
+                post(&FromRunner::Trace {
+                    id: self.id,
+                    records: vec![record.clone()],
+                });
+            }
+            return;
         }
         self.queued.set(self.queued.get() + 1);
         self.unsent.set(self.unsent.get() + 1);
@@ -238,14 +321,21 @@ impl Stream {
         }
     }
 
+    /// Sends the records queued and not sent yet. (They are the ones just before the
+    /// `queued`-th: past the cap, `all` grows on without them.)
     fn flush(&self) {
         self.flush_armed.set(false);
-        let unsent = self.unsent.replace(0);
+        let unsent = self.unsent.get();
         if unsent == 0 {
             return;
         }
-        let all = self.all.borrow();
-        let records = all[all.len() - unsent..].to_vec();
+        // A panic while the trace is being written: nothing can be read, nothing is sent.
+        let Ok(all) = self.all.try_borrow() else {
+            return;
+        };
+        self.unsent.set(0);
+        let end = self.queued.get();
+        let records = all[end - unsent..end].to_vec();
         post(&FromRunner::Trace {
             id: self.id,
             records,
