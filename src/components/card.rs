@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use executor::trace::Event;
-use protocol::replay::{one_by_one_us, ExecState};
+use protocol::replay::one_by_one_us;
 use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -574,7 +574,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             let lanes = state.lanes(*shown);
             let records = state.records.borrow();
             let shown_records = &records[..*shown];
-            let exec = ExecState::at(shown_records, *shown);
+            let exec = state.exec_at(*shown);
             let output = printed(shown_records);
             let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
             (Rc::new(lanes), Rc::new(exec), output, cursor_ms)
