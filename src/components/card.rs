@@ -3,14 +3,14 @@
 use std::rc::Rc;
 
 use executor::trace::Event;
-use protocol::replay::one_by_one_us;
+use protocol::replay::{one_by_one_us, ExecState};
 use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::frames::FrameCounter;
 use super::inspector::Inspector;
-use super::run_state::{launch, longest_poll_ms, printed, use_run_clock, Action, Phase, RunState};
+use super::run_state::{launch, longest_poll_ms, use_run_clock, Action, Phase, RunState};
 use super::timeline::{fmt_ms, LaneGroup, Timeline};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
@@ -569,13 +569,27 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let shown = state.cursor.unwrap_or(state.view_len);
     // Rebuilt only when the trace or the replay position changes, not on every clock tick.
     let view = use_memo(
-        (state.run, state.view_len, shown, state.phase),
-        |(_, _, shown, _phase)| {
+        (
+            state.run,
+            state.view_len,
+            shown,
+            state.phase,
+            state.late_output.len(),
+        ),
+        |(_, _, shown, _phase, _late)| {
             let lanes = state.lanes(*shown);
             let records = state.records.borrow();
             let shown_records = &records[..*shown];
-            let exec = state.exec_at(*shown);
-            let output = printed(shown_records);
+            // At the end of a run whose trace was cut, the state is the runner's own: the
+            // state at the cut is not how the run ended.
+            let final_state = (state.cursor.is_none() && state.partial().is_some())
+                .then(|| state.report.as_ref()?.final_state.clone())
+                .flatten();
+            let exec = match final_state {
+                Some(exec) => *exec,
+                None => ExecState::at(shown_records, *shown),
+            };
+            let output = state.output(*shown);
             let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
             (Rc::new(lanes), Rc::new(exec), output, cursor_ms)
         },
@@ -597,10 +611,12 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         (started - exec.requests.len() as u64, started)
     });
     // Once the run is over: what its waits would have taken one after another.
+    // (Not for a cut trace: its lanes are only the first part of the run.)
+    let partial = state.partial();
     let speed_up = state
         .report
         .as_ref()
-        .filter(|_| state.cursor.is_none() && total_ms > 0.0)
+        .filter(|_| state.cursor.is_none() && total_ms > 0.0 && partial.is_none())
         .map(|_| one_by_one_us(lanes) as f64 / 1000.0)
         .filter(|one_by_one| *one_by_one > 0.0)
         .map(|one_by_one| (one_by_one, one_by_one / total_ms));
@@ -742,8 +758,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <span>{ format!("{} · {}", lang.requests_progress(ended, started), fmt_ms(total_ms)) }</span>
                 </div>
             }
-            if state.capped {
-                <p class="note trace-capped" role="status">{ t.trace_capped }</p>
+            if let Some((kept, total)) = partial {
+                <p class="note trace-capped" role="status" data-shown={kept.to_string()}
+                   data-events={total.map(|m| m.to_string())}>
+                    { lang.trace_partial(kept, total) }
+                </p>
             }
             if !lanes.is_empty() {
                 <figure class="timeline-wrap">

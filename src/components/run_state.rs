@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
-use protocol::replay::{ExecState, Lane, LaneEnd, Replay};
+use protocol::replay::{timeline, Lane, LaneEnd};
 use protocol::{KnobValues, Report};
 use yew::prelude::*;
 
@@ -61,15 +61,14 @@ pub struct RunState {
     /// much of it this state has seen, so equal lengths mean equal traces.
     pub records: Rc<RefCell<Vec<Record>>>,
     pub len: usize,
-    /// The same trace indexed for replay: snapshots of the state and the lanes as they grew,
-    /// so any moment is shown without replaying from the start.
-    pub replay: Rc<RefCell<Replay>>,
     /// How much of the trace the live views show. While running it catches up with `len` on
     /// each clock tick rather than on each batch, so a run of thousands of events a second
     /// rebuilds the timeline ten times a second, not once per batch.
     pub view_len: usize,
     /// Events were dropped at `MAX_EVENTS`.
     pub capped: bool,
+    /// Lines printed after the cut (the runner still sends them), until the report has all.
+    pub late_output: Rc<Vec<(f64, String)>>,
     /// Replay: how many events to show (None: all, the live end).
     pub cursor: Option<usize>,
     /// Open the replay at the start when the run ends (Step on the virtual clock).
@@ -89,9 +88,9 @@ impl PartialEq for RunState {
             && self.run == other.run
             && Rc::ptr_eq(&self.records, &other.records)
             && self.len == other.len
-            && Rc::ptr_eq(&self.replay, &other.replay)
             && self.view_len == other.view_len
             && self.capped == other.capped
+            && Rc::ptr_eq(&self.late_output, &other.late_output)
             && self.cursor == other.cursor
             && self.replay_from_start == other.replay_from_start
             && self.report == other.report
@@ -109,9 +108,9 @@ impl Default for RunState {
             run: None,
             records: Rc::default(),
             len: 0,
-            replay: Rc::default(),
             view_len: 0,
             capped: false,
+            late_output: Rc::default(),
             cursor: None,
             replay_from_start: false,
             report: None,
@@ -194,10 +193,13 @@ impl Reducible for RunState {
                 let room = MAX_EVENTS.saturating_sub(all.len());
                 if records.len() > room {
                     next.capped = true;
+                    // Past the cut only the printed lines are kept, for the output.
+                    let late = printed(&records[room..]);
+                    if !late.is_empty() {
+                        Rc::make_mut(&mut next.late_output).extend(late);
+                    }
                 }
-                let before = all.len();
                 all.extend(records.into_iter().take(room));
-                next.replay.borrow_mut().extend(&all[before..]);
                 next.len = all.len();
                 // Stepping shows each step at once; a running trace waits for the next tick.
                 if self.phase == Phase::Stepping || self.view_len == 0 {
@@ -252,8 +254,9 @@ impl RunState {
     pub fn lanes(&self, shown: usize) -> Vec<Lane> {
         let records = self.records.borrow();
         let shown_records = &records[..shown.min(records.len())];
-        let mut lanes = self.replay.borrow().lanes_at(shown);
-        if !self.phase.live() && shown >= records.len() {
+        let mut lanes = timeline(shown_records);
+        // A cut trace ends before the run did: its open lanes went on, they were not cancelled.
+        if !self.phase.live() && shown >= records.len() && !self.capped {
             let end_us = shown_records.last().map_or(0, |r| r.t_us);
             for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
                 if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
@@ -265,9 +268,32 @@ impl RunState {
         lanes
     }
 
-    /// The executor's state after the first `shown` events, from the nearest snapshot.
-    pub fn exec_at(&self, shown: usize) -> ExecState {
-        self.replay.borrow().state_at(&self.records.borrow(), shown)
+    /// The lines printed among the first `shown` events, with their times in ms. At the end of
+    /// a finished run they are the report's, which has every line even when the trace was cut;
+    /// while a cut run goes on, the lines that came after the cut follow.
+    pub fn output(&self, shown: usize) -> Vec<(f64, String)> {
+        let at_end = self.cursor.is_none();
+        if let (true, Some(report)) = (at_end, &self.report) {
+            return report
+                .output
+                .iter()
+                .map(|l| (l.t_ms, l.text.clone()))
+                .collect();
+        }
+        let records = self.records.borrow();
+        let mut lines = printed(&records[..shown.min(records.len())]);
+        if at_end && self.capped {
+            lines.extend(self.late_output.iter().cloned());
+        }
+        lines
+    }
+
+    /// The events of the whole run when the card could not keep them all: (kept, total).
+    /// The total is known once the run has reported.
+    pub fn partial(&self) -> Option<(usize, Option<u64>)> {
+        let total = self.report.as_ref().map(|r| r.trace.events);
+        let cut = self.capped || total.is_some_and(|t| t > self.len as u64);
+        cut.then_some((self.len, total))
     }
 
     /// The run's length so far: the report's total once it ended, else the later of the last
@@ -347,9 +373,19 @@ pub fn longest_poll_ms(records: &[Record]) -> f64 {
     longest as f64 / 1000.0
 }
 
-/// Ticks the run's clock while it is live, so bars of requests in flight grow.
+/// Ticks the run's clock while it is live, so bars of requests in flight grow; and ends the
+/// run when its card goes away (the reader left the lesson), so nothing runs unseen.
 #[hook]
 pub fn use_run_clock(state: &UseReducerHandle<RunState>) {
+    let live_run = use_mut_ref(|| None::<u32>);
+    *live_run.borrow_mut() = state.run.filter(|_| state.phase.live());
+    use_effect_with((), move |_| {
+        move || {
+            if let Some(run) = live_run.borrow_mut().take() {
+                bridge().stop(run);
+            }
+        }
+    });
     let dispatcher = state.dispatcher();
     use_effect_with(state.phase, move |phase| {
         let interval = phase.live().then(|| {

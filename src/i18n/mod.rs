@@ -6,6 +6,7 @@ use protocol::KnobError;
 
 mod errors;
 mod phrases;
+mod results;
 mod strings;
 
 /// A language the site is written in.

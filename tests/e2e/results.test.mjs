@@ -1,0 +1,165 @@
+// What a card shows is true: a trace too long to keep whole does not cut the output or the
+// final state, a panic on the virtual clock keeps what happened before it, and a run ends
+// (with its pool's workers) when its card goes away.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs, site } from "./card.mjs";
+
+const open = site();
+
+/** The lines in the card's output console. */
+const outputLines = (page, snippet) =>
+  page.$$eval(`${card(snippet)} .output li:not(.placeholder):not(.capped):not(.error) .line`, (ls) =>
+    ls.map((l) => l.textContent),
+  );
+
+/** Dedicated workers alive in the page's process: the runner workers and their pool workers. */
+async function liveWorkers(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { targetInfos } = await cdp.send("Target.getTargets");
+  await cdp.detach();
+  return targetInfos.filter((t) => t.type === "worker").length;
+}
+
+describe("results are true", () => {
+  for (const lang of ["en", "zh"]) {
+    test(`50 000 tasks on the virtual clock: output, state and totals are the run's, the cut is said (${lang})`, { timeout: 90000 }, async () => {
+      const page = await open(`${lang === "zh" ? "?lang=zh" : ""}#/08-async-await/many`);
+      await waitForNetwork(page);
+      await setKnobs(page, "many", { tasks: 50000, sleep_ms: 2000 });
+      await page.check(`${card("many")} input.virtual-time`);
+      const run = await runCard(page, "many", 60000);
+      assert.equal(run.state, "done");
+      const report = await page.evaluate(() =>
+        window.asyncTutor.run("08-async-await", "many", { tasks: 50000, sleep_ms: 2000 }, { virtualTime: true }),
+      );
+      assert.equal(report.error, null);
+      // Every line, the last one too.
+      assert.deepEqual(await outputLines(page, "many"), report.output.map((l) => l.text));
+      assert.match(report.output.at(-1).text, /all done after 2000\.0 ms/);
+      // The inspector shows how the run ended: every task done, none sleeping, the counts whole.
+      assert.equal(await page.locator(`${card("many")} tr.task:not(.done)`).count(), 0);
+      assert.equal(await page.locator(`${card("many")} .sleepers li`).count(), 0);
+      const polls = Number(await page.textContent(`${card("many")} [data-counter="polls"] b`));
+      assert.equal(polls, report.trace.polls);
+      // The cut is said, with its numbers.
+      const note = page.locator(`${card("many")} .trace-capped`);
+      assert.equal(Number(await note.getAttribute("data-events")), report.trace.events);
+      const shown = Number(await note.getAttribute("data-shown"));
+      assert.ok(shown > 0 && shown < report.trace.events, `${shown} of ${report.trace.events}`);
+      const group = (n) => n.toLocaleString("en-US");
+      const expected =
+        lang === "zh"
+          ? `时间线只显示前 ${group(shown)} 个事件（共 ${group(report.trace.events)} 个）；输出和总计是完整的。`
+          : `The timeline shows the first ${group(shown)} of ${group(report.trace.events)} events; output and totals are complete.`;
+      assert.equal((await note.textContent()).trim(), expected);
+      if (process.env.SHOTS) await page.locator(card("many")).screenshot({ path: `${process.env.SHOTS}/capped-${lang}.png` });
+    });
+  }
+
+  test("a long real-time run's output is whole: lesson 3's spin at 10 × 3000 ms", { timeout: 90000 }, async () => {
+    const page = await open("#/03-polling/spin");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await setKnobs(page, "spin", { pages: 10, latency_ms: 3000 });
+    const run = await runCard(page, "spin", 60000);
+    assert.equal(run.state, "done");
+    const lines = await outputLines(page, "spin");
+    for (let i = 1; i <= 10; i++) assert.ok(lines.some((l) => l.startsWith(`page ${i}:`)), `page ${i} in ${lines}`);
+    assert.ok(lines.some((l) => /^10 pages in \d+ ms$/.test(l)), lines.join("\n"));
+    assert.ok(lines.some((l) => /checks per millisecond/.test(l)), lines.join("\n"));
+    // The run was long enough for its trace to be cut: the output came from its report.
+    assert.match(await page.textContent(`${card("spin")} .trace-capped`), /^The timeline shows the first [\d,]+ of [\d,]+ events/);
+  });
+
+  for (const lang of ["en", "zh"]) {
+    test(`a panic on the virtual clock keeps what happened before it, in virtual time (${lang})`, { timeout: 60000 }, async () => {
+      const page = await open(`${lang === "zh" ? "?lang=zh" : ""}#/08-async-await/panic`);
+      await waitForNetwork(page);
+      await setKnobs(page, "panic", { pages: 5, latency_ms: 500, broken_page: 3 });
+      await page.check(`${card("panic")} input.virtual-time`);
+      const run = await runCard(page, "panic");
+      assert.equal(run.state, "failed");
+      // Pages 1 and 2 printed before page 3 panicked, at their virtual times.
+      const lines = await outputLines(page, "panic");
+      assert.ok(lines.some((l) => l.startsWith("page 1:")), lines.join("\n"));
+      assert.ok(lines.some((l) => l.startsWith("page 2:")), lines.join("\n"));
+      // The total is the virtual clock's (about one latency), not the wall clock's.
+      assert.ok(run.totalMs >= 500 && run.totalMs < 1000, `total ${run.totalMs} ms`);
+      assert.ok((await page.locator(`${card("panic")} svg.timeline g.lane`).count()) >= 5, "a timeline");
+      const polls = Number(await page.textContent(`${card("panic")} [data-counter="polls"] b`));
+      assert.ok(polls > 5, `polls ${polls}`);
+      assert.match(await page.textContent(`${card("panic")} .run-error`), /every page has a <title>/);
+      // The trap is caught where the runner is watched: nothing uncaught on the page.
+      assert.deepEqual(page.errors.filter((e) => /RuntimeError|unreachable|Uncaught/.test(e)), []);
+      if (process.env.SHOTS) await page.locator(card("panic")).screenshot({ path: `${process.env.SHOTS}/panic-${lang}.png` });
+    });
+  }
+
+  test("a panic on the slow web raises nothing uncaught on the page", { timeout: 60000 }, async () => {
+    const page = await open("#/08-async-await/panic");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await setKnobs(page, "panic", { pages: 5, latency_ms: 100, broken_page: 3 });
+    const run = await runCard(page, "panic");
+    assert.equal(run.state, "failed");
+    const lines = await outputLines(page, "panic");
+    assert.ok(lines.some((l) => l.startsWith("page 1:")), lines.join("\n"));
+    await page.waitForTimeout(500);
+    assert.deepEqual(page.errors.filter((e) => /RuntimeError|unreachable|Uncaught/.test(e)), []);
+  });
+
+  test("leaving a lesson ends its runs and their pool workers", { timeout: 120000 }, async () => {
+    const page = await open("#/02-threads/pool");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await page.waitForTimeout(500);
+    const idle = await liveWorkers(page);
+    for (let i = 0; i < 8; i++) {
+      await page.goto(page.url().replace(/#.*/, "#/02-threads/pool"));
+      await page.waitForSelector(card("pool"));
+      await setKnobs(page, "pool", { pages: 32, latency_ms: 3000, workers: 16 });
+      await page.click(`${card("pool")} button.run`);
+      await page.waitForSelector(`${card("pool")}[data-state="running"]`);
+      await page.waitForTimeout(300);
+      await page.click('nav.lessons a[href="#/03-polling"]');
+      await page.waitForSelector('article[data-lesson="03-polling"]');
+    }
+    // Every run ended with its card; only the warm runner workers are left.
+    let live = Infinity;
+    for (let t = 0; t < 40 && live > idle; t++) {
+      await page.waitForTimeout(100);
+      live = await liveWorkers(page);
+    }
+    assert.ok(live <= idle, `${live} live workers after leaving, ${idle} before any run`);
+
+    // A blocking crawl left behind stops fetching.
+    await page.click('nav.lessons a[href="#/01-blocking"]');
+    await setKnobs(page, "crawl", { pages: 50, latency_ms: 500 });
+    let requests = 0;
+    page.context().on("request", (r) => {
+      if (r.url().includes("api/page/")) requests++;
+    });
+    await page.click(`${card("crawl")} button.run`);
+    await page.waitForSelector(`${card("crawl")}[data-state="running"]`);
+    await page.waitForTimeout(1200);
+    await page.click('nav.lessons a[href="#/03-polling"]');
+    await page.waitForSelector('article[data-lesson="03-polling"]');
+    assert.ok(requests > 0, "the crawl's requests are seen");
+    await page.waitForTimeout(600);
+    const atLeave = requests;
+    await page.waitForTimeout(2000);
+    assert.equal(requests, atLeave, "no request after the card went away");
+  });
+
+  test("switching language keeps a run going", { timeout: 60000 }, async () => {
+    const page = await open("#/08-async-await/crawl");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    await setKnobs(page, "crawl", { pages: 3, latency_ms: 1500 });
+    await page.click(`${card("crawl")} button.run`);
+    await page.waitForSelector(`${card("crawl")}[data-state="running"]`);
+    await page.click('.lang-switch button[lang="zh"]');
+    await page.waitForSelector('article[lang="zh"]');
+    await page.waitForSelector(`${card("crawl")}[data-state="done"]`, { timeout: 10000 });
+  });
+});
