@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use executor::trace::Event;
-use protocol::replay::{one_by_one_us, ExecState};
+use protocol::replay::one_by_one_us;
 use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -587,7 +587,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 .flatten();
             let exec = match final_state {
                 Some(exec) => *exec,
-                None => ExecState::at(shown_records, *shown),
+                None => state.exec_at(*shown),
             };
             let output = state.output(*shown);
             let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
-use protocol::replay::{timeline, Lane, LaneEnd};
+use protocol::replay::{ExecState, Lane, LaneEnd, Replay};
 use protocol::{KnobValues, Report};
 use yew::prelude::*;
 
@@ -61,6 +61,9 @@ pub struct RunState {
     /// much of it this state has seen, so equal lengths mean equal traces.
     pub records: Rc<RefCell<Vec<Record>>>,
     pub len: usize,
+    /// The same trace indexed for replay: snapshots of the state and the lanes as they grew,
+    /// so any moment is shown without replaying from the start.
+    pub replay: Rc<RefCell<Replay>>,
     /// How much of the trace the live views show. While running it catches up with `len` on
     /// each clock tick rather than on each batch, so a run of thousands of events a second
     /// rebuilds the timeline ten times a second, not once per batch.
@@ -88,6 +91,7 @@ impl PartialEq for RunState {
             && self.run == other.run
             && Rc::ptr_eq(&self.records, &other.records)
             && self.len == other.len
+            && Rc::ptr_eq(&self.replay, &other.replay)
             && self.view_len == other.view_len
             && self.capped == other.capped
             && Rc::ptr_eq(&self.late_output, &other.late_output)
@@ -108,6 +112,7 @@ impl Default for RunState {
             run: None,
             records: Rc::default(),
             len: 0,
+            replay: Rc::default(),
             view_len: 0,
             capped: false,
             late_output: Rc::default(),
@@ -199,7 +204,9 @@ impl Reducible for RunState {
                         Rc::make_mut(&mut next.late_output).extend(late);
                     }
                 }
+                let before = all.len();
                 all.extend(records.into_iter().take(room));
+                next.replay.borrow_mut().extend(&all[before..]);
                 next.len = all.len();
                 // Stepping shows each step at once; a running trace waits for the next tick.
                 if self.phase == Phase::Stepping || self.view_len == 0 {
@@ -254,7 +261,7 @@ impl RunState {
     pub fn lanes(&self, shown: usize) -> Vec<Lane> {
         let records = self.records.borrow();
         let shown_records = &records[..shown.min(records.len())];
-        let mut lanes = timeline(shown_records);
+        let mut lanes = self.replay.borrow().lanes_at(shown);
         // A cut trace ends before the run did: its open lanes went on, they were not cancelled.
         if !self.phase.live() && shown >= records.len() && !self.capped {
             let end_us = shown_records.last().map_or(0, |r| r.t_us);
@@ -266,6 +273,11 @@ impl RunState {
             }
         }
         lanes
+    }
+
+    /// The executor's state after the first `shown` events, from the nearest snapshot.
+    pub fn exec_at(&self, shown: usize) -> ExecState {
+        self.replay.borrow().state_at(&self.records.borrow(), shown)
     }
 
     /// The lines printed among the first `shown` events, with their times in ms. At the end of
