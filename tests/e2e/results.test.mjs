@@ -133,6 +133,18 @@ describe("results are true", () => {
     }
     assert.ok(live <= idle, `${live} live workers after leaving, ${idle} before any run`);
 
+    // A pool run that ends by itself takes its workers with it.
+    await page.click('nav.lessons a[href="#/02-threads"]');
+    await setKnobs(page, "pool", { pages: 4, latency_ms: 100, workers: 16 });
+    const pooled = await runCard(page, "pool", 30000);
+    assert.equal(pooled.state, "done");
+    live = Infinity;
+    for (let t = 0; t < 40 && live > idle; t++) {
+      await page.waitForTimeout(100);
+      live = await liveWorkers(page);
+    }
+    assert.ok(live <= idle, `${live} live workers after a pool run ended, ${idle} before any run`);
+
     // A blocking crawl left behind stops fetching.
     await page.click('nav.lessons a[href="#/01-blocking"]');
     await setKnobs(page, "crawl", { pages: 50, latency_ms: 500 });
