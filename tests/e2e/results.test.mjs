@@ -4,9 +4,13 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
-import { waitForNetwork } from "./browser.mjs";
+import { DIST, launch, newPage, waitForNetwork } from "./browser.mjs";
 import { card, runCard, setKnobs, site } from "./card.mjs";
+import { serve } from "./server.mjs";
 
 const open = site();
 
@@ -97,6 +101,30 @@ describe("results are true", () => {
       if (process.env.SHOTS) await page.locator(card("panic")).screenshot({ path: `${process.env.SHOTS}/panic-${lang}.png` });
     });
   }
+
+  test("an embed on another site (always virtual time) shows what happened before a panic", { timeout: 60000 }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "async-tutor-panic-host-"));
+    const tutor = await serve(DIST);
+    const other = await serve(dir, { host: "127.0.0.2" });
+    const browser = await launch();
+    t.after(async () => {
+      await browser.close();
+      await Promise.all([tutor.close(), other.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const src = `${tutor.url}embed.html?lesson=08-async-await&snippet=panic&knobs=latency_ms%3D500&host=${encodeURIComponent(other.url.replace(/\/$/, ""))}`;
+    writeFileSync(join(dir, "host.html"), `<!doctype html><title>host</title><iframe src="${src}" width="900" height="1600"></iframe>`);
+    const page = await newPage(browser);
+    await page.goto(other.url + "host.html");
+    const frame = await (await page.waitForSelector("iframe")).contentFrame();
+    await frame.waitForSelector('.embed[data-network="virtual"]', { timeout: 30000 });
+    const run = await runCard(frame, "panic");
+    assert.equal(run.state, "failed");
+    const lines = await outputLines(frame, "panic");
+    assert.ok(lines.some((l) => l.startsWith("page 1:")) && lines.some((l) => l.startsWith("page 2:")), lines.join("\n"));
+    assert.ok(run.totalMs >= 500 && run.totalMs < 1000, `total ${run.totalMs} ms`);
+    assert.ok((await frame.locator(`${card("panic")} svg.timeline g.lane`).count()) >= 5, "a timeline");
+  });
 
   test("a panic on the slow web raises nothing uncaught on the page", { timeout: 60000 }, async () => {
     const page = await open("#/08-async-await/panic");
