@@ -81,7 +81,14 @@ pub enum KnobText {
 impl KnobText {
     fn text(&self) -> String {
         match self {
-            KnobText::Number(n) => n.to_string(),
+            // Plain digits for the numbers a knob can hold; a huge or tiny one in exponent form
+            // (`1e308`, not 309 digits), which the knob then refuses as out of range.
+            KnobText::Number(n)
+                if n.is_finite() && (n == &0.0 || (1e-6..1e15).contains(&n.abs())) =>
+            {
+                n.to_string()
+            }
+            KnobText::Number(n) => format!("{n:e}"),
             KnobText::Text(t) => t.trim().to_owned(),
         }
     }
@@ -280,5 +287,15 @@ mod tests {
             Command::knob_texts(&knobs),
             pairs(&[("latency_ms", "250"), ("pages", "3")])
         );
+    }
+
+    #[test]
+    fn a_huge_number_stays_short() {
+        assert_eq!(KnobText::Number(1e308).text(), "1e308");
+        assert_eq!(KnobText::Number(-1e300).text(), "-1e300");
+        assert_eq!(KnobText::Number(2.5).text(), "2.5");
+        assert_eq!(KnobText::Number(0.0).text(), "0");
+        assert_eq!(KnobText::Number(123456789.0).text(), "123456789");
+        assert!("1e308".parse::<f64>().is_ok());
     }
 }

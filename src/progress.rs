@@ -100,6 +100,27 @@ pub fn reset() {
     update(|p| *p = Progress::default());
 }
 
+/// What [`reset`] forgets, kept for Undo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved(Progress, Option<String>);
+
+/// The progress as it is now, to give back with [`restore`] after a reset.
+pub fn save() -> Saved {
+    Saved(load(), last_lesson())
+}
+
+/// Gives back progress saved before a reset (Undo), added to whatever was recorded since.
+pub fn restore(saved: Saved) {
+    let Saved(old, last) = saved;
+    if let (Some(last), None) = (last, last_lesson()) {
+        store::set(LAST, &last);
+    }
+    update(|p| {
+        p.visited.extend(old.visited);
+        p.ran.extend(old.ran);
+    });
+}
+
 /// The lesson the reader was on last time.
 pub fn last_lesson() -> Option<String> {
     store::get(LAST)

@@ -55,6 +55,52 @@ pub fn App() -> Html {
         Some(id) => content::lesson(id).map(|l| l.id),
         None => Some(*opening),
     };
+    // On a phone the lesson list folds into one button; choosing a lesson folds it again.
+    let menu_open = use_state(|| false);
+    {
+        let menu_open = menu_open.clone();
+        use_effect_with(current, move |_| menu_open.set(false));
+    }
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |_: MouseEvent| menu_open.set(!*menu_open))
+    };
+    let current_title = current
+        .and_then(content::lesson)
+        .map(|l| format!("{} · {}", l.number, l.text(*lang).title));
+    // "Reset progress" can be undone until another lesson is opened.
+    let cleared = use_state(|| None::<progress::Saved>);
+    let undo_ref = use_node_ref();
+    {
+        let cleared = cleared.clone();
+        use_effect_with(current, move |_| cleared.set(None));
+    }
+    {
+        // The reset button disables itself: focus moves to Undo rather than to <body>.
+        let undo_ref = undo_ref.clone();
+        use_effect_with(cleared.is_some(), move |shown| {
+            if let (true, Some(undo)) = (*shown, undo_ref.cast::<web_sys::HtmlElement>()) {
+                let _ = undo.focus();
+            }
+        });
+    }
+    let on_reset = {
+        let cleared = cleared.clone();
+        Callback::from(move |_: MouseEvent| {
+            let saved = progress::save();
+            progress::reset();
+            cleared.set(Some(saved));
+        })
+    };
+    let on_undo = {
+        let cleared = cleared.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(saved) = (*cleared).clone() {
+                progress::restore(saved);
+            }
+            cleared.set(None);
+        })
+    };
     let switch = |to: Lang| {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| {
@@ -104,9 +150,17 @@ pub fn App() -> Html {
         </header>
         <super::UpdateBanner lang={*lang} />
         <div class="layout">
-            <nav class="lessons" aria-label={t.lessons}>
+            <nav class={classes!("lessons", (*menu_open).then_some("open"))} aria-label={t.lessons}>
                 <h2>{ t.lessons }</h2>
-                <ol>
+                // Shown on narrow screens only (www/style.css): the list folded behind it.
+                <button type="button" class="lessons-toggle" aria-expanded={menu_open.to_string()}
+                        aria-controls="lesson-list" onclick={toggle_menu}>
+                    <span class="lessons-word">{ t.lessons }</span>
+                    if let Some(title) = current_title {
+                        <span class="lessons-current">{ title }</span>
+                    }
+                </button>
+                <ol id="lesson-list">
                     { for LESSONS.iter().map(|l| {
                         let visited = progress.visited.contains(l.id);
                         let ran = progress.ran_in(l.id);
@@ -126,8 +180,14 @@ pub fn App() -> Html {
                         }
                     }) }
                 </ol>
-                <button type="button" class="reset-progress" onclick={Callback::from(|_: MouseEvent| progress::reset())}
+                <button type="button" class="reset-progress" onclick={on_reset}
                         disabled={progress.visited.is_empty() && progress.ran.is_empty()}>{ t.reset_progress }</button>
+                <p class="progress-cleared" role="status">
+                    if cleared.is_some() {
+                        { t.progress_cleared }{ " " }
+                        <button type="button" class="undo-reset" ref={undo_ref} onclick={on_undo}>{ t.undo }</button>
+                    }
+                </p>
             </nav>
             <main id="main" tabindex="-1">
                 if let Some(id) = current {

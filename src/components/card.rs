@@ -234,6 +234,10 @@ pub struct CardProps {
     /// On the embed page: knobs are not remembered, and links open the full course.
     #[prop_or_default]
     pub embedded: bool,
+    /// The title's heading level: 2 before a lesson's first section heading, else 3. The card's
+    /// own headings (output, inspector) are one level below it.
+    #[prop_or(3)]
+    pub level: u8,
     /// Knob texts to start with instead of the remembered ones (name, text).
     #[prop_or_default]
     pub initial_knobs: Option<Rc<Vec<(String, String)>>>,
@@ -300,6 +304,9 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let knobs_ok = errors.iter().all(Option::is_none);
     let running = state.phase.live();
     let ready = net != NetStatus::Pending && (!snippet.page_thread || *consent);
+    // Run, Stop and the knobs disable themselves: keep focus on a control, not <body>.
+    let card_ref = use_node_ref();
+    let on_focus_in = super::focus::use_keep_focus(card_ref.clone(), state.phase.attr(), running);
 
     // Starts a run (in step mode if `stepping`) with the knobs as they are.
     let start = {
@@ -658,9 +665,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     html! {
         <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}
                  data-snippet={props.snippet} data-state={state.phase.attr()}
-                 aria-labelledby={format!("{dom_id}-title")} onkeydown={on_key}>
+                 aria-labelledby={format!("{dom_id}-title")} onkeydown={on_key}
+                 ref={card_ref} onfocusin={on_focus_in}>
             <header class="card-head">
-                <h3 id={format!("{dom_id}-title")}>{ title }</h3>
+                <@{format!("h{}", props.level)} class="card-title" id={format!("{dom_id}-title")}>{ title }</@>
                 if embedded {
                     <a class="permalink" href={route::course_url(&route::href(props.lesson, Some(props.snippet)))}
                        target="_blank" rel="noopener" aria-label={t.link_to_snippet} title={t.link_to_snippet}>{ "#" }</a>
@@ -731,7 +739,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
                     { virtual_toggle(&virtual_time, running, lang) }
                 }
-                <span class="status" role="status">{ state.phase.word(lang) }</span>
+                // Not "Ready" while an invalid knob keeps Run disabled.
+                <span class={classes!("status", (!knobs_ok && !running).then_some("knobs-invalid"))} role="status">
+                    { if !knobs_ok && !running { t.fix_knobs } else { state.phase.word(lang) } }
+                </span>
                 if state.phase != Phase::Idle {
                     <span class="total" data-total-ms={format!("{total_ms:.1}")}>
                         { lang.labelled(t.total, &fmt_ms(total_ms)) }
@@ -798,17 +809,18 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 </div>
             }
             if state.phase != Phase::Idle {
-                <Inspector state={exec.clone()} {lang}
+                <Inspector state={exec.clone()} {lang} level={props.level + 1}
                            now_ms={(state.cursor.is_none() && state.phase.live()).then_some(total_ms)} />
             }
             <div class="output-wrap">
                 <div class="output-head">
-                    <h4>{ t.output }</h4>
+                    <@{format!("h{}", props.level + 1)} class="output-title">{ t.output }</@>
                     <button type="button" class="copy-output" onclick={on_copy_output}
                             disabled={output.is_empty()}>{ t.copy }</button>
                 </div>
                 <div role="log" aria-live="polite" aria-label={t.output}>
-                <ol class="output">
+                // Focusable: a long log scrolls, also with the keyboard.
+                <ol class="output" tabindex="0" aria-label={t.output}>
                     if output.is_empty() && end_error.is_none() {
                         <li class="placeholder">{ t.no_output }</li>
                     }

@@ -20,6 +20,9 @@ pub struct CompareProps {
     /// The title in the page's language, when the prose gives one.
     pub title: Option<&'static str>,
     pub lang: Lang,
+    /// The title's heading level: 2 before a lesson's first section heading, else 3.
+    #[prop_or(3)]
+    pub level: u8,
 }
 
 /// The phase of the pair: live while either runs; otherwise the worse of the two ends.
@@ -91,6 +94,9 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     let phase = pair_phase(run_a.phase, run_b.phase);
     let running = phase.live();
     let ready = net != NetStatus::Pending;
+    // Run and Stop disable themselves: keep focus on a control, not <body>.
+    let card_ref = use_node_ref();
+    let on_focus_in = super::focus::use_keep_focus(card_ref.clone(), phase.attr(), running);
 
     let on_run = {
         let (run_a, run_b, virtual_time) = (run_a.clone(), run_b.clone(), *virtual_time);
@@ -188,9 +194,9 @@ pub fn CompareCard(props: &CompareProps) -> Html {
 
     html! {
         <section class="card compare" id={dom_id.clone()} data-state={phase.attr()}
-                 aria-labelledby={format!("{dom_id}-title")}>
+                 aria-labelledby={format!("{dom_id}-title")} ref={card_ref} onfocusin={on_focus_in}>
             <header class="card-head">
-                <h3 id={format!("{dom_id}-title")}>{ title }</h3>
+                <@{format!("h{}", props.level)} class="card-title" id={format!("{dom_id}-title")}>{ title }</@>
             </header>
             <div class="compare-sources">
                 { for [(sa, title_a, la, ia), (sb, title_b, lb, ib)].into_iter().map(|(s, title, l, i)| html! {
@@ -227,7 +233,9 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                         disabled={running || !ready || !knobs_ok}>{ t.run_both }</button>
                 <button class="stop" type="button" onclick={on_stop} disabled={!running}>{ t.stop }</button>
                 { virtual_toggle(&virtual_time, running, lang) }
-                <span class="status" role="status">{ phase.word(lang) }</span>
+                <span class={classes!("status", (!knobs_ok && !running).then_some("knobs-invalid"))} role="status">
+                    { if !knobs_ok && !running { t.fix_knobs } else { phase.word(lang) } }
+                </span>
             </div>
             { for errors.into_iter().map(|e| html! { <p class="run-error" role="alert">{ e }</p> }) }
             if phase != Phase::Idle {

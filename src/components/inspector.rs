@@ -13,6 +13,9 @@ pub struct InspectorProps {
     #[prop_or_default]
     pub now_ms: Option<f64>,
     pub lang: Lang,
+    /// The heading level of "Executor state" (one below the card's title).
+    #[prop_or(4)]
+    pub level: u8,
 }
 
 fn phase_class(phase: &TaskPhase) -> &'static str {
@@ -73,7 +76,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     html! {
         <section class="inspector" aria-label={t.inspector}>
-            <h4>{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></h4>
+            <@{format!("h{}", props.level)} class="inspector-title">{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></@>
             <dl class="inspector-grid">
                 <dt>{ t.ready_queue }</dt>
                 <dd class="ready-queue">
@@ -149,7 +152,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             if !s.diagnostics.is_empty() {
                 <div class="diagnostics" role="alert">
-                    <h5>{ t.diagnostics }</h5>
+                    <@{format!("h{}", props.level + 1)} class="diagnostics-title">{ t.diagnostics }</@>
                     <ul>
                         { for s.diagnostics.iter().map(|(task, problem)| html! {
                             <li>{ lang.diagnostic(&name(*task), problem) }</li>

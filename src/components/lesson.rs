@@ -56,23 +56,36 @@ pub fn LessonPage(props: &LessonProps) -> Html {
         })
     };
     let t = props.lang.t();
+    // A card's title is a section of its own (h2) until the prose opens its first section (h2),
+    // then a part of that section (h3): heading levels never skip one.
+    let mut sections_started = false;
+    let mut card_level = move |segment: &Segment| {
+        if let Segment::Html(html) = segment {
+            sections_started |= html.contains("<h2");
+        }
+        if sections_started {
+            3
+        } else {
+            2
+        }
+    };
     html! {
         <article class="lesson" lang={text.lang} data-lesson={lesson.id}>
             <header class="lesson-head">
                 <p class="lesson-number">{ lesson_label(props.lang, lesson.number) }</p>
                 <h1>{ text.title }</h1>
             </header>
-            { for text.segments.iter().map(|segment| match segment {
-                Segment::Html(html) => html! {
+            { for text.segments.iter().map(|segment| match (card_level(segment), segment) {
+                (_, Segment::Html(html)) => html! {
                     <div class="prose">{ Html::from_html_unchecked((*html).into()) }</div>
                 },
-                Segment::Snippet { id, title } => html! {
-                    <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang}
+                (level, Segment::Snippet { id, title }) => html! {
+                    <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang} {level}
                                  targeted={props.snippet.as_deref() == Some(*id)}
                                  moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(*id))} />
                 },
-                Segment::Compare { a, b, title } => html! {
-                    <CompareCard a={*a} b={*b} title={*title} lang={props.lang} />
+                (level, Segment::Compare { a, b, title }) => html! {
+                    <CompareCard a={*a} b={*b} title={*title} lang={props.lang} {level} />
                 },
             }) }
             <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>

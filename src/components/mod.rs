@@ -4,6 +4,7 @@ pub mod app;
 pub mod card;
 pub mod compare;
 pub mod embed;
+pub mod focus;
 pub mod frames;
 pub mod inspector;
 pub mod lesson;

@@ -34,6 +34,51 @@ pub fn fmt_ms(ms: f64) -> String {
     }
 }
 
+/// About how wide `text` is drawn at `px` pixels in a sans-serif face: generous, so what is
+/// estimated to fit does fit. Wide (CJK) characters are a full em.
+fn text_width(text: &str, px: f64) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            ' ' | '.' | ',' | ':' | 'i' | 'l' | 'j' | 't' | 'f' | 'I' | '(' | ')' | '|' => 0.35,
+            'm' | 'w' | 'M' | 'W' => 0.9,
+            c if (c as u32) >= 0x1100 => 1.0,
+            c if c.is_ascii_uppercase() => 0.7,
+            _ => 0.6,
+        })
+        .sum::<f64>()
+        * px
+}
+
+/// `text` cut to fit `width` at `px`, ending in "…" when cut.
+fn fit_text(text: &str, width: f64, px: f64) -> String {
+    if text_width(text, px) <= width {
+        return text.to_owned();
+    }
+    let room = width - text_width("…", px);
+    let mut out = String::new();
+    for c in text.chars() {
+        let mut next = out.clone();
+        next.push(c);
+        if text_width(&next, px) > room {
+            break;
+        }
+        out = next;
+    }
+    out.push('…');
+    out
+}
+
+/// The width of the label column: the widest label, within bounds.
+fn label_column(labels: impl Iterator<Item = f64>) -> f64 {
+    (labels.fold(0.0, f64::max) + 12.0).clamp(LABEL_MIN_W, LABEL_MAX_W)
+}
+
+/// Whether an axis label centred at `x` would spill past the drawing's right edge (then it is
+/// drawn ending at `x`).
+fn tick_spills(x: f64, label: &str) -> bool {
+    x + text_width(label, TICK_PX) / 2.0 > WIDTH - 1.0
+}
+
 fn us_ms(us: u64) -> f64 {
     us as f64 / 1000.0
 }
@@ -67,7 +112,12 @@ pub struct TimelineProps {
 }
 
 const WIDTH: f64 = 800.0;
-const LABEL_W: f64 = 120.0;
+/// The narrowest and widest column of lane labels; longer labels end in "…".
+const LABEL_MIN_W: f64 = 60.0;
+const LABEL_MAX_W: f64 = 220.0;
+/// Font sizes of lane labels and axis labels, as in www/style.css.
+const LABEL_PX: f64 = 12.0;
+const TICK_PX: f64 = 11.0;
 const LANE_H: f64 = 18.0;
 const GAP: f64 = 5.0;
 const HEADER_H: f64 = 22.0;
@@ -122,8 +172,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
     let picked = use_state(|| None::<usize>);
     let span = props.span_ms.max(1.0);
-    let plot_w = WIDTH - LABEL_W - 10.0;
-    let x = |ms: f64| LABEL_W + (ms / span).clamp(0.0, 1.0) * plot_w;
+    // The label column is as wide as the labels drawn need (within bounds), so none is cut.
+    let label_w = label_column(props.groups.iter().flat_map(|g| {
+        g.lanes
+            .iter()
+            .take(MAX_LANES)
+            .map(|l| text_width(&l.label, LABEL_PX))
+    }));
+    let plot_w = WIDTH - label_w - 10.0;
+    let x = |ms: f64| label_w + (ms / span).clamp(0.0, 1.0) * plot_w;
 
     let mut rows = Vec::new();
     for (g, group) in props.groups.iter().enumerate() {
@@ -221,7 +278,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             { for ticks.iter().map(|t| html! {
                 <g class="tick">
                     <line x1={x(*t).to_string()} x2={x(*t).to_string()} y1="0" y2={axis_y.to_string()} />
-                    <text x={x(*t).to_string()} y={(axis_y + 14.0).to_string()}>{ fmt_ms(*t) }</text>
+                    <text class={classes!(tick_spills(x(*t), &fmt_ms(*t)).then_some("end"))}
+                          x={x(*t).to_string()} y={(axis_y + 14.0).to_string()}>{ fmt_ms(*t) }</text>
                 </g>
             }) }
             { for rows.iter().enumerate().map(|(r, row)| {
@@ -234,7 +292,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         </g>
                     },
                     Row::More(n) => return html! {
-                        <text class="lanes-more" x={LABEL_W.to_string()} y={(y + HEADER_H - 7.0).to_string()}>
+                        <text class="lanes-more" x={label_w.to_string()} y={(y + HEADER_H - 7.0).to_string()}>
                             { lang.lanes_not_shown(*n) }
                         </text>
                     },
@@ -260,12 +318,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                        data-label={lane.label.clone()} data-group={g.to_string()}
                        data-start-ms={us_ms(lane.start_us).to_string()}
                        data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}
-                       onmouseenter={on_enter}>
+                       onmouseenter={on_enter.clone()} onclick={on_enter}>
                         <title>{ describe(lane, span, lang) }</title>
                         <rect class="lane-hit" x="0" y={(y - GAP / 2.0).to_string()} width={WIDTH.to_string()}
                               height={(LANE_H + GAP).to_string()} />
-                        <text class="lane-label" x={(LABEL_W - 8.0).to_string()} y={(y + LANE_H - 5.0).to_string()}>{ &lane.label }</text>
-                        <line class="lane-rule" x1={LABEL_W.to_string()} x2={(WIDTH - 10.0).to_string()}
+                        <text class="lane-label" x={(label_w - 8.0).to_string()} y={(y + LANE_H - 5.0).to_string()}>
+                            { fit_text(&lane.label, label_w - 12.0, LABEL_PX) }
+                        </text>
+                        <line class="lane-rule" x1={label_w.to_string()} x2={(WIDTH - 10.0).to_string()}
                               y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
                         { for lane.segments.iter().map(|s| {
                             let start = us_ms(s.start_us);
@@ -318,8 +378,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         </svg>
         </div>
+        // Only on a narrow screen (www/style.css), where the drawing is wider than the card.
+        <p class="timeline-scrolls">{ lang.t().timeline_scrolls }</p>
         <p class="timeline-detail" id={(*detail_id).clone()} aria-live="polite">
-            { detail.unwrap_or_else(|| lang.t().timeline_hint.to_owned()) }
+            if let Some(detail) = detail {
+                { detail }
+            } else {
+                // The stylesheet shows one of the two: tapping on a touch screen, else pointing.
+                <span class="hint-pointer">{ lang.t().timeline_hint }</span>
+                <span class="hint-touch">{ lang.t().timeline_hint_touch }</span>
+            }
         </p>
         <details class="timeline-table">
             <summary>{ lang.t().timeline_as_table }</summary>
@@ -377,6 +445,37 @@ mod tests {
         assert_eq!(tick_step(10_000.0), 2000.0);
         assert_eq!(tick_step(3.0), 1.0);
         assert_eq!(tick_step(350.0), 100.0);
+    }
+
+    #[test]
+    fn labels_fit_their_column() {
+        // A long label widens the column up to its bound, and is cut with "…" beyond it.
+        let short = label_column(
+            ["task 1", "GET /page/1"]
+                .map(|l| text_width(l, LABEL_PX))
+                .into_iter(),
+        );
+        assert!(short >= text_width("GET /page/1", LABEL_PX) + 8.0);
+        let label = "then: 300 ms timer";
+        let col = label_column([text_width(label, LABEL_PX)].into_iter());
+        assert_eq!(fit_text(label, col - 12.0, LABEL_PX), label);
+        let long = "GET /api/page/12345?latency_ms=3000&jitter_ms=500&fail=0.1";
+        let col = label_column([text_width(long, LABEL_PX)].into_iter());
+        assert_eq!(col, LABEL_MAX_W);
+        let cut = fit_text(long, col - 12.0, LABEL_PX);
+        assert!(
+            cut.ends_with('…') && text_width(&cut, LABEL_PX) <= col - 12.0,
+            "{cut}"
+        );
+        assert!(text_width("任务一", 12.0) > text_width("abc", 12.0));
+    }
+
+    #[test]
+    fn the_last_axis_label_stays_inside() {
+        let end = WIDTH - 10.0;
+        assert!(tick_spills(end, &fmt_ms(1000.0)));
+        assert!(tick_spills(end, &fmt_ms(10_000.0)));
+        assert!(!tick_spills(400.0, &fmt_ms(1000.0)));
     }
 
     #[test]

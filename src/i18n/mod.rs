@@ -121,8 +121,24 @@ impl Lang {
     }
 
     /// Knob names an embed or its host asked for that the snippet does not have.
+    /// At most [`UNKNOWN_SHOWN`] names are listed, each cut to [`NAME_SHOWN`] characters.
     pub fn unknown_knobs(self, unknown: &[String], known: &[&str]) -> String {
-        let (unknown, known) = (unknown.join(", "), known.join(", "));
+        let mut listed: Vec<String> = unknown
+            .iter()
+            .take(UNKNOWN_SHOWN)
+            .map(|name| match name.char_indices().nth(NAME_SHOWN) {
+                Some((cut, _)) => format!("{}…", &name[..cut]),
+                None => name.clone(),
+            })
+            .collect();
+        let more = unknown.len().saturating_sub(UNKNOWN_SHOWN);
+        if more > 0 {
+            listed.push(match self {
+                Lang::En => format!("and {more} more"),
+                Lang::Zh => format!("另有 {more} 个"),
+            });
+        }
+        let (unknown, known) = (listed.join(", "), known.join(", "));
         match self {
             Lang::En => format!("No such knob: {unknown}. This snippet's knobs: {known}."),
             Lang::Zh => format!("没有这个参数：{unknown}。这个代码片段的参数：{known}。"),
@@ -130,10 +146,38 @@ impl Lang {
     }
 }
 
+/// How many unknown knob names a message lists, and how much of each.
+const UNKNOWN_SHOWN: usize = 5;
+const NAME_SHOWN: usize = 32;
+
 /// "Lesson 8" / "第 8 课".
 pub fn lesson_label(lang: Lang, number: u32) -> String {
     match lang {
         Lang::En => format!("Lesson {number}"),
         Lang::Zh => format!("第 {number} 课"),
+    }
+}
+
+#[cfg(test)]
+mod unknown_knob_tests {
+    use super::Lang;
+
+    #[test]
+    fn a_flood_of_unknown_knob_names_is_listed_short() {
+        let names: Vec<String> = (0..20_000).map(|i| format!("bogus{i}")).collect();
+        let msg = Lang::En.unknown_knobs(&names, &["pages", "latency_ms"]);
+        assert!(msg.len() < 200, "{msg}");
+        assert!(
+            msg.contains("bogus0, bogus1, bogus2, bogus3, bogus4, and 19995 more"),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("This snippet's knobs: pages, latency_ms."),
+            "{msg}"
+        );
+        let long = vec!["x".repeat(10_000)];
+        assert!(Lang::Zh.unknown_knobs(&long, &["pages"]).chars().count() < 80);
+        let one = Lang::Zh.unknown_knobs(&["pagez".into()], &["pages"]);
+        assert_eq!(one, "没有这个参数：pagez。这个代码片段的参数：pages。");
     }
 }

@@ -85,6 +85,15 @@ pub struct Strings {
     pub link_to_moment: &'static str,
     pub link_copied: &'static str,
     pub timeline_hint: &'static str,
+    /// The same hint on a touch screen (no pointer to hover with).
+    pub timeline_hint_touch: &'static str,
+    /// Under a timeline wider than a phone's screen.
+    pub timeline_scrolls: &'static str,
+    /// The status while a knob's value is invalid (Run is disabled).
+    pub fix_knobs: &'static str,
+    /// After "Reset progress", with an Undo button.
+    pub progress_cleared: &'static str,
+    pub undo: &'static str,
     pub frames: &'static str,
     pub freeze_warning: &'static str,
     pub freeze_consent: &'static str,
@@ -166,6 +175,11 @@ static EN: Strings = Strings {
     freeze_warning: "This snippet runs on the page's own thread: the whole page will freeze for a few seconds, then recover.",
     freeze_consent: "I understand: freeze the page",
     timeline_hint: "Point at a lane, or focus the timeline and use ↑ ↓, to read it here.",
+    timeline_hint_touch: "Tap a lane to read it here.",
+    timeline_scrolls: "Swipe sideways to see the whole timeline →",
+    fix_knobs: "Fix the marked knob to run",
+    progress_cleared: "Progress cleared.",
+    undo: "Undo",
 };
 
 static ZH: Strings = Strings {
@@ -243,4 +257,9 @@ static ZH: Strings = Strings {
     freeze_warning: "这个代码片段在页面自己的线程上运行：整个页面会冻结几秒钟，然后恢复。",
     freeze_consent: "我明白：让页面冻结",
     timeline_hint: "把鼠标移到某条泳道上，或聚焦时间线后按 ↑ ↓，这里会显示它的详情。",
+    timeline_hint_touch: "轻触某条泳道，这里会显示它的详情。",
+    timeline_scrolls: "左右滑动可查看完整的时间线 →",
+    fix_knobs: "请先改正标红的参数再运行",
+    progress_cleared: "学习进度已清除。",
+    undo: "撤销",
 };

@@ -226,8 +226,9 @@ fn to_html(markdown: &str) -> String {
                 } else {
                     escape(&lang)
                 };
+                // Focusable: on a narrow screen a long line scrolls sideways, also by keyboard.
                 out.push(Event::Html(CowStr::from(format!(
-                    "<pre class=\"code\" data-lang=\"{class}\"><code>{body}</code></pre>\n"
+                    "<pre class=\"code\" data-lang=\"{class}\" tabindex=\"0\"><code>{body}</code></pre>\n"
                 ))));
             }
             Event::Start(Tag::Heading {
@@ -301,6 +302,9 @@ mod tests {
         assert!(html.contains("<h2 id=\"in-python\">"), "{html}");
         assert!(html.contains("hl-k"), "{html}");
         assert!(html.contains("data-lang=\"python\""), "{html}");
+        // A code block that scrolls sideways can be reached by keyboard (axe:
+        // scrollable-region-focusable).
+        assert!(html.contains("tabindex=\"0\""), "{html}");
     }
 
     #[test]
