@@ -107,49 +107,117 @@ fn run_options(options: &JsValue) -> Result<RunOptions, RunError> {
     })
 }
 
-fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Promise {
+/// A lesson or snippet id as given: the string, or what `typeof` says it is instead.
+fn id_text(value: &JsValue) -> Result<String, String> {
+    value
+        .as_string()
+        .ok_or_else(|| value.js_typeof().as_string().unwrap_or_default())
+}
+
+/// Knobs as given: nothing, or an object whose own string-named properties are numbers. Never
+/// throws: a getter or a proxy that throws is a problem like any other.
+fn knob_values(knobs: &JsValue) -> Result<KnobValues, RunError> {
+    let bad = |detail: String| RunError::BadKnobs { detail };
+    let why = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "an exception".into())
+    };
+    if knobs.is_undefined() || knobs.is_null() {
+        return Ok(KnobValues::new());
+    }
+    if !knobs.is_object() || Array::is_array(knobs) || knobs.is_function() {
+        let kind = if Array::is_array(knobs) {
+            "array".into()
+        } else {
+            knobs.js_typeof().as_string().unwrap_or_default()
+        };
+        return Err(bad(format!("got {kind}")));
+    }
+    let keys = Reflect::own_keys(knobs.unchecked_ref()).map_err(|e| bad(why(e)))?;
+    let mut values = KnobValues::new();
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else {
+            continue; // a symbol
+        };
+        let value = Reflect::get(knobs, &key).map_err(|e| bad(format!("{name}: {}", why(e))))?;
+        let Some(v) = value.as_f64() else {
+            let kind = value.js_typeof().as_string().unwrap_or_default();
+            return Err(bad(format!("{name} is {kind}, not a number")));
+        };
+        values.insert(name, v);
+    }
+    Ok(values)
+}
+
+/// The report of a refused run, once the page knows which network it would have used.
+fn refuse_when_known(error: RunError, resolve: Function) {
+    when_network_known(move |network| {
+        let report = Report::from_trace(&[], 0.0, Some(error), network);
+        let _ = resolve.call1(&JsValue::NULL, &report_js(report));
+    });
+}
+
+/// Calls `then` with the network runs use, once the page knows it.
+fn when_network_known(then: impl FnOnce(Network) + 'static) {
+    let then = Rc::new(RefCell::new(Some(then)));
+    let network = |status: &NetStatus| match status {
+        NetStatus::SlowWeb => Network::SlowWeb,
+        _ => Network::Virtual,
+    };
+    if bridge().net() != NetStatus::Pending {
+        if let Some(then) = then.borrow_mut().take() {
+            then(network(&bridge().net()));
+        }
+        return;
+    }
+    let listener = Rc::new(std::cell::Cell::new(None));
+    let me = listener.clone();
+    let id = bridge().on_net(move |status| {
+        if *status == NetStatus::Pending {
+            return;
+        }
+        if let Some(id) = me.take() {
+            bridge().off_net(id);
+        }
+        if let Some(then) = then.borrow_mut().take() {
+            then(network(status));
+        }
+    });
+    listener.set(Some(id));
+}
+
+fn run(lesson: JsValue, snippet: JsValue, knobs: JsValue, options: JsValue) -> Promise {
     Promise::new(&mut |resolve: Function, _reject| {
+        let (lesson, snippet) = match (id_text(&lesson), id_text(&snippet)) {
+            (Ok(lesson), Ok(snippet)) => (lesson, snippet),
+            (lesson, snippet) => {
+                let kind = |r: Result<String, String>| r.map_or_else(|k| k, |_| "string".into());
+                let error = RunError::BadIds {
+                    lesson: kind(lesson),
+                    snippet: kind(snippet),
+                };
+                refuse_when_known(error, resolve);
+                return;
+            }
+        };
         let options = match run_options(&options) {
             Ok(o) => o,
             Err(error) => {
-                let _ = resolve.call1(&JsValue::NULL, &refused(error));
+                refuse_when_known(error, resolve);
                 return;
             }
         };
-        let knobs: Result<KnobValues, _> = if knobs.is_undefined() || knobs.is_null() {
-            Ok(KnobValues::new())
-        } else {
-            serde_wasm_bindgen::from_value(knobs.clone())
-        };
-        let knobs = match knobs {
+        let knobs = match knob_values(&knobs) {
             Ok(k) => k,
-            Err(e) => {
-                let error = RunError::BadKnobs {
-                    detail: e.to_string(),
-                };
-                let _ = resolve.call1(&JsValue::NULL, &refused(error));
+            Err(error) => {
+                refuse_when_known(error, resolve);
                 return;
             }
         };
-        let start = Rc::new(RefCell::new(Some((
-            lesson.clone(),
-            snippet.clone(),
-            knobs,
-            resolve,
-        ))));
         // Wait until the page knows which network runs use.
-        let listener = Rc::new(std::cell::Cell::new(None));
-        let me = listener.clone();
-        let id = bridge().on_net(move |status| {
-            if *status == NetStatus::Pending {
-                return;
-            }
-            if let Some(id) = me.take() {
-                bridge().off_net(id);
-            }
-            let Some((lesson, snippet, knobs, resolve)) = start.borrow_mut().take() else {
-                return;
-            };
+        when_network_known(move |_| {
             bridge().run(
                 &lesson,
                 &snippet,
@@ -167,11 +235,6 @@ fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Pro
                 },
             );
         });
-        if bridge().net() == NetStatus::Pending {
-            listener.set(Some(id));
-        } else {
-            bridge().off_net(id);
-        }
     })
 }
 
@@ -179,7 +242,8 @@ fn run(lesson: String, snippet: String, knobs: JsValue, options: JsValue) -> Pro
 pub fn install() {
     let api = Object::new();
     let lessons_fn = Closure::<dyn Fn() -> JsValue>::new(lessons);
-    let run_fn = Closure::<dyn Fn(String, String, JsValue, JsValue) -> Promise>::new(run);
+    // Every argument as a plain value: a wrong type is reported in `error`, never thrown.
+    let run_fn = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> Promise>::new(run);
     set(&api, "lessons", lessons_fn.as_ref());
     set(&api, "run", run_fn.as_ref());
     lessons_fn.forget();

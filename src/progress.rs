@@ -41,12 +41,25 @@ impl Progress {
         format!("visited={};ran={}", join(&self.visited), join(&self.ran))
     }
 
-    /// Snippets of `lesson` run so far.
-    pub fn ran_in(&self, lesson: &str) -> usize {
-        self.ran
-            .iter()
-            .filter(|id| id.split_once('/').is_some_and(|(l, _)| l == lesson))
+    /// How many of `snippets` (the ids of `lesson`'s snippets) have been run; stored ids that
+    /// are not among them (stale, or edited by hand) do not count.
+    pub fn ran_in<'a>(&self, lesson: &str, snippets: impl IntoIterator<Item = &'a str>) -> usize {
+        let mut ids: Vec<&str> = snippets.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter(|id| self.ran.contains(&format!("{lesson}/{id}")))
             .count()
+    }
+
+    /// What the navigation shows beside a lesson: nothing before it is opened or any of its
+    /// snippets run, then the snippets run out of all, with a ✓ once every one has run.
+    pub fn badge(visited: bool, ran: usize, total: usize) -> String {
+        match (visited || ran > 0, total > 0 && ran >= total) {
+            (_, true) => format!("✓ {ran}/{total}"),
+            (true, false) => format!("{ran}/{total}"),
+            (false, false) => String::new(),
+        }
     }
 }
 
@@ -160,7 +173,60 @@ mod tests {
         p.ran.insert("08-async-await/crawl".into());
         let back = Progress::parse(&p.encode());
         assert_eq!(back, p);
-        assert_eq!(back.ran_in("01-blocking"), 1);
+        assert_eq!(back.ran_in("01-blocking", ["crawl", "freeze"]), 1);
         assert_eq!(Progress::parse("garbage;;visited="), Progress::default());
+    }
+
+    #[test]
+    fn only_the_lessons_own_snippets_count() {
+        // Stale or hand-made entries ("✓ 6/4", "✓ 50000/4" before).
+        let mut text = String::from("visited=08-async-await;ran=08-async-await/crawl");
+        for i in 0..50_000 {
+            text.push_str(&format!(",08-async-await/old{i}"));
+        }
+        text.push_str(",08-async-await/,08-async-await/crawl/x,08-async-awaitcrawl");
+        let p = Progress::parse(&text);
+        let lesson = crate::content::lesson("08-async-await").unwrap();
+        let ids = lesson.snippets.iter().map(|s| s.id);
+        assert_eq!(p.ran_in(lesson.id, ids), 1);
+        // The same id twice in the list counts once.
+        assert_eq!(p.ran_in(lesson.id, ["crawl", "crawl"]), 1);
+    }
+
+    #[test]
+    fn the_badge_shows_a_tick_only_when_every_snippet_has_run() {
+        assert_eq!(Progress::badge(false, 0, 4), "");
+        assert_eq!(Progress::badge(true, 0, 4), "0/4");
+        assert_eq!(Progress::badge(true, 3, 4), "3/4");
+        assert_eq!(Progress::badge(true, 4, 4), "✓ 4/4");
+        // Run from a link to a snippet before the lesson was opened: done is done.
+        assert_eq!(Progress::badge(false, 2, 2), "✓ 2/2");
+        assert_eq!(Progress::badge(false, 1, 2), "1/2");
+        assert_eq!(Progress::badge(true, 0, 0), "0/0");
+    }
+
+    #[test]
+    fn every_lesson_can_be_completed_by_its_cards() {
+        use crate::content::{Segment, LESSONS};
+        // What a lesson's cards record: a card its snippet, a comparison both of its sides.
+        for lesson in LESSONS {
+            let mut p = Progress::default();
+            for segment in lesson.text(crate::i18n::Lang::En).segments {
+                match segment {
+                    Segment::Snippet { id, .. } => {
+                        p.ran.insert(format!("{}/{id}", lesson.id));
+                    }
+                    Segment::Compare { a, b, .. } => {
+                        for (l, id) in [a, b] {
+                            p.ran.insert(format!("{l}/{id}"));
+                        }
+                    }
+                    Segment::Html(_) => {}
+                }
+            }
+            let total = lesson.snippet_count();
+            let ids = lesson.snippets.iter().map(|s| s.id);
+            assert_eq!(p.ran_in(lesson.id, ids), total, "{}", lesson.id);
+        }
     }
 }

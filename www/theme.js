@@ -10,10 +10,14 @@
     var t = new URLSearchParams(location.search).get("theme");
     if (t === "light" || t === "dark") asked = t;
   }
+  // The reader's choice made on this page, kept here too: storage may be blocked or full.
+  var picked;
   function chosen() {
     if (asked) return asked;
+    if (picked !== undefined) return picked;
     try {
       var t = localStorage.getItem(KEY);
+      // Anything else stored (garbage, "auto") means the system's.
       return t === "light" || t === "dark" ? t : null;
     } catch (e) {
       return null;
@@ -25,6 +29,10 @@
   }
   apply();
   if (media && media.addEventListener) media.addEventListener("change", apply);
-  // The app calls this after changing the stored choice.
-  window.asyncTutorApplyTheme = apply;
+  // The app calls this with the reader's choice ("auto", "light" or "dark") after storing it.
+  window.asyncTutorApplyTheme = function (choice) {
+    if (choice === "light" || choice === "dark") picked = choice;
+    else if (choice === "auto") picked = null;
+    apply();
+  };
 })();

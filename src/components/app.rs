@@ -14,14 +14,23 @@ use wasm_bindgen::JsCast;
 /// Where the reader's theme choice is kept; www/theme.js reads the same key.
 const THEME_KEY: &str = "theme";
 
-/// Re-applies the theme (www/theme.js owns the logic, so the first paint and later switches
-/// agree).
-fn apply_theme() {
+/// Applies the reader's theme `choice` (www/theme.js owns the logic, so the first paint and
+/// later switches agree; it keeps the choice itself when storage refuses it).
+fn apply_theme(choice: &str) {
     let apply = js_sys::Reflect::get(&js_sys::global(), &"asyncTutorApplyTheme".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(f) = apply {
-        let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+        let _ = f.call1(&wasm_bindgen::JsValue::NULL, &choice.into());
+    }
+}
+
+/// The theme choice a stored value means: "light" or "dark", anything else "auto" (as
+/// www/theme.js reads it).
+fn theme_choice(stored: Option<&str>) -> String {
+    match stored {
+        Some(t @ ("light" | "dark")) => t.to_owned(),
+        _ => "auto".to_owned(),
     }
 }
 
@@ -29,7 +38,7 @@ fn apply_theme() {
 pub fn App() -> Html {
     let route = use_route();
     let lang = use_state(Lang::detect);
-    let theme = use_state(|| store::get(THEME_KEY).unwrap_or_else(|| "auto".into()));
+    let theme = use_state(|| theme_choice(store::get(THEME_KEY).as_deref()));
     let net = use_net_status();
     {
         let lang = *lang;
@@ -116,7 +125,7 @@ pub fn App() -> Html {
             } else {
                 store::set(THEME_KEY, to);
             }
-            apply_theme();
+            apply_theme(to);
             theme.set(to.to_owned());
         })
     };
@@ -163,7 +172,7 @@ pub fn App() -> Html {
                 <ol id="lesson-list">
                     { for LESSONS.iter().map(|l| {
                         let visited = progress.visited.contains(l.id);
-                        let ran = progress.ran_in(l.id);
+                        let ran = progress.ran_in(l.id, l.snippets.iter().map(|s| s.id));
                         let total = l.snippet_count();
                         html! {
                             <li class={classes!(visited.then_some("visited"))} data-lesson={l.id}>
@@ -173,7 +182,7 @@ pub fn App() -> Html {
                                     <span class="name">{ l.text(*lang).title }</span>
                                     <span class="progress" title={lang.progress_title(visited, ran, total)}
                                           aria-label={lang.progress_title(visited, ran, total)}>
-                                        { if visited { format!("✓ {ran}/{total}") } else { String::new() } }
+                                        { progress::Progress::badge(visited, ran, total) }
                                     </span>
                                 </a>
                             </li>
@@ -199,5 +208,19 @@ pub fn App() -> Html {
             </main>
         </div>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::theme_choice;
+
+    #[test]
+    fn a_stored_theme_other_than_light_or_dark_means_auto() {
+        assert_eq!(theme_choice(Some("dark")), "dark");
+        assert_eq!(theme_choice(Some("light")), "light");
+        assert_eq!(theme_choice(Some("garbage")), "auto");
+        assert_eq!(theme_choice(Some("")), "auto");
+        assert_eq!(theme_choice(None), "auto");
     }
 }

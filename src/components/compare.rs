@@ -19,6 +19,9 @@ pub struct CompareProps {
     pub b: (&'static str, &'static str),
     /// The title in the page's language, when the prose gives one.
     pub title: Option<&'static str>,
+    /// The two sides' titles in the page's language, when the prose gives them.
+    #[prop_or_default]
+    pub sides: Option<(&'static str, &'static str)>,
     pub lang: Lang,
     /// The title's heading level: 2 before a lesson's first section heading, else 3.
     #[prop_or(3)]
@@ -57,10 +60,12 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     let ((la, ia), (lb, ib)) = (props.a, props.b);
     let sa = content::snippet(la, ia).expect("comparisons name snippets that exist");
     let sb = content::snippet(lb, ib).expect("comparisons name snippets that exist");
-    let (title_a, title_b) = (
-        content::card_title(la, ia, lang).unwrap_or(sa.title),
-        content::card_title(lb, ib, lang).unwrap_or(sb.title),
-    );
+    let (title_a, title_b) = props.sides.unwrap_or_else(|| {
+        (
+            content::card_title(la, ia, lang).unwrap_or(sa.title),
+            content::card_title(lb, ib, lang).unwrap_or(sb.title),
+        )
+    });
     // Knobs both snippets have are shown once and drive both; the others keep their defaults.
     let shared: Vec<&Knob> = sa
         .knobs
@@ -120,7 +125,14 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                 if let (crate::runner::RunEnd::Finished(_), Some((knobs, options))) =
                     (end, second.take())
                 {
-                    launch(&run_b, (lb, ib), knobs, options, Box::new(|_| {}));
+                    // Each side counts as run for the reader's progress, as on its own card.
+                    crate::progress::ran(la, ia);
+                    let ran_b = Box::new(move |end: &crate::runner::RunEnd| {
+                        if matches!(end, crate::runner::RunEnd::Finished(_)) {
+                            crate::progress::ran(lb, ib);
+                        }
+                    });
+                    launch(&run_b, (lb, ib), knobs, options, ran_b);
                 }
             });
             launch(
@@ -201,7 +213,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
             <div class="compare-sources">
                 { for [(sa, title_a, la, ia), (sb, title_b, lb, ib)].into_iter().map(|(s, title, l, i)| html! {
                     <details class="source">
-                        <summary>{ format!("{}: {title}", t.source) }</summary>
+                        <summary>{ lang.labelled(t.source, title) }</summary>
                         <pre class="code" data-lang="rust" tabindex="0" aria-label={title}>
                             <code>{ Html::from_html_unchecked(s.focus_html.unwrap_or(s.source_html).into()) }</code>
                         </pre>

@@ -84,8 +84,8 @@ pub fn LessonPage(props: &LessonProps) -> Html {
                                  targeted={props.snippet.as_deref() == Some(*id)}
                                  moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(*id))} />
                 },
-                (level, Segment::Compare { a, b, title }) => html! {
-                    <CompareCard a={*a} b={*b} title={*title} lang={props.lang} {level} />
+                (level, Segment::Compare { a, b, title, sides }) => html! {
+                    <CompareCard a={*a} b={*b} title={*title} sides={*sides} lang={props.lang} {level} />
                 },
             }) }
             <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>

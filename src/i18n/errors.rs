@@ -67,6 +67,9 @@ mod zh {
                 known.join("、")
             ),
             RunError::BadOptions { detail } => format!("运行选项有误：{detail}"),
+            RunError::BadIds { lesson, snippet } => {
+                format!("课程 id 和代码片段 id 都必须是字符串（收到的是 {lesson} 和 {snippet}）")
+            }
             RunError::BadKnobs { detail } => {
                 format!("参数（knobs）必须是一个以数字为值的对象：{detail}")
             }
@@ -267,6 +270,10 @@ mod tests {
                 known: vec!["08-async-await/crawl".into()],
             },
             RunError::BadOptions { detail: "x".into() },
+            RunError::BadIds {
+                lesson: "number".into(),
+                snippet: "symbol".into(),
+            },
             RunError::BadKnobs { detail: "x".into() },
             RunError::Stopped,
         ];

@@ -147,11 +147,17 @@ impl Lang {
 
     /// A lesson's progress in the navigation, in words.
     pub fn progress_title(self, visited: bool, ran: usize, total: usize) -> String {
-        match (self, visited) {
-            (Lang::En, false) => "not opened yet".into(),
-            (Lang::En, true) => format!("opened; {ran} of {total} snippets run"),
-            (Lang::Zh, false) => "尚未打开".into(),
-            (Lang::Zh, true) => format!("已打开；运行过 {total} 个代码片段中的 {ran} 个"),
+        // Snippets can be run before their lesson is opened: from a comparison elsewhere.
+        let done = total > 0 && ran >= total;
+        match (self, visited, ran > 0, done) {
+            (Lang::En, _, _, true) => format!("done: all {total} snippets run"),
+            (Lang::En, false, false, _) => "not opened yet".into(),
+            (Lang::En, false, true, _) => format!("{ran} of {total} snippets run"),
+            (Lang::En, true, _, _) => format!("opened; {ran} of {total} snippets run"),
+            (Lang::Zh, _, _, true) => format!("已完成：{total} 个代码片段都运行过了"),
+            (Lang::Zh, false, false, _) => "尚未打开".into(),
+            (Lang::Zh, false, true, _) => format!("运行过 {total} 个代码片段中的 {ran} 个"),
+            (Lang::Zh, true, _, _) => format!("已打开；运行过 {total} 个代码片段中的 {ran} 个"),
         }
     }
 

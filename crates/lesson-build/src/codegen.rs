@@ -29,7 +29,7 @@ pub fn page_module(catalog: &Catalog) -> String {
                         s,
                         "                Segment::Snippet {{ id: {id:?}, title: {title:?} }},"
                     ),
-                    Segment::Compare { a, b, title } => {
+                    Segment::Compare { a, b, title, sides } => {
                         // An empty lesson id means this lesson.
                         let lesson_of = |l: &str| {
                             if l.is_empty() {
@@ -40,8 +40,9 @@ pub fn page_module(catalog: &Catalog) -> String {
                         };
                         writeln!(
                             s,
-                            "                Segment::Compare {{ a: ({:?}, {:?}), b: ({:?}, {:?}), title: {title:?} }},",
-                            lesson_of(&a.0), a.1, lesson_of(&b.0), b.1
+                            "                Segment::Compare {{ a: ({:?}, {:?}), b: ({:?}, {:?}), title: {title:?}, sides: {:?} }},",
+                            lesson_of(&a.0), a.1, lesson_of(&b.0), b.1,
+                            sides.as_ref().map(|(x, y)| (x.as_str(), y.as_str()))
                         )
                     }
                 };

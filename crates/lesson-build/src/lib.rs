@@ -372,7 +372,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     let title = source
         .lines()
         .find_map(|l| l.strip_prefix("//!"))
-        .map(|t| t.trim().to_owned())
+        .map(markdown::plain_title)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| fail("the first line must be a `//!` title".into()))?;
     let is_async = if source.contains("pub async fn run(") {

@@ -18,13 +18,17 @@ pub enum Segment {
         title: Option<String>,
     },
     /// A `{{#compare a b}}` or `{{#compare a b "title"}}` line: two snippets run side by side
-    /// on the same knobs. Each is `snippet` (this lesson) or `lesson-id/snippet`.
+    /// on the same knobs. Each is `snippet` (this lesson) or `lesson-id/snippet`. Two more
+    /// quoted titles (`{{#compare a b "title" "title of a" "title of b"}}`) name the sides in
+    /// this language; otherwise each side is named as its card is.
     Compare {
         /// The first snippet, as (lesson id or "" for this lesson, snippet id).
         a: (String, String),
         /// The second snippet.
         b: (String, String),
         title: Option<String>,
+        /// Titles of the two sides in this language.
+        sides: Option<(String, String)>,
     },
 }
 
@@ -33,6 +37,8 @@ struct Directive {
     kind: &'static str,
     words: Vec<String>,
     title: Option<String>,
+    /// A comparison's side titles.
+    sides: Option<(String, String)>,
 }
 
 /// A lesson's prose, rendered.
@@ -98,6 +104,7 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
                 kind,
                 mut words,
                 title,
+                sides,
             })) => {
                 let fail = |why: String| format!("line {}: {why}", number + 2);
                 let local = |id: &str| {
@@ -111,6 +118,9 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
                     }
                 };
                 flush(&mut chunk, &mut segments);
+                if kind == "snippet" && sides.is_some() {
+                    return Err(fail("a card has one title".into()));
+                }
                 match (kind, words.len()) {
                     ("snippet", 1) => {
                         let id = words.remove(0);
@@ -129,7 +139,7 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
                                 local(id)?;
                             }
                         }
-                        segments.push(Segment::Compare { a, b, title });
+                        segments.push(Segment::Compare { a, b, title, sides });
                     }
                     ("snippet", _) => {
                         return Err(fail("`{{#snippet}}` names one snippet id".into()))
@@ -152,6 +162,12 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
     })
 }
 
+/// A title as plain text: Markdown's code marks dropped (a title is shown as text: headings,
+/// labels, the timeline's group names), `an \`async fn\`` as `an async fn`.
+pub fn plain_title(title: &str) -> String {
+    title.replace('`', "").trim().to_owned()
+}
+
 /// `{{#snippet id "title"}}` or `{{#compare a b "title"}}` alone on a line (title optional).
 fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
     let trimmed = line.trim();
@@ -170,18 +186,42 @@ fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
         "compare" => "compare",
         _ => return None,
     };
-    let (words, title) = match rest.split_once('"') {
-        None => (rest, None),
-        Some((words, quoted)) => match quoted.strip_suffix('"') {
-            Some(t) if !t.contains('"') => (words, Some(t.to_owned())),
-            _ => return Some(Err("a card title goes in double quotes".into())),
-        },
+    let (words, mut titles) = match rest.split_once('"') {
+        None => (rest, Vec::new()),
+        Some((words, quoted)) => {
+            // `"a" "b" "c"`: quoted titles with spaces between them.
+            let Some(inner) = quoted.strip_suffix('"') else {
+                return Some(Err("a card title goes in double quotes".into()));
+            };
+            let parts: Vec<&str> = inner.split('"').collect();
+            let titles: Vec<String> = parts.iter().step_by(2).map(|t| plain_title(t)).collect();
+            let between_ok = parts.iter().skip(1).step_by(2).all(|g| g.trim().is_empty());
+            if !between_ok || titles.iter().any(|t| t.trim().is_empty()) {
+                return Some(Err("a card title goes in double quotes".into()));
+            }
+            (words, titles)
+        }
     };
     let words: Vec<String> = words.split_whitespace().map(str::to_owned).collect();
     if words.is_empty() {
         return Some(Err(format!("`{{{{#{kind}}}}}` needs a snippet id")));
     }
-    Some(Ok(Directive { kind, words, title }))
+    let sides = match titles.len() {
+        0 | 1 => None,
+        3 => Some((titles.remove(1), titles.remove(1))),
+        _ => {
+            return Some(Err(
+                "a comparison takes one title, or three: its own and its two sides'".into(),
+            ))
+        }
+    };
+    let title = titles.pop();
+    Some(Ok(Directive {
+        kind,
+        words,
+        title,
+        sides,
+    }))
 }
 
 fn flush(chunk: &mut String, segments: &mut Vec<Segment>) {
@@ -308,6 +348,26 @@ mod tests {
     }
 
     #[test]
+    fn titles_are_plain_text() {
+        assert_eq!(
+            plain_title(" The state machine an `async fn` becomes "),
+            "The state machine an async fn becomes"
+        );
+        let page = render(
+            "# T\n\n{{#snippet crawl \"`.await` 放错了\"}}\n",
+            &["crawl"],
+        )
+        .unwrap();
+        assert_eq!(
+            page.segments,
+            [Segment::Snippet {
+                id: "crawl".into(),
+                title: Some(".await 放错了".into())
+            }]
+        );
+    }
+
+    #[test]
     fn a_card_can_be_retitled_per_language() {
         let page = render("# T\n\n{{#snippet crawl \"逐个下载\"}}\n", &["crawl"]).unwrap();
         assert_eq!(
@@ -329,8 +389,32 @@ mod tests {
                 a: ("01-blocking".into(), "crawl".into()),
                 b: (String::new(), "crawl".into()),
                 title: Some("Blocking or not".into()),
+                sides: None,
             }
         );
+        // With the sides' titles, for snippets that have no card of their own in a language.
+        let md = "# T\n\n{{#compare a b \"对比\" \"一个线程\"  \"两个线程\"}}\n";
+        let page = render(md, &["a", "b"]).unwrap();
+        assert_eq!(
+            page.segments[0],
+            Segment::Compare {
+                a: (String::new(), "a".into()),
+                b: (String::new(), "b".into()),
+                title: Some("对比".into()),
+                sides: Some(("一个线程".into(), "两个线程".into())),
+            }
+        );
+        for bad in [
+            "{{#compare a b \"x\" \"y\"}}",
+            "{{#compare a b \"x\" y \"z\" \"w\"}}",
+            "{{#compare a b \"x\" \"\" \"w\"}}",
+            "{{#snippet a \"x\" \"y\" \"z\"}}",
+        ] {
+            assert!(
+                render(&format!("# T\n\n{bad}\n"), &["a", "b"]).is_err(),
+                "{bad}"
+            );
+        }
         let err = render("# T\n\n{#snippet crawl}\n", &["crawl"]).unwrap_err();
         assert!(err.contains("two braces"), "{err}");
         let err = render("# T\n\n{{#compare crawl}}\n", &["crawl"]).unwrap_err();

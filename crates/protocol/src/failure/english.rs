@@ -70,6 +70,10 @@ impl fmt::Display for RunError {
                 known.join(", ")
             ),
             RunError::BadOptions { detail } => write!(f, "bad run options: {detail}"),
+            RunError::BadIds { lesson, snippet } => write!(
+                f,
+                "the lesson id and the snippet id must be strings (got {lesson} and {snippet})"
+            ),
             RunError::BadKnobs { detail } => {
                 write!(f, "knobs must be an object of numbers: {detail}")
             }

@@ -92,6 +92,13 @@ pub enum RunError {
         /// The parser's words.
         detail: String,
     },
+    /// `asyncTutor.run` got a lesson or snippet id that is not a string.
+    BadIds {
+        /// What JavaScript's `typeof` says of the lesson id given.
+        lesson: String,
+        /// And of the snippet id.
+        snippet: String,
+    },
     /// `asyncTutor.run` got knobs that are not an object of numbers.
     BadKnobs {
         /// The parser's words.
