@@ -12,6 +12,8 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 
+mod lod;
+
 /// A tick spacing of 1, 2 or 5 × 10ⁿ ms giving about five ticks over `span_ms`.
 fn tick_step(span_ms: f64) -> f64 {
     let raw = (span_ms / 5.0).max(1.0);
@@ -125,7 +127,9 @@ const AXIS_H: f64 = 24.0;
 /// Lanes drawn per group; a run with thousands of tasks draws the first ones and a note.
 const MAX_LANES: usize = 100;
 /// Rows of the table view.
-const MAX_TABLE_ROWS: usize = 1000;
+const MAX_TABLE_ROWS: usize = 500;
+/// A table of more rows than this is only made while it is open.
+const TABLE_ALWAYS: usize = 200;
 
 /// One row of the drawing, top to bottom.
 enum Row<'a> {
@@ -258,6 +262,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         })
     };
+    let table_open = use_state(|| false);
+    let on_table_toggle = {
+        let table_open = table_open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::Element = e.target_unchecked_into();
+            table_open.set(details.has_attribute("open"));
+        })
+    };
     let detail_id = use_memo((), |_| format!("timeline-detail-{}", next_timeline_id()));
 
     html! {
@@ -309,6 +321,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     None => "open",
                 };
                 let index = lane_rows.iter().position(|lr| *lr == r);
+                let detail = lod::detailed(lane.segments.len(), lane.wakes.len());
+                let frame = lod::Frame {
+                    x0: label_w,
+                    unit_ms: span / plot_w,
+                    units: plot_w.ceil() as usize,
+                    y,
+                    h: LANE_H,
+                };
                 let on_enter = {
                     let picked = picked.clone();
                     Callback::from(move |_: MouseEvent| picked.set(index))
@@ -327,7 +347,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         </text>
                         <line class="lane-rule" x1={label_w.to_string()} x2={(WIDTH - 10.0).to_string()}
                               y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
-                        { for lane.segments.iter().map(|s| {
+                        // A long lane is drawn as a few paths by level of detail (below).
+                        { for lane.segments[..if detail { lane.segments.len() } else { 0 }].iter().map(|s| {
                             let start = us_ms(s.start_us);
                             // Still going: up to the moment shown.
                             let end = s.end_us.map(us_ms).unwrap_or(props.cursor_ms.unwrap_or(span));
@@ -345,7 +366,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                                 </rect>
                             }
                         }) }
-                        { for lane.wakes.iter().map(|w| {
+                        { for lane.wakes[..if detail { lane.wakes.len() } else { 0 }].iter().map(|w| {
                             let wx = x(us_ms(w.at_us));
                             let from = lang.woken_by(w.by);
                             // An arrow from the lane of the task that woke it, when there is one.
@@ -366,6 +387,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                                 </g>
                             }
                         }) }
+                        if !detail {
+                            { for lod::lane_paths(&lane.segments, props.cursor_ms.unwrap_or(span), frame).into_iter().map(|p| html! {
+                                <path class={classes!("seg", if p.band { "band" } else { p.kind.name() })}
+                                      data-kind={p.kind.name()} d={p.d} />
+                            }) }
+                            if !lane.wakes.is_empty() {
+                                <path class="wake-mark" d={lod::wake_path(&lane.wakes, frame)} />
+                            }
+                        }
                         if let Some((at, end)) = &lane.end {
                             <circle class={classes!("end-mark", end_class(end))} cx={x(us_ms(*at)).to_string()}
                                     cy={(y + LANE_H / 2.0).to_string()} r="3.5" />
@@ -389,7 +419,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span class="hint-touch">{ lang.t().timeline_hint_touch }</span>
             }
         </p>
-        <details class="timeline-table">
+        <details class="timeline-table" ontoggle={on_table_toggle}>
             <summary>{ lang.t().timeline_as_table }</summary>
             <table>
                 <thead><tr>
@@ -401,12 +431,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { for props.groups.iter().map(|group| {
                     let rows = group.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s)));
                     let total: usize = group.lanes.iter().map(|l| l.segments.len()).sum();
+                    // A long table costs thousands of elements: made only while it is open.
+                    let rows = rows.take(if *table_open || total <= TABLE_ALWAYS { MAX_TABLE_ROWS } else { 0 });
                     html! {
                         <tbody>
                             if let Some(title) = &group.title {
                                 <tr class="group-row"><th scope="rowgroup" colspan="4">{ title.clone() }</th></tr>
                             }
-                            { for rows.take(MAX_TABLE_ROWS).map(|(lane, s)| html! {
+                            { for rows.map(|(lane, s)| html! {
                                 <tr>
                                     <th scope="row">{ &lane.label }</th>
                                     <td>{ fmt_ms(us_ms(s.start_us)) }</td>
@@ -414,7 +446,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                                     <td>{ lang.segment(s.kind) }</td>
                                 </tr>
                             }) }
-                            if total > MAX_TABLE_ROWS {
+                            if total > MAX_TABLE_ROWS && *table_open {
                                 <tr><td colspan="4">{ lang.rows_not_shown(total - MAX_TABLE_ROWS) }</td></tr>
                             }
                         </tbody>

@@ -10,6 +10,9 @@ use crate::install::{CHROMIUM, WASM_TARGET};
 /// Where the bench site is assembled, relative to the repository root.
 pub const SITE: &str = "target/bench-site";
 
+/// Where the course is built (release) for the big-runs section, relative to the root.
+pub const BIG_SITE: &str = "target/bench-big-site";
+
 /// Files copied into the site: (from, to), relative to the root and to the site.
 const SITE_FILES: &[(&str, &str)] = &[
     ("tests/bench/index.html", "index.html"),
@@ -41,6 +44,17 @@ pub fn commands(root: &Path, smoke: bool) -> Vec<Command> {
         node.arg("--smoke");
     }
     let mut all = vec![build, bindgen, node];
+    if !smoke {
+        // Big runs: the heaviest cards of the course itself, at their maximum knobs.
+        let mut site = Command::new("trunk");
+        site.args(["build", "--release", "--dist"])
+            .arg(root.join(BIG_SITE));
+        let mut big = Command::new("node");
+        big.arg(root.join("tests").join("bench").join("big-runs.mjs"))
+            .arg(root.join(BIG_SITE))
+            .env("CHROMIUM", CHROMIUM);
+        all.extend([site, big]);
+    }
     for c in &mut all {
         c.current_dir(root);
     }
@@ -96,7 +110,12 @@ mod tests {
         assert!(plan[1].contains("--out-name bench"));
         assert!(plan[1].ends_with("/wasm32-unknown-unknown/release/bench.wasm"));
         assert!(plan[2].ends_with("node /r/tests/bench/run.mjs /r/target/bench-site --smoke"));
-        assert!(!describe(&commands(root, false)[2]).contains("--smoke"));
+        let full: Vec<String> = commands(root, false).iter().map(describe).collect();
+        assert!(!full[2].contains("--smoke"));
+        // The full bench adds the big runs: the course built for release, then its heaviest cards.
+        assert!(full[3].ends_with("trunk build --release --dist /r/target/bench-big-site"));
+        assert!(full[4].ends_with("node /r/tests/bench/big-runs.mjs /r/target/bench-big-site"));
+        assert_eq!(plan.len(), 3, "--smoke skips the big runs");
         for (from, _) in SITE_FILES {
             assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("..")

@@ -32,7 +32,10 @@ commands:
   bench [--smoke] [--no-install]
         build crates/bench for wasm32, assemble target/bench-site and run the benchmarks in
         headless Chromium (tests/bench/run.mjs): one table, ours against wasm-bindgen-futures
-        and gloo-timers; --smoke uses tiny sizes. Missed targets are reported, not failures
+        and gloo-timers; --smoke uses tiny sizes. Then, without --smoke, big runs: the course
+        built for release into target/bench-big-site, its heaviest cards run at their maximum
+        knobs (tests/bench/big-runs.mjs): longest frame gap, renderer memory, timeline DOM
+        nodes, scrubber latency. Missed targets are reported, not failures
   slow-web [--port N]
         the slow web of the site's service worker as a native HTTP server on 127.0.0.1:N
         (default {slow_port}), for the lessons' Python asides: `/api/page/<n>?delay=…` after

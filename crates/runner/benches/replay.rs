@@ -34,6 +34,18 @@ fn main() {
             scheduler: Default::default(),
             step_mode: false,
         });
+        // As the card keeps it, and whole.
+        for trace in [
+            &trace[..trace.len().min(protocol::MAX_TRACE_EVENTS)],
+            &trace[..],
+        ] {
+            seeks(lesson, snippet, knobs, trace);
+        }
+    }
+}
+
+fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::trace::Record]) {
+    {
         let started = Instant::now();
         let mut replay = Replay::default();
         for batch in trace.chunks(500) {
@@ -46,14 +58,14 @@ fn main() {
         for i in 0..50 {
             let n = trace.len() * (2 * i + 1) / 100;
             let t = Instant::now();
-            std::hint::black_box(replay.state_at(&trace, n));
+            std::hint::black_box(replay.state_at(trace, n));
             worst_state = worst_state.max(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(replay.lanes_at(n));
             worst_lanes = worst_lanes.max(t.elapsed());
             if i % 10 == 9 {
                 let t = Instant::now();
-                std::hint::black_box(ExecState::at(&trace, n));
+                std::hint::black_box(ExecState::at(trace, n));
                 std::hint::black_box(timeline(&trace[..n]));
                 worst_start = worst_start.max(t.elapsed());
             }
