@@ -20,12 +20,13 @@ const outputLines = (page, snippet) =>
     ls.map((l) => l.textContent),
   );
 
-/** Dedicated workers alive in the page's process: the runner workers and their pool workers. */
+/** Dedicated workers alive in the page's browser context: runner workers and pool workers. */
 async function liveWorkers(page) {
   const cdp = await page.context().newCDPSession(page);
+  const { targetInfo } = await cdp.send("Target.getTargetInfo");
   const { targetInfos } = await cdp.send("Target.getTargets");
   await cdp.detach();
-  return targetInfos.filter((t) => t.type === "worker").length;
+  return targetInfos.filter((t) => t.type === "worker" && t.browserContextId === targetInfo.browserContextId).length;
 }
 
 describe("results are true", () => {
@@ -143,6 +144,8 @@ describe("results are true", () => {
     assert.equal(await waitForNetwork(page), "slow-web");
     await page.waitForTimeout(500);
     const idle = await liveWorkers(page);
+    // The warm runner workers, and nothing else yet.
+    assert.ok(idle >= 1 && idle <= 3, `${idle} workers before any run`);
     for (let i = 0; i < 8; i++) {
       await page.goto(page.url().replace(/#.*/, "#/02-threads/pool"));
       await page.waitForSelector(card("pool"));
