@@ -419,3 +419,66 @@ pub fn printed(records: &[Record]) -> Vec<(f64, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn print(t_us: u64, text: &str) -> Record {
+        Record {
+            t_us,
+            event: Event::Print {
+                task: None,
+                text: text.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn lines_past_the_cut_still_show_and_the_end_shows_every_line_of_the_report() {
+        let state = Rc::new(RunState::default()).reduce(Action::Start {
+            run: 1,
+            at_ms: 0.0,
+            stepping: false,
+            replay_from_start: false,
+            knobs: Rc::default(),
+        });
+        let mut all: Vec<Record> = (0..MAX_EVENTS)
+            .map(|i| Record {
+                t_us: i as u64,
+                event: Event::TimerArmed { at_us: i as u64 },
+            })
+            .collect();
+        all.push(print(MAX_EVENTS as u64, "first past the cut"));
+        let state = state.reduce(Action::Trace {
+            run: 1,
+            records: all.clone(),
+        });
+        assert!(state.capped);
+        assert_eq!(state.len, MAX_EVENTS);
+        // The runner still sends what is printed past the cut.
+        let late = print(MAX_EVENTS as u64 + 1, "second past the cut");
+        all.push(late.clone());
+        let state = state.reduce(Action::Trace {
+            run: 1,
+            records: vec![late],
+        });
+        let lines: Vec<String> = state.output(state.len).into_iter().map(|l| l.1).collect();
+        assert_eq!(lines, ["first past the cut", "second past the cut"]);
+        assert_eq!(state.partial(), Some((MAX_EVENTS, None)));
+        // At the end the output is the report's, and the note knows the whole count.
+        all.push(print(MAX_EVENTS as u64 + 2, "the last line"));
+        let report = Report::from_trace(&all, 1.0, None, protocol::Network::Virtual);
+        let state = state.reduce(Action::End {
+            run: 1,
+            end: RunEnd::Finished(report),
+        });
+        let lines: Vec<String> = state.output(state.len).into_iter().map(|l| l.1).collect();
+        assert_eq!(lines.last().map(String::as_str), Some("the last line"));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(state.partial(), Some((MAX_EVENTS, Some(all.len() as u64))));
+        // Replaying a moment shows the lines printed up to it, from the trace kept.
+        let state = state.reduce(Action::Seek(10));
+        assert!(state.output(10).is_empty());
+    }
+}
