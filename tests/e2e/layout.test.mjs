@@ -203,6 +203,39 @@ describe("small things", () => {
     await page.context().close();
   });
 
+  test("an embed's host sending a huge number or thousands of unknown knobs gets short answers", { timeout: 30000 }, async () => {
+    // A host page of the same origin frames the embed and sends it commands.
+    const page = await open("#/08-async-await");
+    await page.waitForSelector("article.lesson");
+    await page.evaluate(() => {
+      window.__errors = [];
+      addEventListener("message", (e) => {
+        if (e.data?.type === "async-tutor:error") window.__errors.push(e.data.message);
+      });
+      const f = document.createElement("iframe");
+      f.id = "embed";
+      f.src = `embed.html?lesson=08-async-await&snippet=crawl&host=${encodeURIComponent(location.origin)}`;
+      document.body.append(f);
+    });
+    const frame = await (await page.waitForSelector("#embed")).contentFrame();
+    await frame.waitForSelector(".card[data-snippet='crawl']");
+    await frame.waitForSelector('.embed:not([data-network="pending"])', { state: "attached" }).catch(() => {});
+    const send = (msg) => page.evaluate((m) => document.getElementById("embed").contentWindow.postMessage(m, "*"), msg);
+    await send({ type: "async-tutor:set-knobs", knobs: { pages: 1e308 } });
+    await frame.waitForFunction(() => document.getElementById("snippet-crawl-pages")?.value !== "10");
+    assert.equal(await frame.inputValue("#snippet-crawl-pages"), "1e308");
+    // The knob refuses it in a short sentence.
+    await page.waitForFunction(() => window.__errors.length > 0);
+    assert.ok((await page.evaluate(() => window.__errors.shift())).length < 100);
+    const bogus = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`bogus${i}`, 1]));
+    await send({ type: "async-tutor:set-knobs", knobs: bogus });
+    await page.waitForFunction(() => window.__errors.some((m) => m.startsWith("No such knob")));
+    const message = await page.evaluate(() => window.__errors.find((m) => m.startsWith("No such knob")));
+    assert.ok(message.length < 250, message);
+    assert.match(message, /and 1995 more/);
+    await page.context().close();
+  });
+
   test("Reset progress can be undone, and focus moves to Undo", { timeout: 20000 }, async () => {
     const page = await open("#/01-blocking");
     const badge = 'nav.lessons li[data-lesson="01-blocking"] .progress';
