@@ -584,7 +584,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             state.late_output.len(),
         ),
         |(_, _, shown, _phase, _late)| {
-            let lanes = state.lanes(*shown);
+            let (lanes, hidden) = state.lanes(*shown);
             let records = state.records.borrow();
             let shown_records = &records[..*shown];
             // At the end of a run whose trace was cut, the state is the runner's own: the
@@ -598,10 +598,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             };
             let output = state.output(*shown);
             let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
-            (Rc::new(lanes), Rc::new(exec), output, cursor_ms)
+            (Rc::new(lanes), hidden, Rc::new(exec), output, cursor_ms)
         },
     );
-    let (lanes, exec, output, cursor_ms) = &*view;
+    let (lanes, hidden, exec, output, cursor_ms) = &*view;
     // The run's error ends the output, set apart from what the snippet printed.
     let error = state.report.as_ref().and_then(|r| lang.report_error(r));
     let end_error = state.cursor.is_none().then(|| error.clone()).flatten();
@@ -785,7 +785,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                             </span>
                         }
                     </figcaption>
-                    <Timeline groups={vec![LaneGroup { title: None, lanes: lanes.clone() }]} span_ms={total_ms}
+                    <Timeline groups={vec![LaneGroup { title: None, lanes: lanes.clone(), hidden: *hidden }]} span_ms={total_ms}
                               cursor_ms={state.cursor.and(*cursor_ms)} {lang} />
                 </figure>
             }

@@ -169,19 +169,23 @@ pub fn CompareCard(props: &CompareProps) -> Html {
 
     let (total_a, total_b) = (run_a.total_ms(), run_b.total_ms());
     let lanes_a = use_memo((run_a.run, run_a.view_len, run_a.phase), |_| {
-        std::rc::Rc::new(run_a.lanes(run_a.view_len))
+        let (lanes, hidden) = run_a.lanes(run_a.view_len);
+        (std::rc::Rc::new(lanes), hidden)
     });
     let lanes_b = use_memo((run_b.run, run_b.view_len, run_b.phase), |_| {
-        std::rc::Rc::new(run_b.lanes(run_b.view_len))
+        let (lanes, hidden) = run_b.lanes(run_b.view_len);
+        (std::rc::Rc::new(lanes), hidden)
     });
     let groups = vec![
         LaneGroup {
             title: Some(format!("{title_a} · {}", fmt_ms(total_a)).into()),
-            lanes: (*lanes_a).clone(),
+            lanes: lanes_a.0.clone(),
+            hidden: lanes_a.1,
         },
         LaneGroup {
             title: Some(format!("{title_b} · {}", fmt_ms(total_b)).into()),
-            lanes: (*lanes_b).clone(),
+            lanes: lanes_b.0.clone(),
+            hidden: lanes_b.1,
         },
     ];
     // The speed-up once both have finished without an error.

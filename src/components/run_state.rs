@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
-use protocol::replay::{ExecState, Lane, LaneEnd, Replay};
+use protocol::replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
 use protocol::{KnobValues, Report};
 use yew::prelude::*;
 
@@ -48,6 +48,10 @@ impl Phase {
         }
     }
 }
+
+/// Lanes copied out of the trace for a view while a run goes on or is replayed: more than the
+/// timeline draws, enough for its table.
+pub const LANES_MADE: usize = 1000;
 
 /// The most trace events a card keeps for one run; later ones are dropped with a note.
 pub const MAX_EVENTS: usize = protocol::MAX_TRACE_EVENTS;
@@ -258,10 +262,18 @@ pub fn page_now_ms() -> f64 {
 impl RunState {
     /// The lanes of the events shown. Once the run is over (a panic, Stop, or tasks left
     /// behind) and the whole trace is shown, lanes still open are closed as cancelled.
-    pub fn lanes(&self, shown: usize) -> Vec<Lane> {
+    ///
+    /// Only the first [`LANES_MADE`] lanes are copied out of the trace, with a count of the
+    /// rest, except at the end of a finished run (its speed-up adds up every lane).
+    pub fn lanes(&self, shown: usize) -> (Vec<Lane>, Hidden) {
         let records = self.records.borrow();
         let shown_records = &records[..shown.min(records.len())];
-        let mut lanes = self.replay.borrow().lanes_at(shown);
+        let max = if !self.phase.live() && shown >= records.len() {
+            usize::MAX
+        } else {
+            LANES_MADE
+        };
+        let (mut lanes, hidden) = self.replay.borrow().lanes_at_most(shown, max);
         // A cut trace ends before the run did: its open lanes went on, they were not cancelled.
         if !self.phase.live() && shown >= records.len() && !self.capped {
             let end_us = shown_records.last().map_or(0, |r| r.t_us);
@@ -272,7 +284,7 @@ impl RunState {
                 lane.end = Some((end_us, LaneEnd::Cancelled));
             }
         }
-        lanes
+        (lanes, hidden)
     }
 
     /// The executor's state after the first `shown` events, from the nearest snapshot.

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use protocol::replay::{Lane, LaneEnd, LaneOf, SegmentKind};
+use protocol::replay::{Hidden, Lane, LaneEnd, LaneOf, SegmentKind};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -99,6 +99,8 @@ pub struct LaneGroup {
     /// The heading, when several runs share the axis.
     pub title: Option<AttrValue>,
     pub lanes: Rc<Vec<Lane>>,
+    /// Lanes of the run not given in `lanes` (beyond those drawn), counted.
+    pub hidden: Hidden,
 }
 
 #[derive(Properties, PartialEq)]
@@ -198,8 +200,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .take(MAX_LANES)
                 .map(|lane| Row::Lane { group: g, lane }),
         );
-        if group.lanes.len() > MAX_LANES {
-            rows.push(Row::More(group.lanes.len() - MAX_LANES));
+        let all = group.lanes.len() + group.hidden.lanes;
+        if all > MAX_LANES {
+            rows.push(Row::More(all - MAX_LANES));
         }
     }
     let row_h = |row: &Row| match row {
@@ -215,7 +218,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let lane_rows: Vec<usize> = (0..rows.len())
         .filter(|i| matches!(rows[*i], Row::Lane { .. }))
         .collect();
-    let lane_count: usize = props.groups.iter().map(|g| g.lanes.len()).sum();
+    let lane_count: usize = props
+        .groups
+        .iter()
+        .map(|g| g.lanes.len() + g.hidden.lanes)
+        .sum();
     // The middle of the row of a lane in group `g`, for wake arrows.
     let lane_mid = |g: usize, of: LaneOf| {
         rows.iter().zip(&tops).find_map(|(row, top)| match row {
@@ -430,7 +437,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </tr></thead>
                 { for props.groups.iter().map(|group| {
                     let rows = group.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s)));
-                    let total: usize = group.lanes.iter().map(|l| l.segments.len()).sum();
+                    let total: usize = group.lanes.iter().map(|l| l.segments.len()).sum::<usize>() + group.hidden.segments;
                     // A long table costs thousands of elements: made only while it is open.
                     let rows = rows.take(if *table_open || total <= TABLE_ALWAYS { MAX_TABLE_ROWS } else { 0 });
                     html! {

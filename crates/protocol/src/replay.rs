@@ -690,6 +690,13 @@ impl LaneAt {
     }
 }
 
+/// Lanes left out by [`TimelineBuilder::lanes_at_most`]: how many, and their segments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    pub lanes: usize,
+    pub segments: usize,
+}
+
 /// Builds the lanes of a trace one record at a time, and gives the lanes as they were after
 /// any first `n` records without going through the trace again.
 #[derive(Clone, Debug, Default)]
@@ -922,29 +929,43 @@ impl TimelineBuilder {
     /// The lanes as they were after the first `n` records pushed: tasks in spawn order, each
     /// followed by the requests it made, then the blocking pool's workers.
     pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
+        self.lanes_at_most(n, usize::MAX).0
+    }
+
+    /// The first `max` of the lanes after the first `n` records, and how many lanes and
+    /// segments the rest have: a run of thousands of tasks copies only the lanes it draws.
+    pub fn lanes_at_most(&self, n: usize, max: usize) -> (Vec<Lane>, Hidden) {
         let n = n.min(self.len);
         let born = |lanes: &[LaneAt]| lanes.partition_point(|l| l.born < n);
         // Requests follow the task that made them.
-        let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<Lane>> =
+        let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<&LaneAt>> =
             Default::default();
         for request in &self.requests[..born(&self.requests)] {
             by_owner
                 .entry(request.lane.owner)
                 .or_default()
-                .push(request.at(n));
+                .push(request);
         }
-        let mut lanes = Vec::new();
+        let mut order: Vec<&LaneAt> = Vec::new();
         for task in &self.tasks[..born(&self.tasks)] {
             let LaneOf::Task(id) = task.lane.of else {
                 unreachable!("task lanes only")
             };
-            lanes.push(task.at(n));
-            lanes.extend(by_owner.remove(&Some(id)).unwrap_or_default());
+            order.push(task);
+            order.extend(by_owner.remove(&Some(id)).unwrap_or_default());
         }
         // Requests of no task (or of a task the trace never spawned) come next, workers last.
-        lanes.extend(by_owner.into_values().flatten());
-        lanes.extend(self.workers[..born(&self.workers)].iter().map(|w| w.at(n)));
-        lanes
+        order.extend(by_owner.into_values().flatten());
+        order.extend(&self.workers[..born(&self.workers)]);
+        let shown = order.len().min(max);
+        let hidden = Hidden {
+            lanes: order.len() - shown,
+            segments: order[shown..]
+                .iter()
+                .map(|l| l.segs.partition_point(|s| s.start < n))
+                .sum(),
+        };
+        (order[..shown].iter().map(|l| l.at(n)).collect(), hidden)
     }
 }
 
@@ -997,7 +1018,7 @@ impl Replay {
             self.live.apply(r);
             self.lanes.push(r);
             self.since += 1;
-            if self.since >= Self::EVERY.max(2 * self.live.weight()) {
+            if self.since >= Self::EVERY.max(self.live.weight() / 2) {
                 self.snapshots.push(self.live.clone());
                 self.since = 0;
             }
@@ -1021,5 +1042,10 @@ impl Replay {
     /// The lanes after the first `n` records.
     pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
         self.lanes.lanes_at(n)
+    }
+
+    /// The first `max` lanes after the first `n` records, and what the rest hold.
+    pub fn lanes_at_most(&self, n: usize, max: usize) -> (Vec<Lane>, Hidden) {
+        self.lanes.lanes_at_most(n, max)
     }
 }

@@ -53,8 +53,12 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
         }
         let fed = started.elapsed();
         // Seek to 50 points spread over the trace, the worst of each way counted.
-        let (mut worst_state, mut worst_lanes, mut worst_start) =
-            (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        let (mut worst_state, mut worst_lanes, mut worst_drawn, mut worst_start) = (
+            Duration::ZERO,
+            Duration::ZERO,
+            Duration::ZERO,
+            Duration::ZERO,
+        );
         for i in 0..50 {
             let n = trace.len() * (2 * i + 1) / 100;
             let t = Instant::now();
@@ -63,6 +67,10 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
             let t = Instant::now();
             std::hint::black_box(replay.lanes_at(n));
             worst_lanes = worst_lanes.max(t.elapsed());
+            // What a card copies while replaying: the first 1000 lanes.
+            let t = Instant::now();
+            std::hint::black_box(replay.lanes_at_most(n, 1000));
+            worst_drawn = worst_drawn.max(t.elapsed());
             if i % 10 == 9 {
                 let t = Instant::now();
                 std::hint::black_box(ExecState::at(trace, n));
@@ -72,7 +80,8 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
         }
         println!(
             "{lesson}/{snippet} {knobs:?}: {} records, fed in {fed:.1?} ({} snapshots); \
-             worst seek: state {worst_state:.2?}, lanes {worst_lanes:.2?}; \
+             worst seek: state {worst_state:.2?}, lanes {worst_lanes:.2?} \
+             (first 1000: {worst_drawn:.2?}); \
              from the start: {worst_start:.1?}",
             trace.len(),
             replay.snapshots(),

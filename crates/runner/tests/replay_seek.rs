@@ -42,11 +42,25 @@ fn check(name: &str, trace: &[Record], points: usize, rng: &mut Lcg) {
             "{name}: the state after {n} of {} records",
             trace.len()
         );
+        let lanes = timeline(&trace[..n]);
         assert_eq!(
             replay.lanes_at(n),
-            timeline(&trace[..n]),
+            lanes,
             "{name}: the lanes after {n} of {} records",
             trace.len()
+        );
+        // The first few lanes alone, and what the others hold.
+        let (first, hidden) = replay.lanes_at_most(n, 3);
+        assert_eq!(
+            first[..],
+            lanes[..lanes.len().min(3)],
+            "{name}: first lanes at {n}"
+        );
+        let rest = lanes.get(3..).unwrap_or_default();
+        assert_eq!(
+            (hidden.lanes, hidden.segments),
+            (rest.len(), rest.iter().map(|l| l.segments.len()).sum()),
+            "{name}: lanes left out at {n}"
         );
     }
 }
