@@ -25,6 +25,19 @@ pub struct Moment {
     pub knobs: Vec<(String, String)>,
     /// Run on the virtual clock.
     pub virtual_time: bool,
+    /// What was wrong with the link's `replay` value, which `at` makes the best of.
+    pub problem: Option<ReplayProblem>,
+}
+
+/// A `replay` value that names no event: the moment shown instead is `at`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayProblem {
+    /// Before the first event (`replay=-5`): the start is shown.
+    Negative(String),
+    /// Larger than any run (`replay=99999999999999999999`): the end is shown.
+    TooLarge(String),
+    /// Not a number (`replay=NaN`): the end is shown.
+    NotANumber(String),
 }
 
 impl Moment {
@@ -45,18 +58,35 @@ impl Moment {
             at: 0,
             knobs: Vec::new(),
             virtual_time: false,
+            problem: None,
         };
         let mut at = None;
         for (name, value) in query.split('&').filter_map(|kv| kv.split_once('=')) {
-            match name {
-                "replay" => at = value.parse().ok(),
+            // Links may escape anything (`pages=%33`); `+` stays a plus sign (`pages=+3`).
+            let (name, value) = (percent_decoded(name), percent_decoded(value));
+            match name.as_str() {
+                "replay" => at = Some(replay_at(value.trim())),
                 "virtual" => moment.virtual_time = value == "1",
-                _ if !name.is_empty() => moment.knobs.push((name.into(), value.into())),
-                _ => {}
+                "" => {}
+                _ => moment.knobs.push((name, value.trim().to_owned())),
             }
         }
-        moment.at = at?;
+        (moment.at, moment.problem) = at?;
         Some(moment)
+    }
+}
+
+/// The event a `replay` value names, and what was wrong with it.
+fn replay_at(value: &str) -> (usize, Option<ReplayProblem>) {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = value.strip_prefix('+').unwrap_or(value);
+    match unsigned.parse::<usize>() {
+        Ok(at) => (at, None),
+        Err(_) if digits(unsigned) => (usize::MAX, Some(ReplayProblem::TooLarge(value.into()))),
+        Err(_) if value.strip_prefix('-').is_some_and(digits) => {
+            (0, Some(ReplayProblem::Negative(value.into())))
+        }
+        Err(_) => (usize::MAX, Some(ReplayProblem::NotANumber(value.into()))),
     }
 }
 
@@ -176,6 +206,7 @@ mod tests {
                 ("latency_ms".into(), "200".into()),
             ],
             virtual_time: true,
+            problem: None,
         };
         let link = moment.href("08-async-await", "crawl");
         assert_eq!(
@@ -186,5 +217,38 @@ mod tests {
         assert_eq!(r.snippet.as_deref(), Some("crawl"));
         assert_eq!(r.replay, Some(moment));
         assert_eq!(Route::parse("#/08-async-await/crawl?pages=3").replay, None);
+    }
+
+    #[test]
+    fn a_moment_link_is_decoded_and_its_replay_clamped() {
+        let moment = |q: &str| Route::parse(&format!("#/08-async-await/crawl?{q}")).replay;
+        let m = moment("replay=%34%30&pages=%33&latency%5Fms=+200&virtual=%31").unwrap();
+        assert_eq!(m.at, 40);
+        assert_eq!(m.problem, None);
+        assert!(m.virtual_time);
+        assert_eq!(
+            m.knobs,
+            [
+                ("pages".to_owned(), "3".to_owned()),
+                ("latency_ms".to_owned(), "+200".to_owned())
+            ]
+        );
+        let m = moment("replay=-5").unwrap();
+        assert_eq!(
+            (m.at, m.problem),
+            (0, Some(ReplayProblem::Negative("-5".into())))
+        );
+        let m = moment("replay=NaN").unwrap();
+        let problem = Some(ReplayProblem::NotANumber("NaN".into()));
+        assert_eq!((m.at, m.problem), (usize::MAX, problem));
+        let huge = "99999999999999999999999999";
+        let m = moment(&format!("replay={huge}")).unwrap();
+        let problem = Some(ReplayProblem::TooLarge(huge.into()));
+        assert_eq!((m.at, m.problem), (usize::MAX, problem));
+        assert_eq!(moment("replay=+7").unwrap().at, 7);
+        assert_eq!(
+            moment("replay=").unwrap().problem,
+            Some(ReplayProblem::NotANumber(String::new()))
+        );
     }
 }

@@ -105,9 +105,43 @@ pub fn with_knobs(
                 .iter()
                 .rev()
                 .find(|(name, _)| name == k.spec.name)
-                .map_or(d, |(_, v)| v.clone())
+                .map_or(d, |(_, v)| knob_text(v))
         })
         .collect()
+}
+
+/// Something a link to a moment asked that could not be done as asked.
+#[derive(Clone, Debug, PartialEq)]
+enum LinkNote {
+    /// The link's knobs, some perhaps not the snippet's.
+    UnknownKnobs(Vec<(String, String)>),
+    /// The snippet runs on the page's thread: it waits for Run.
+    PageThread,
+    /// The `replay` value names no event.
+    Replay(route::ReplayProblem),
+    /// The event is past the end of the run (of `len` events).
+    PastEnd { at: usize, len: usize },
+}
+
+impl LinkNote {
+    /// The note in `lang`, if there is anything to say.
+    fn text(&self, snippet: &content::Snippet, lang: Lang) -> Option<String> {
+        match self {
+            LinkNote::UnknownKnobs(given) => unknown_knobs(snippet.knobs, given, lang),
+            LinkNote::PageThread => Some(lang.page_thread_link().to_owned()),
+            LinkNote::Replay(problem) => Some(lang.replay_problem(problem)),
+            LinkNote::PastEnd { at, len } => Some(lang.replay_past_end(*at, *len)),
+        }
+    }
+}
+
+/// A knob value as given, in the form a number box shows: `+3`, `3.0` and ` 3 ` as `3`.
+/// Anything else stays as it is, to be refused beside its knob.
+pub fn knob_text(given: &str) -> String {
+    match given.trim().parse::<f64>() {
+        Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n}"),
+        _ => given.trim().to_owned(),
+    }
 }
 
 /// The message for `given` names the snippet has no knob for, if there are any.
@@ -368,51 +402,72 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         })
     };
     // A link to a moment: once the runner is ready, run with the link's knobs and clock, and
-    // open the replay at its event when the run ends.
+    // open the replay at its event when the run ends. What the link asked that cannot be done
+    // as asked (an unknown knob, an event that does not exist) is said under the controls.
     let pending_seek = use_mut_ref(|| None::<usize>);
+    let link_notes = use_state(Vec::<LinkNote>::new);
     {
         let (state, values, virtual_time) = (state.clone(), values.clone(), virtual_time.clone());
-        let pending_seek = pending_seek.clone();
+        let (pending_seek, link_notes) = (pending_seek.clone(), link_notes.clone());
         let (lesson, id) = (props.lesson, props.snippet);
         use_effect_with((props.moment.clone(), ready), move |(moment, ready)| {
+            let Some(moment) = moment else {
+                return;
+            };
+            // The link's texts, each in the form the knob shows (`+3` and `3.0` as `3`).
+            let texts: Vec<String> = snippet
+                .knobs
+                .iter()
+                .map(|k| {
+                    let text = moment
+                        .knobs
+                        .iter()
+                        .rev()
+                        .find(|(name, _)| name == k.spec.name)
+                        .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone());
+                    check(k, &text, lang).map_or(text, |v| v.to_string())
+                })
+                .collect();
+            let knobs: Option<KnobValues> = snippet
+                .knobs
+                .iter()
+                .zip(&texts)
+                .map(|(k, text)| Some((k.spec.name.to_owned(), check(k, text, lang).ok()?)))
+                .collect();
+            values.set(texts);
+            virtual_time.set(moment.virtual_time);
+            let mut notes = vec![LinkNote::UnknownKnobs(moment.knobs.clone())];
             // A page-thread snippet never starts by itself: it freezes the page.
-            if let (Some(moment), true, false) = (moment, ready, snippet.page_thread) {
-                let texts: Vec<String> = snippet
-                    .knobs
-                    .iter()
-                    .map(|k| {
-                        moment
-                            .knobs
-                            .iter()
-                            .find(|(name, _)| name == k.spec.name)
-                            .map_or_else(|| k.spec.default.to_string(), |(_, v)| v.clone())
-                    })
-                    .collect();
-                let knobs: Option<KnobValues> = snippet
-                    .knobs
-                    .iter()
-                    .zip(&texts)
-                    .map(|(k, text)| Some((k.spec.name.to_owned(), check(k, text, lang).ok()?)))
-                    .collect();
-                values.set(texts);
-                virtual_time.set(moment.virtual_time);
-                // Bad knobs in the link: they show beside the knobs, and nothing runs.
-                if let Some(knobs) = knobs {
-                    *pending_seek.borrow_mut() = Some(moment.at);
-                    let options = RunOptions {
-                        virtual_time: moment.virtual_time,
-                        ..RunOptions::default()
-                    };
-                    launch(&state, (lesson, id), knobs, options, Box::new(|_| {}));
-                }
+            if snippet.page_thread {
+                notes.push(LinkNote::PageThread);
+            } else {
+                notes.extend(moment.problem.clone().map(LinkNote::Replay));
+            }
+            link_notes.set(notes);
+            // Bad knobs in the link: they show beside the knobs, and nothing runs.
+            if let (Some(knobs), true, false) = (knobs, *ready, snippet.page_thread) {
+                *pending_seek.borrow_mut() = Some(moment.at);
+                let options = RunOptions {
+                    virtual_time: moment.virtual_time,
+                    ..RunOptions::default()
+                };
+                launch(&state, (lesson, id), knobs, options, Box::new(|_| {}));
             }
         });
     }
     {
         let (dispatcher, pending_seek) = (state.dispatcher(), pending_seek.clone());
+        let (link_notes, len) = (link_notes.clone(), state.len);
+        let clean = props.moment.as_ref().is_some_and(|m| m.problem.is_none());
         use_effect_with(state.phase, move |phase| {
             if !phase.live() && *phase != Phase::Idle {
                 if let Some(at) = pending_seek.borrow_mut().take() {
+                    // An event number past this run's end: the end, and a word why.
+                    if clean && at > len {
+                        let mut notes = (*link_notes).clone();
+                        notes.push(LinkNote::PastEnd { at, len });
+                        link_notes.set(notes);
+                    }
                     dispatcher.dispatch(Action::Seek(at));
                 }
             }
@@ -536,6 +591,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     .map(|(name, value)| (name.clone(), value.to_string()))
                     .collect(),
                 virtual_time: report.network == Network::Virtual,
+                problem: None,
             }
             .href(props.lesson, props.snippet)
         });
@@ -754,6 +810,9 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             } else if let Some(note) = network_note {
                 <p class="note network-note">{ note }</p>
             }
+            { for link_notes.iter().filter_map(|n| n.text(snippet, lang)).map(|n| html! {
+                <p class="note link-note" role="status">{ n }</p>
+            }) }
             if let Some(error) = error {
                 <p class="run-error" role="alert">{ error }</p>
             }
@@ -857,6 +916,19 @@ mod tests {
             en: name,
             zh: name,
         }
+    }
+
+    #[test]
+    fn given_knob_texts_take_the_form_the_number_box_shows() {
+        assert_eq!(knob_text("+3"), "3");
+        assert_eq!(knob_text(" 3.0 "), "3");
+        assert_eq!(knob_text("-0"), "-0");
+        assert_eq!(knob_text("2.5"), "2.5");
+        assert_eq!(knob_text("1e308"), "1e308");
+        assert_eq!(knob_text("abc"), "abc");
+        let knobs = [knob("pages", 10)];
+        let given = [("pages".to_string(), "+3".to_string())];
+        assert_eq!(with_knobs(&knobs, vec!["10".into()], &given), ["3"]);
     }
 
     #[test]

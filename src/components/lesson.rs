@@ -56,6 +56,15 @@ pub fn LessonPage(props: &LessonProps) -> Html {
         })
     };
     let t = props.lang.t();
+    // A link to a card or heading this lesson does not have (in any language): say so.
+    let missing =
+        props.snippet.as_deref().filter(|s| {
+            let heading = format!("id=\"{s}\"");
+            lesson.snippet(s).is_none()
+                && !lesson.texts.iter().flat_map(|t| t.segments).any(
+                    |seg| matches!(seg, Segment::Html(html) if html.contains(heading.as_str())),
+                )
+        });
     // A card's title is a section of its own (h2) until the prose opens its first section (h2),
     // then a part of that section (h3): heading levels never skip one.
     let mut sections_started = false;
@@ -75,6 +84,9 @@ pub fn LessonPage(props: &LessonProps) -> Html {
                 <p class="lesson-number">{ lesson_label(props.lang, lesson.number) }</p>
                 <h1>{ text.title }</h1>
             </header>
+            if let Some(missing) = missing {
+                <p class="note link-note" role="status">{ props.lang.no_such_place(missing) }</p>
+            }
             { for text.segments.iter().map(|segment| match (card_level(segment), segment) {
                 (_, Segment::Html(html)) => html! {
                     <div class="prose">{ Html::from_html_unchecked((*html).into()) }</div>

@@ -161,6 +161,61 @@ impl Lang {
         }
     }
 
+    /// What a link to a moment asked that could not be done as asked.
+    pub fn replay_problem(self, problem: &crate::route::ReplayProblem) -> String {
+        use crate::route::ReplayProblem as P;
+        match (self, problem) {
+            (Lang::En, P::Negative(v)) => {
+                format!("The link asks for event {v}, before the first: showing the start.")
+            }
+            (Lang::En, P::TooLarge(v)) => {
+                format!("The link asks for event {v}, past the end of the run: showing the end.")
+            }
+            (Lang::En, P::NotANumber(v)) => format!(
+                "The link's replay=\u{201c}{v}\u{201d} is not an event number: showing the end."
+            ),
+            (Lang::Zh, P::Negative(v)) => {
+                format!("链接要的是第 {v} 个事件，在第一个之前：显示开头。")
+            }
+            (Lang::Zh, P::TooLarge(v)) => {
+                format!("链接要的是第 {v} 个事件，超出了这次运行的结尾：显示结尾。")
+            }
+            (Lang::Zh, P::NotANumber(v)) => {
+                format!("链接里的 replay=“{v}”不是事件序号：显示结尾。")
+            }
+        }
+    }
+
+    /// A link to a moment asked for an event past the end of the run it started.
+    pub fn replay_past_end(self, asked: usize, events: usize) -> String {
+        match self {
+            Lang::En => format!(
+                "The link asks for event {asked}, but this run has {events} events: showing the end."
+            ),
+            Lang::Zh => format!("链接要的是第 {asked} 个事件，但这次运行只有 {events} 个事件：显示结尾。"),
+        }
+    }
+
+    /// A link names a card or heading the lesson does not have.
+    pub fn no_such_place(self, id: &str) -> String {
+        let id: String = match id.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &id[..cut]),
+            None => id.to_owned(),
+        };
+        match self {
+            Lang::En => format!("This lesson has no snippet or section \u{201c}{id}\u{201d}: showing the lesson from its start."),
+            Lang::Zh => format!("这一课没有叫“{id}”的代码片段或小节：从头显示这一课。"),
+        }
+    }
+
+    /// A link to a moment of a snippet that runs on the page's own thread: it waits for Run.
+    pub fn page_thread_link(self) -> &'static str {
+        match self {
+            Lang::En => "The link's knobs are set. This snippet freezes the page while it runs, so it does not start by itself: agree above, then press Run.",
+            Lang::Zh => "链接里的参数已经填好。这个代码片段运行时会冻结页面，所以不会自动开始：先在上面勾选同意，再按“运行”。",
+        }
+    }
+
     /// The note under a long output.
     pub fn lines_not_shown(self, n: usize) -> String {
         match self {

@@ -204,4 +204,72 @@ describe("rough edges", () => {
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
+
+  test("links: a replay value that names no event is clamped with a note; knobs are decoded; unknown names and places are said", { timeout: 90000 }, async () => {
+    const c = card("crawl");
+    const shown = (page) => page.getAttribute(`${c} .replay .position`, "data-shown").then(Number);
+    const total = (page) => page.$eval(`${c} .replay .scrubber`, (s) => Number(s.max));
+    const done = (page) => page.waitForSelector(`${c}:is([data-state="done"], [data-state="failed"])`, { timeout: 20000 });
+    const note = (page, where = c) => page.locator(`${where} .link-note`).allTextContents();
+    const page = await open("#/08-async-await/crawl?replay=-5&pages=%33&latency_ms=+50&virtual=1");
+    await done(page);
+    // %33 is 3, +50 is 50: the boxes show them, and the run used them.
+    assert.equal(await page.inputValue("#snippet-crawl-pages"), "3");
+    assert.equal(await page.inputValue("#snippet-crawl-latency_ms"), "50");
+    assert.equal(await shown(page), 0);
+    assert.deepEqual(await note(page), ["The link asks for event -5, before the first: showing the start."]);
+    await page.fill(`${c} .scrubber`, String(await total(page)));
+    assert.equal(await page.locator(`${c} .output li`).count(), 4);
+
+    for (const [replay, words] of [
+      ["NaN", "The link's replay=“NaN” is not an event number: showing the end."],
+      ["99999999999999999999999", "The link asks for event 99999999999999999999999, past the end of the run: showing the end."],
+    ]) {
+      await page.goto(page.url().split("#")[0] + `#/08-async-await/crawl?replay=${replay}&pages=2&virtual=1`);
+      await page.reload();
+      await waitForNetwork(page);
+      await done(page);
+      assert.equal(await shown(page), await total(page));
+      assert.deepEqual(await note(page), [words]);
+    }
+    // A number past this run's end.
+    await page.goto(page.url().split("#")[0] + "#/08-async-await/crawl?replay=100000&pages=2&bogus=1&virtual=1");
+    await page.reload();
+    await waitForNetwork(page);
+    await done(page);
+    assert.equal(await shown(page), await total(page));
+    const notes = await note(page);
+    assert.equal(notes.length, 2, JSON.stringify(notes));
+    assert.match(notes[0], /bogus/); // as the embed says it
+    assert.match(notes[1], new RegExp(`^The link asks for event 100000, but this run has ${await total(page)} events: showing the end\\.$`));
+
+    await page.click('.lang-switch button[lang="zh"]');
+    assert.match((await note(page)).join(" "), /没有叫“bogus”|bogus/);
+    assert.match((await note(page))[1], /^链接要的是第 100000 个事件，但这次运行只有 \d+ 个事件：显示结尾。$/);
+    await page.locator(`${c} .link-note`).last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "/tmp/shot-link-zh.png" });
+    await page.click('.lang-switch button[lang="en"]');
+
+    // No such card or heading.
+    await page.goto(page.url().split("#")[0] + "#/08-async-await/nope");
+    await page.waitForSelector("article.lesson > .link-note");
+    assert.deepEqual(await note(page, "article.lesson >"), [
+      "This lesson has no snippet or section “nope”: showing the lesson from its start.",
+    ]);
+    await page.click('.lang-switch button[lang="zh"]');
+    assert.deepEqual(await note(page, "article.lesson >"), ["这一课没有叫“nope”的代码片段或小节：从头显示这一课。"]);
+    await page.click('.lang-switch button[lang="en"]');
+
+    // The page-thread freeze snippet does not start by itself, but takes the link's knobs.
+    await page.goto(page.url().split("#")[0] + "#/01-blocking/freeze?replay=3&pages=2&latency_ms=200");
+    await page.reload();
+    await waitForNetwork(page);
+    assert.equal(await page.inputValue("#snippet-freeze-pages"), "2");
+    assert.equal(await page.inputValue("#snippet-freeze-latency_ms"), "200");
+    assert.match((await note(page, card("freeze"))).join(" "), /agree above, then press Run/);
+    assert.equal(await page.getAttribute(card("freeze"), "data-state"), "idle");
+    await page.screenshot({ path: "/tmp/shot-link-freeze.png" });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
 });
