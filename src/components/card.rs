@@ -343,13 +343,16 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let on_focus_in = super::focus::use_keep_focus(card_ref.clone(), state.phase.attr(), running);
 
     // Starts a run (in step mode if `stepping`) with the knobs as they are.
+    // What a link to a moment asked that could not be done as asked, until the next run.
+    let link_notes = use_state(Vec::<LinkNote>::new);
     let start = {
-        let state = state.clone();
+        let (state, link_notes) = (state.clone(), link_notes.clone());
         let values = values.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
         let on_run_event = props.on_run_event.clone();
         Rc::new(move |stepping: bool| {
+            link_notes.set(Vec::new());
             let mut knobs = KnobValues::new();
             for (knob, text) in snippet.knobs.iter().zip(values.iter()) {
                 match check(knob, text, lang) {
@@ -405,7 +408,6 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     // open the replay at its event when the run ends. What the link asked that cannot be done
     // as asked (an unknown knob, an event that does not exist) is said under the controls.
     let pending_seek = use_mut_ref(|| None::<usize>);
-    let link_notes = use_state(Vec::<LinkNote>::new);
     {
         let (state, values, virtual_time) = (state.clone(), values.clone(), virtual_time.clone());
         let (pending_seek, link_notes) = (pending_seek.clone(), link_notes.clone());
@@ -451,7 +453,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     virtual_time: moment.virtual_time,
                     ..RunOptions::default()
                 };
-                launch(&state, (lesson, id), knobs, options, Box::new(|_| {}));
+                // A run from a link counts for the reader's progress like any other.
+                let ran = Box::new(move |end: &RunEnd| {
+                    if matches!(end, RunEnd::Finished(_)) {
+                        crate::progress::ran(lesson, id);
+                    }
+                });
+                launch(&state, (lesson, id), knobs, options, ran);
             }
         });
     }
