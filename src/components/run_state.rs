@@ -264,11 +264,13 @@ impl RunState {
     /// behind) and the whole trace is shown, lanes still open are closed as cancelled.
     ///
     /// Only the first [`LANES_MADE`] lanes are copied out of the trace, with a count of the
-    /// rest, except at the end of a finished run (its speed-up adds up every lane).
+    /// rest, except at the end of a finished run whose trace is whole (its speed-up adds up
+    /// every lane).
     pub fn lanes(&self, shown: usize) -> (Vec<Lane>, Hidden) {
         let records = self.records.borrow();
         let shown_records = &records[..shown.min(records.len())];
-        let max = if !self.phase.live() && shown >= records.len() {
+        // (A cut trace shows no speed-up: its first lanes are enough.)
+        let max = if !self.phase.live() && shown >= records.len() && !self.capped {
             usize::MAX
         } else {
             LANES_MADE
