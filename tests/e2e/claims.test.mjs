@@ -33,7 +33,7 @@ describe("the lessons' claims, in the browser", () => {
       const heading = page.locator("article.lesson h2", { hasText: lang === "en" ? "How to read the snippets" : text });
       await page.waitForFunction((h) => {
         const top = h.getBoundingClientRect().top;
-        return top >= 0 && top < window.innerHeight / 2;
+        return top > -8 && top < window.innerHeight / 2;
       }, await heading.elementHandle());
       await page.context().close();
     }
