@@ -41,6 +41,29 @@ pub struct RunRequest {
     pub step_mode: bool,
 }
 
+impl RunRequest {
+    /// A run of `lesson/snippet` on the virtual network with `knobs` (the rest at their
+    /// defaults): what native tests and benches ask for.
+    ///
+    /// ```
+    /// let request = protocol::RunRequest::on_virtual_network("08-async-await", "crawl", &[("pages", 3.0)]);
+    /// assert_eq!(request.network, protocol::Network::Virtual);
+    /// assert_eq!(request.knobs["pages"], 3.0);
+    /// ```
+    pub fn on_virtual_network(lesson: &str, snippet: &str, knobs: &[(&str, f64)]) -> RunRequest {
+        RunRequest {
+            id: 1,
+            lesson: lesson.into(),
+            snippet: snippet.into(),
+            knobs: knobs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            network: Network::Virtual,
+            base_url: String::new(),
+            scheduler: Default::default(),
+            step_mode: false,
+        }
+    }
+}
+
 /// The most trace events a card keeps for one run. A runner sends one more than this (so the
 /// page knows the trace was cut) and keeps the rest to itself; its report still counts them.
 pub const MAX_TRACE_EVENTS: usize = 100_000;

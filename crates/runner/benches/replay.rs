@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use protocol::replay::{timeline, ExecState, Replay};
-use protocol::{KnobValues, Network, RunRequest};
+use protocol::RunRequest;
 use runner::run::run_virtual;
 
 fn main() {
@@ -21,19 +21,7 @@ fn main() {
         ),
         ("08-async-await", "many", &[("tasks", 50000.0)]),
     ] {
-        let (_, trace) = run_virtual(&RunRequest {
-            id: 1,
-            lesson: lesson.into(),
-            snippet: snippet.into(),
-            knobs: knobs
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect::<KnobValues>(),
-            network: Network::Virtual,
-            base_url: String::new(),
-            scheduler: Default::default(),
-            step_mode: false,
-        });
+        let (_, trace) = run_virtual(&RunRequest::on_virtual_network(lesson, snippet, knobs));
         // As the card keeps it, and whole.
         for trace in [
             &trace[..trace.len().min(protocol::MAX_TRACE_EVENTS)],

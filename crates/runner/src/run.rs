@@ -144,24 +144,12 @@ fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 #[cfg(test)]
 mod tests {
     use executor::BlockingError;
-    use protocol::{JobFailure, KnobError, KnobValues};
+    use protocol::{JobFailure, KnobError};
 
     use super::*;
 
     fn request(lesson: &str, snippet: &str, knobs: &[(&str, f64)]) -> RunRequest {
-        RunRequest {
-            id: 1,
-            lesson: lesson.into(),
-            snippet: snippet.into(),
-            knobs: knobs
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect::<KnobValues>(),
-            network: Network::Virtual,
-            base_url: String::new(),
-            scheduler: Default::default(),
-            step_mode: false,
-        }
+        RunRequest::on_virtual_network(lesson, snippet, knobs)
     }
 
     #[test]
