@@ -153,7 +153,7 @@ pub fn EmbedPage() -> Html {
                 }
                 <SnippetCard lesson={lesson.id} snippet={snippet.id}
                              title={content::card_title(lesson.id, snippet.id, lang)} {lang}
-                             embedded=true initial_knobs={Rc::new(params.knobs.clone())}
+                             embedded=true level={1} initial_knobs={Rc::new(params.knobs.clone())}
                              remote={(*remote).clone()} {on_run_event} />
                 <p class="embed-foot">
                     <a class="open-full" href={route::course_url(&route::href(lesson.id, Some(snippet.id)))}
@@ -170,10 +170,12 @@ pub fn EmbedPage() -> Html {
             </p>
         },
     };
+    // The page is the card alone: its main landmark, with the card's title as the page's h1
+    // (the card's own headings follow from it) and the link back inside.
     html! {
-        <div class="embed" ref={root} lang={lang.code()} data-network={net.attr()}>
+        <main class="embed" ref={root} lang={lang.code()} data-network={net.attr()}>
             <UpdateBanner {lang} />
             { body }
-        </div>
+        </main>
     }
 }

@@ -4,16 +4,18 @@
 // by a click inside and by the host's script, and report back. On another site (127.0.0.2) the
 // browser keeps its service worker from third-party frames, so the embeds run on the virtual
 // network and say so. A page of a third origin (127.0.0.3) can neither drive nor resize them.
+// The embed page alone passes axe-core with no problem of moderate impact or worse.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { serve } from "./server.mjs";
 import { DIST, launch, newPage } from "./browser.mjs";
-import { card, runCard } from "./card.mjs";
+import { card, runCard, setKnobs } from "./card.mjs";
 import { strictCsp } from "./deploy.mjs";
 
 let browser, tutor, host, otherSite, third, dir;
@@ -196,5 +198,46 @@ describe("embedding", () => {
     assert.equal(await page.evaluate(() => window.__events.length), counts);
     assert.deepEqual(page.errors, []);
     await page.context().close();
+  });
+
+  test("axe-core finds no problem of moderate impact or worse on the embed page, run or not, in either language and theme", { timeout: 90000 }, async () => {
+    const axe = fileURLToPath(new URL("./node_modules/axe-core/axe.min.js", import.meta.url));
+    const cases = [
+      ["lesson=08-async-await&snippet=crawl&lang=en&theme=light", true],
+      ["lesson=08-async-await&snippet=crawl&lang=zh&theme=dark", true],
+      ["lesson=03-polling&snippet=spin&lang=en&theme=dark&knobs=nope%3D1", false],
+    ];
+    for (const [query, run] of cases) {
+      // axe-core goes in as an inline script, which the strict CSP would refuse.
+      const page = await newPage(browser, { bypassCSP: true });
+      await page.goto(`${tutor.url}embed.html?${query}`);
+      const snippet = new URLSearchParams(query).get("snippet");
+      await page.waitForSelector(`main.embed:not([data-network="pending"]) ${card(snippet)}`);
+      // The card's title is the page's one h1, and the link back sits inside the landmark.
+      assert.deepEqual(await page.$$eval("h1", (hs) => hs.map((h) => h.className)), ["card-title"]);
+      assert.ok(await page.$("main.embed .embed-foot .open-full"));
+      if (run) {
+        await setKnobs(page, snippet, { pages: 3, latency_ms: 50 });
+        assert.equal((await runCard(page, snippet)).state, "done");
+        await page.click(`${card(snippet)} .timeline-table summary`);
+      }
+      // The page is transparent: behind it is the host's page, which axe-core takes for white.
+      // A host asking for the dark theme shows a dark page there; the theme's own background
+      // stands in for it.
+      if (query.includes("theme=dark")) {
+        await page.evaluate(() => {
+          const html = document.documentElement;
+          html.style.background = getComputedStyle(html).getPropertyValue("--bg");
+        });
+      }
+      await page.addScriptTag({ path: axe });
+      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = violations
+        .filter((v) => ["moderate", "serious", "critical"].includes(v.impact))
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(bad, [], query);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
   });
 });
