@@ -4,6 +4,11 @@
 //! the compiled module to each new worker, so replacing a worker (after Stop or a panic) takes
 //! milliseconds. Stop terminates the worker at once; a panic is reported by the worker's panic
 //! hook and the worker is replaced, because a trapped wasm instance cannot be trusted again.
+//!
+//! A worker serves one run. When the run ends its worker is terminated, and with it whatever
+//! the run left: tasks still pending and the run's pool workers (nested in the runner worker).
+//! Live workers are therefore the `WARM_WORKERS` waiting ones, plus each running run's worker
+//! and its pool: after a run, exactly the warm ones.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -534,7 +539,6 @@ impl Bridge {
         });
     }
 
-    /// Stops a run: its worker is terminated at once and replaced.
     /// Step mode: lets run `id` make one more poll.
     pub fn step(&self, id: u32) {
         self.control(id, ToRunner::Step { id });
@@ -555,6 +559,7 @@ impl Bridge {
         }
     }
 
+    /// Stops a run: its worker is terminated at once and replaced.
     pub fn stop(&self, id: u32) {
         let Some(run) = self.runs.borrow_mut().remove(&id) else {
             return;
@@ -622,12 +627,11 @@ impl Bridge {
                     return;
                 };
                 slot.run.set(None);
-                if self.warm.borrow().len() < WARM_WORKERS {
-                    self.warm.borrow_mut().push(slot.clone());
-                } else {
-                    slot.worker.terminate();
-                }
+                // A worker serves one run: terminating it ends what the run left (its pool's
+                // workers with it), and a warm worker already waits for the next run.
+                slot.worker.terminate();
                 (run.events.on_end)(RunEnd::Finished(report));
+                self.top_up();
             }
             FromRunner::Panic {
                 id,

@@ -1,7 +1,8 @@
 //! The runner worker: takes run requests from the page, runs snippets, streams the trace back.
 //!
 //! One snippet runs at a time. A panic cannot be caught on wasm32 (it aborts), so the panic hook
-//! reports it first; the page then replaces this worker. Stop is the page terminating us.
+//! reports it first; the page then replaces this worker. Stop is the page terminating us, and
+//! so is the end of a run: a worker serves one run, and its pool's workers end with it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -254,11 +255,10 @@ fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64
     drop(all);
     RUN_ID.with(|r| r.set(None));
     STREAM.with(|s| s.borrow_mut().take());
-    // End the run (cancelling tasks the snippet left behind) once this turn is over.
-    gloo_timers::callback::Timeout::new(0, || {
-        RUN.with(|r| r.borrow_mut().take());
-    })
-    .forget();
+    // The run itself (tasks the snippet left behind, its pool's workers) is not ended here:
+    // the page terminates this worker on `Done`, and the whole run ends with it. Terminating
+    // the pool's workers here as well would race that: in Chromium a worker terminated while
+    // its own nested workers are still shutting down can stay behind for good, hung.
 }
 
 /// Collects a run's records and sends them to the page in batches.
