@@ -18,7 +18,7 @@ use executor::host::Scheduler;
 use executor::trace::Record;
 use js_sys::{Object, Reflect};
 use protocol::{
-    FromRunner, KnobValues, Network, Report, RunError, RunRequest, RunnerProblem, ToRunner,
+    FromRunner, KnobValues, Network, Report, RunError, RunRequest, RunnerProblem, Tally, ToRunner,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -146,7 +146,8 @@ struct ActiveRun {
     sent: bool,
     /// Steps and the like asked for before the run reached its worker.
     pending: Vec<ToRunner>,
-    records: Vec<Record>,
+    /// The report so far, for a run that ends without the worker's own.
+    tally: Tally,
     started_ms: f64,
     events: Rc<RunEvents>,
 }
@@ -529,7 +530,7 @@ impl Bridge {
                     request,
                     sent: false,
                     pending: Vec::new(),
-                    records: Vec::new(),
+                    tally: Tally::default(),
                     started_ms: now_ms(),
                     events,
                 },
@@ -588,25 +589,33 @@ impl Bridge {
     }
 
     fn on_message(&self, slot: &Rc<Slot>, data: JsValue) {
-        let message: FromRunner = match serde_wasm_bindgen::from_value(data) {
-            Ok(m) => m,
-            Err(e) => {
-                web_sys::console::error_1(
-                    &format!("async-tutor: odd message from the runner: {e}").into(),
-                );
-                return;
-            }
-        };
+        let message: FromRunner =
+            match trace_batch(&data).map_or_else(|| serde_wasm_bindgen::from_value(data), Ok) {
+                Ok(m) => m,
+                Err(e) => {
+                    web_sys::console::error_1(
+                        &format!("async-tutor: odd message from the runner: {e}").into(),
+                    );
+                    return;
+                }
+            };
         match message {
             FromRunner::Ready => {
                 slot.ready.set(true);
                 self.send_if_ready(slot);
             }
-            FromRunner::Trace { id, records } => {
+            FromRunner::Trace { id, batch } => {
+                let records = match batch.records() {
+                    Ok(records) => records,
+                    Err(e) => {
+                        web_sys::console::error_1(&format!("async-tutor: {e}").into());
+                        return;
+                    }
+                };
                 let events = {
                     let mut runs = self.runs.borrow_mut();
                     let Some(run) = runs.get_mut(&id) else { return };
-                    run.records.extend_from_slice(&records);
+                    run.tally.extend(&records);
                     run.events.clone()
                 };
                 (events.on_trace)(&records);
@@ -623,9 +632,11 @@ impl Bridge {
                 final_state,
             } => {
                 report.final_state = final_state;
-                let Some(run) = self.runs.borrow_mut().remove(&id) else {
+                let Some(mut run) = self.runs.borrow_mut().remove(&id) else {
                     return;
                 };
+                // The lines printed came in the trace (the worker does not send them twice).
+                report.output = std::mem::take(&mut run.tally.output);
                 slot.run.set(None);
                 // A worker serves one run: terminating it ends what the run left (its pool's
                 // workers with it), and a warm worker already waits for the next run.
@@ -676,17 +687,39 @@ impl Bridge {
         slot.run.set(None);
         self.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
         let run = id.and_then(|id| self.runs.borrow_mut().remove(&id));
-        if let Some(run) = run {
-            let report = report.unwrap_or_else(|| {
-                let elapsed = now_ms() - run.started_ms;
-                failure_report(&run.request, &run.records, elapsed, error)
-            });
+        if let Some(mut run) = run {
+            let report = match report {
+                // The lines printed came in the trace (the worker does not send them twice).
+                Some(mut report) => {
+                    report.output = std::mem::take(&mut run.tally.output);
+                    report
+                }
+                None => {
+                    let elapsed = now_ms() - run.started_ms;
+                    run.tally.report(elapsed, Some(error), run.request.network)
+                }
+            };
             (run.events.on_end)(RunEnd::Finished(report));
         } else {
             web_sys::console::error_1(&format!("async-tutor: {error}").into());
         }
         self.top_up();
     }
+}
+
+/// A `trace` message read straight from its `Uint8Array`, without the generic path (an
+/// internally tagged enum is buffered whole first, byte by byte for an array of bytes); `None`
+/// for any other message.
+fn trace_batch(data: &JsValue) -> Option<FromRunner> {
+    if Reflect::get(data, &"type".into()).ok()?.as_string()? != "trace" {
+        return None;
+    }
+    let id = Reflect::get(data, &"id".into()).ok()?.as_f64()?;
+    let bytes: js_sys::Uint8Array = Reflect::get(data, &"batch".into()).ok()?.dyn_into().ok()?;
+    Some(FromRunner::Trace {
+        id: id as u32,
+        batch: protocol::packed::Batch(bytes.to_vec()),
+    })
 }
 
 /// A report for a run that ended without the worker's own report.

@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use executor::trace::Event;
 use protocol::replay::one_by_one_us;
 use protocol::{KnobValues, Network};
 use wasm_bindgen::JsCast;
@@ -552,14 +551,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let mut here = state.cursor.unwrap_or(state.len);
             let at = if state.phase == Phase::Stepping {
-                let records = state.records.borrow();
-                let pauses = || {
-                    records[..state.len]
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| matches!(r.event, Event::Paused { .. }))
-                        .map(|(i, _)| i + 1)
-                };
+                let replay = state.replay.borrow();
+                let pauses = || replay.pauses().iter().copied().filter(|p| *p <= state.len);
                 if state.cursor.is_none() {
                     // Live: "here" is the latest pause, whatever arrived after it.
                     here = pauses().next_back().unwrap_or(here);
@@ -649,8 +642,6 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         ),
         |(_, _, shown, _phase, _late)| {
             let (lanes, hidden) = state.lanes(*shown);
-            let records = state.records.borrow();
-            let shown_records = &records[..*shown];
             // At the end of a run whose trace was cut, the state is the runner's own: the
             // state at the cut is not how the run ended.
             let final_state = (state.cursor.is_none() && state.partial().is_some())
@@ -661,7 +652,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 None => state.exec_at(*shown),
             };
             let output = state.output(*shown);
-            let cursor_ms = shown_records.last().map(|r| r.t_us as f64 / 1000.0);
+            let cursor_ms = shown
+                .checked_sub(1)
+                .and_then(|last| state.replay.borrow().trace().get(last))
+                .map(|r| r.t_us as f64 / 1000.0);
             (Rc::new(lanes), hidden, Rc::new(exec), output, cursor_ms)
         },
     );
@@ -698,7 +692,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let dom_id = format!("snippet-{}", props.snippet);
     let title = props.title.unwrap_or(snippet.title);
     let froze_ms = (snippet.page_thread && state.report.is_some())
-        .then(|| longest_poll_ms(&state.records.borrow()[..state.len]));
+        .then(|| longest_poll_ms(state.replay.borrow().trace().iter(..state.len)));
     let on_consent = {
         let consent = consent.clone();
         Callback::from(move |e: web_sys::Event| {

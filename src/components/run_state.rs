@@ -53,26 +53,23 @@ impl Phase {
 /// timeline draws, enough for its table.
 pub const LANES_MADE: usize = 1000;
 
-/// The most trace events a card keeps for one run; later ones are dropped with a note.
-pub const MAX_EVENTS: usize = protocol::MAX_TRACE_EVENTS;
-
 /// The card's run, as a reducer so worker callbacks can update it.
 #[derive(Clone, Debug)]
 pub struct RunState {
     pub phase: Phase,
     pub run: Option<u32>,
-    /// The trace so far. Batches are appended in place (no copy per batch); `len` says how
-    /// much of it this state has seen, so equal lengths mean equal traces.
-    pub records: Rc<RefCell<Vec<Record>>>,
-    pub len: usize,
-    /// The same trace indexed for replay: snapshots of the state and the lanes as they grew,
-    /// so any moment is shown without replaying from the start.
+    /// The trace so far, packed, and indexed for replay: snapshots of the state and the lanes
+    /// as they grew, so any moment is shown without replaying from the start. Batches are
+    /// appended in place (no copy per batch); `len` says how much of it this state has seen
+    /// (while running, up to the last tick: the trace may have grown since), so equal lengths
+    /// mean equal traces.
     pub replay: Rc<RefCell<Replay>>,
+    pub len: usize,
     /// How much of the trace the live views show. While running it catches up with `len` on
     /// each clock tick rather than on each batch, so a run of thousands of events a second
     /// rebuilds the timeline ten times a second, not once per batch.
     pub view_len: usize,
-    /// Events were dropped at `MAX_EVENTS`.
+    /// Events were dropped once the packed trace reached `protocol::MAX_TRACE_BYTES`.
     pub capped: bool,
     /// Lines printed after the cut (the runner still sends them), until the report has all.
     pub late_output: Rc<Vec<(f64, String)>>,
@@ -93,7 +90,6 @@ impl PartialEq for RunState {
     fn eq(&self, other: &Self) -> bool {
         self.phase == other.phase
             && self.run == other.run
-            && Rc::ptr_eq(&self.records, &other.records)
             && self.len == other.len
             && Rc::ptr_eq(&self.replay, &other.replay)
             && self.view_len == other.view_len
@@ -114,9 +110,8 @@ impl Default for RunState {
         RunState {
             phase: Phase::Idle,
             run: None,
-            records: Rc::default(),
-            len: 0,
             replay: Rc::default(),
+            len: 0,
             view_len: 0,
             capped: false,
             late_output: Rc::default(),
@@ -161,6 +156,11 @@ impl Phase {
     pub fn live(self) -> bool {
         matches!(self, Phase::Running | Phase::Stepping)
     }
+
+    /// A run was and is over.
+    pub fn ended(self) -> bool {
+        matches!(self, Phase::Done | Phase::Failed | Phase::Stopped)
+    }
 }
 
 impl Reducible for RunState {
@@ -198,23 +198,35 @@ impl Reducible for RunState {
                     next.alive_ms = page_now_ms();
                     return Rc::new(next);
                 }
-                let mut all = next.records.borrow_mut();
-                let room = MAX_EVENTS.saturating_sub(all.len());
-                if records.len() > room {
+                let mut replay = next.replay.borrow_mut();
+                let mut kept = 0;
+                for r in &records {
+                    if !protocol::keeps(replay.trace().bytes()) {
+                        break;
+                    }
+                    replay.push(r);
+                    kept += 1;
+                }
+                if kept < records.len() {
                     next.capped = true;
                     // Past the cut only the printed lines are kept, for the output.
-                    let late = printed(&records[room..]);
+                    let late = printed(&records[kept..]);
                     if !late.is_empty() {
                         Rc::make_mut(&mut next.late_output).extend(late);
                     }
                 }
-                let before = all.len();
-                all.extend(records.into_iter().take(room));
-                next.replay.borrow_mut().extend(&all[before..]);
-                next.len = all.len();
-                // Stepping shows each step at once; a running trace waits for the next tick.
-                if self.phase == Phase::Stepping || self.view_len == 0 {
-                    next.view_len = next.len;
+                let len = replay.len();
+                drop(replay);
+                // Stepping shows each step at once; a running trace waits for the next tick,
+                // and until then the card is not even rendered again: the batches of a fast
+                // run come sixty times a second, the ticks ten.
+                if self.phase == Phase::Stepping || self.view_len == 0 || self.phase.ended() {
+                    next.len = len;
+                    next.view_len = len;
+                } else if next.capped == self.capped
+                    && next.late_output.len() == self.late_output.len()
+                {
+                    return self;
                 }
             }
             Action::Resume if self.phase == Phase::Stepping => next.phase = Phase::Running,
@@ -225,10 +237,12 @@ impl Reducible for RunState {
             Action::End { run, end } if self.run == Some(run) => match end {
                 RunEnd::Stopped => {
                     next.phase = Phase::Stopped;
-                    next.view_len = self.len;
+                    next.len = self.replay.borrow().len();
+                    next.view_len = next.len;
                 }
                 RunEnd::Finished(report) => {
-                    next.view_len = self.len;
+                    next.len = self.replay.borrow().len();
+                    next.view_len = next.len;
                     next.phase = if report.error.is_some() {
                         Phase::Failed
                     } else {
@@ -244,7 +258,8 @@ impl Reducible for RunState {
             },
             Action::Tick(now) if self.phase.live() => {
                 next.now_ms = now;
-                next.view_len = self.len;
+                next.len = self.replay.borrow().len();
+                next.view_len = next.len;
             }
             _ => return self,
         }
@@ -267,18 +282,18 @@ impl RunState {
     /// rest, except at the end of a finished run whose trace is whole (its speed-up adds up
     /// every lane).
     pub fn lanes(&self, shown: usize) -> (Vec<Lane>, Hidden) {
-        let records = self.records.borrow();
-        let shown_records = &records[..shown.min(records.len())];
+        let replay = self.replay.borrow();
+        let whole = shown >= replay.len();
         // (A cut trace shows no speed-up: its first lanes are enough.)
-        let max = if !self.phase.live() && shown >= records.len() && !self.capped {
+        let max = if !self.phase.live() && whole && !self.capped {
             usize::MAX
         } else {
             LANES_MADE
         };
-        let (mut lanes, hidden) = self.replay.borrow().lanes_at_most(shown, max);
+        let (mut lanes, hidden) = replay.lanes_at_most(shown, max);
         // A cut trace ends before the run did: its open lanes went on, they were not cancelled.
-        if !self.phase.live() && shown >= records.len() && !self.capped {
-            let end_us = shown_records.last().map_or(0, |r| r.t_us);
+        if !self.phase.live() && whole && !self.capped {
+            let end_us = replay.trace().last_us();
             for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
                 if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
                     seg.end_us = Some(end_us);
@@ -291,7 +306,7 @@ impl RunState {
 
     /// The executor's state after the first `shown` events, from the nearest snapshot.
     pub fn exec_at(&self, shown: usize) -> ExecState {
-        self.replay.borrow().state_at(&self.records.borrow(), shown)
+        self.replay.borrow().state_at(shown)
     }
 
     /// The lines printed among the first `shown` events, with their times in ms. At the end of
@@ -306,8 +321,13 @@ impl RunState {
                 .map(|l| (l.t_ms, l.text.clone()))
                 .collect();
         }
-        let records = self.records.borrow();
-        let mut lines = printed(&records[..shown.min(records.len())]);
+        let mut lines: Vec<(f64, String)> = self
+            .replay
+            .borrow()
+            .printed(shown)
+            .iter()
+            .map(|p| (p.t_ms, p.text.clone()))
+            .collect();
         if at_end && self.capped {
             lines.extend(self.late_output.iter().cloned());
         }
@@ -328,12 +348,7 @@ impl RunState {
         if let Some(report) = &self.report {
             return report.elapsed_ms;
         }
-        let latest_ms = self
-            .records
-            .borrow()
-            .get(self.len.saturating_sub(1))
-            .map(|r| r.t_us as f64 / 1000.0)
-            .unwrap_or(0.0);
+        let latest_ms = self.replay.borrow().trace().last_us() as f64 / 1000.0;
         latest_ms.max(self.now_ms - self.started_ms)
     }
 }
@@ -380,7 +395,7 @@ pub fn launch(
 
 /// The longest time the run held its thread in one poll, in ms: for a snippet on the page's
 /// thread, how long the page could not paint.
-pub fn longest_poll_ms(records: &[Record]) -> f64 {
+pub fn longest_poll_ms(records: impl Iterator<Item = Record>) -> f64 {
     let mut started = std::collections::HashMap::new();
     let mut longest = 0;
     for r in records {
@@ -457,21 +472,36 @@ mod tests {
             replay_from_start: false,
             knobs: Rc::default(),
         });
-        let mut all: Vec<Record> = (0..MAX_EVENTS)
-            .map(|i| Record {
-                t_us: i as u64,
-                event: Event::TimerArmed { at_us: i as u64 },
+        // Long marks fill the packed trace to its cap within a few thousand records.
+        let filler = |i: usize| Record {
+            t_us: i as u64,
+            event: Event::Mark {
+                task: None,
+                label: "x".repeat(4000),
+                line: 1,
+            },
+        };
+        let mut all: Vec<Record> = (0..3000).map(filler).collect();
+        let mut measure = protocol::packed::Measure::default();
+        let kept = all
+            .iter()
+            .take_while(|r| {
+                let keeps = protocol::keeps(measure.bytes());
+                measure.push(r);
+                keeps
             })
-            .collect();
-        all.push(print(MAX_EVENTS as u64, "first past the cut"));
+            .count();
+        assert!((100..3000).contains(&kept), "{kept}");
+        all.push(print(3000, "first past the cut"));
         let state = state.reduce(Action::Trace {
             run: 1,
             records: all.clone(),
         });
         assert!(state.capped);
-        assert_eq!(state.len, MAX_EVENTS);
+        assert_eq!(state.len, kept);
+        assert!(state.replay.borrow().trace().bytes() <= protocol::MAX_TRACE_BYTES + 4100);
         // The runner still sends what is printed past the cut.
-        let late = print(MAX_EVENTS as u64 + 1, "second past the cut");
+        let late = print(3001, "second past the cut");
         all.push(late.clone());
         let state = state.reduce(Action::Trace {
             run: 1,
@@ -479,9 +509,9 @@ mod tests {
         });
         let lines: Vec<String> = state.output(state.len).into_iter().map(|l| l.1).collect();
         assert_eq!(lines, ["first past the cut", "second past the cut"]);
-        assert_eq!(state.partial(), Some((MAX_EVENTS, None)));
+        assert_eq!(state.partial(), Some((kept, None)));
         // At the end the output is the report's, and the note knows the whole count.
-        all.push(print(MAX_EVENTS as u64 + 2, "the last line"));
+        all.push(print(3002, "the last line"));
         let report = Report::from_trace(&all, 1.0, None, protocol::Network::Virtual);
         let state = state.reduce(Action::End {
             run: 1,
@@ -490,7 +520,7 @@ mod tests {
         let lines: Vec<String> = state.output(state.len).into_iter().map(|l| l.1).collect();
         assert_eq!(lines.last().map(String::as_str), Some("the last line"));
         assert_eq!(lines.len(), 3);
-        assert_eq!(state.partial(), Some((MAX_EVENTS, Some(all.len() as u64))));
+        assert_eq!(state.partial(), Some((kept, Some(all.len() as u64))));
         // Replaying a moment shows the lines printed up to it, from the trace kept.
         let state = state.reduce(Action::Seek(10));
         assert!(state.output(10).is_empty());

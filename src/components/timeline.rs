@@ -304,14 +304,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             { for rows.iter().enumerate().map(|(r, row)| {
                 let y = tops[r];
                 let (g, lane) = match row {
+                    // Keyed: moving the replay keeps each lane's elements and patches them.
                     Row::Header(title) => return html! {
-                        <g class="group-head">
+                        <g class="group-head" key={format!("h{r}")}>
                             <text x="4" y={(y + HEADER_H - 7.0).to_string()}>{ *title }</text>
                             <line x1="0" x2={WIDTH.to_string()} y1={(y + 2.0).to_string()} y2={(y + 2.0).to_string()} />
                         </g>
                     },
                     Row::More(n) => return html! {
-                        <text class="lanes-more" x={label_w.to_string()} y={(y + HEADER_H - 7.0).to_string()}>
+                        <text class="lanes-more" key={format!("m{r}")} x={label_w.to_string()} y={(y + HEADER_H - 7.0).to_string()}>
                             { lang.lanes_not_shown(*n) }
                         </text>
                     },
@@ -341,7 +342,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     Callback::from(move |_: MouseEvent| picked.set(index))
                 };
                 html! {
-                    <g class={classes!("lane", kind, state, (picked_row == Some(r)).then_some("picked"))}
+                    <g key={format!("{g}{:?}", lane.of)} class={classes!("lane", kind, state, (picked_row == Some(r)).then_some("picked"))}
                        data-label={lane.label.clone()} data-group={g.to_string()}
                        data-start-ms={us_ms(lane.start_us).to_string()}
                        data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}

@@ -1,7 +1,8 @@
 // Big runs: opens the heaviest cards at their maximum knobs in headless Chromium against a
 // release build of the site and reports, against the targets of issue 14, the longest frame
-// gap while the run streams in and after, the renderer's peak memory, the timeline's DOM
-// nodes and how long a move of the replay scrubber takes.
+// gap while the run streams in and after, the renderers' memory (PSS: shared pages counted
+// once) before, at the peak and after leaving the lesson, the timeline's DOM
+// nodes, how long a move of the replay scrubber takes, and how soon Stop acts.
 //
 //   node tests/bench/big-runs.mjs [SITE_DIR] [--only=snippet,…] [--shot=DIR]
 //
@@ -9,6 +10,7 @@
 // failures. `--shot` saves a screenshot of each card's timeline there.
 
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { serve } from "../e2e/server.mjs";
@@ -26,25 +28,39 @@ const CARDS = [
   ["08-async-await", "many", { tasks: 50000, sleep_ms: 200 }, true],
 ];
 
-const TARGETS = { frameGapMs: 100, memoryMb: 300, domNodes: 10000, scrubMs: 50 };
+const TARGETS = { frameGapMs: 100, memoryMb: 300, domNodes: 10000, scrubMs: 50, stopMs: 100 };
 
-/** Chromium renderer processes: [pid, rss MB, user-data-dir]. */
+/**
+ * A process's proportional set size in MB: its own pages, plus its share of the pages it shares
+ * with other processes (Chromium's code, shared with the zygote and every other renderer).
+ * Resident size would count those shared pages once per renderer.
+ */
+function pssMb(pid) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    return Number(rollup.match(/^Pss:\s+(\d+)/m)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0; // it ended meanwhile
+  }
+}
+
+/** Chromium renderer processes: [pid, PSS MB, user-data-dir]. */
 function renderers() {
   try {
-    const out = execFileSync("ps", ["-eo", "pid,rss,args", "--cols", "8000"], { encoding: "utf8" });
+    const out = execFileSync("ps", ["-eo", "pid,args", "--cols", "8000"], { encoding: "utf8" });
     return out
       .split("\n")
       .filter((l) => l.includes("--type=renderer"))
       .map((l) => {
-        const [pid, rss] = l.trim().split(/\s+/);
-        return [pid, Number(rss) / 1024, l.match(/--user-data-dir=(\S+)/)?.[1]];
+        const pid = l.trim().split(/\s+/)[0];
+        return [pid, pssMb(pid), l.match(/--user-data-dir=(\S+)/)?.[1]];
       });
   } catch {
     return [];
   }
 }
 
-/** Resident memory of the renderer processes of the browser whose profile is `dir`, in MB. */
+/** Memory of the renderer processes (page, its workers, the service worker) of the browser whose profile is `dir`, in MB. */
 const rendererMb = (dir) => renderers().filter((r) => r[2] === dir).reduce((sum, r) => sum + r[1], 0);
 
 async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTime]) {
@@ -54,6 +70,8 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
   await waitForNetwork(page);
   for (const [name, value] of Object.entries(knobs)) await page.fill(`#snippet-${snippet}-${name}`, String(value));
   if (virtualTime) await page.check(`${c} input.virtual-time`);
+  await page.waitForTimeout(1000);
+  const beforeMb = rendererMb(profile);
   let peakMb = 0;
   const sampler = setInterval(() => (peakMb = Math.max(peakMb, rendererMb(profile))), 250);
   const gap = await watchFrames(page);
@@ -101,8 +119,35 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
     await page.locator(`${c} .timeline-scroll`).screenshot({ path: `${shotDir}/${snippet}.png` });
   }
   const events = max;
+  // Stop: a second run of a real-time card, stopped after three seconds of streaming; the time
+  // from the click to the card saying "stopped" and painting it.
+  let stopMs = null;
+  if (!virtualTime) {
+    await page.click(`${c} button.run`);
+    await page.waitForTimeout(3000);
+    stopMs = await page.evaluate(
+      (sel) =>
+        new Promise((done) => {
+          const t0 = performance.now();
+          document.querySelector(`${sel} button.stop`).click();
+          const check = () => {
+            if (document.querySelector(sel).dataset.state === "stopped") requestAnimationFrame(() => done(performance.now() - t0));
+            else setTimeout(check, 0);
+          };
+          check();
+        }),
+      c,
+    );
+  }
+  // Leave the lesson; what the run held should go with it.
+  await page.goto(`${url}#/00-concepts`);
+  await page.waitForTimeout(2000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  await page.waitForTimeout(1000);
+  const leftMb = rendererMb(profile);
   await page.context().close();
-  return { snippet, knobs, runMs, events, gapRun, gapAfter, peakMb, dom: Math.max(dom, domMid), scrubMs: Math.max(...scrubs), scrubs };
+  return { snippet, knobs, runMs, events, gapRun, gapAfter, beforeMb, peakMb, leftMb, stopMs, dom: Math.max(dom, domMid), scrubMs: Math.max(...scrubs), scrubs };
 }
 
 const server = await serve(site);
@@ -122,8 +167,9 @@ try {
     console.log(
       `${card[0]}/${r.snippet} ${JSON.stringify(r.knobs)}${card[3] ? " virtual" : ""}: run ${r.runMs} ms, ${r.events} events\n` +
         `  longest frame gap while running ${r.gapRun.toFixed(0)} ms (${ok(r.gapRun, TARGETS.frameGapMs)}), after ${r.gapAfter.toFixed(0)} ms (${ok(r.gapAfter, TARGETS.frameGapMs)})\n` +
-        `  renderer peak ${r.peakMb.toFixed(0)} MB (${ok(r.peakMb, TARGETS.memoryMb)}); timeline DOM nodes ${r.dom} (${ok(r.dom, TARGETS.domNodes)})\n` +
-        `  scrubber move ${r.scrubMs.toFixed(0)} ms worst (${ok(r.scrubMs, TARGETS.scrubMs)}): ${r.scrubs.map((s) => s.toFixed(0)).join(", ")}`,
+        `  renderer memory (PSS) ${r.beforeMb.toFixed(0)} MB before, peak ${r.peakMb.toFixed(0)} MB (${ok(r.peakMb, TARGETS.memoryMb)}), ${r.leftMb.toFixed(0)} MB after leaving the lesson; timeline DOM nodes ${r.dom} (${ok(r.dom, TARGETS.domNodes)})\n` +
+        `  scrubber move ${r.scrubMs.toFixed(0)} ms worst (${ok(r.scrubMs, TARGETS.scrubMs)}): ${r.scrubs.map((s) => s.toFixed(0)).join(", ")}` +
+        (r.stopMs === null ? "" : `\n  Stop acts in ${r.stopMs.toFixed(0)} ms (${ok(r.stopMs, TARGETS.stopMs)})`),
     );
   }
 } finally {

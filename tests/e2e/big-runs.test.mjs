@@ -1,6 +1,7 @@
 // Big runs stay light: the heaviest cards at their maximum knobs (on the virtual clock, so the
 // test is quick) draw a timeline of a bounded number of elements, and moving the replay
-// scrubber answers at once. Generous bounds; `node tests/bench/big-runs.mjs` measures.
+// scrubber answers at once; a big real-time run streams in while the page paints, and Stop
+// acts at once. Generous bounds; `node tests/bench/big-runs.mjs` measures.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -61,4 +62,32 @@ describe("big runs", () => {
       await page.context().close();
     });
   }
+
+  test("a big real-time run streams in without freezing the page, and Stop acts at once", { timeout: 60000 }, async () => {
+    const page = await openSite("#/03-polling");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    const c = card("one_by_one");
+    await setKnobs(page, "one_by_one", { pages: 20, latency_ms: 3000 });
+    const gap = await watchFrames(page);
+    await page.click(`${c} button.run`);
+    await page.waitForTimeout(4000);
+    const streaming = await gap();
+    assert.ok(streaming < 1000, `the page could not paint for ${streaming} ms while the run streamed in`);
+    const stopMs = await page.evaluate(
+      (c) =>
+        new Promise((done) => {
+          const t0 = performance.now();
+          document.querySelector(`${c} button.stop`).click();
+          const check = () =>
+            document.querySelector(c).dataset.state === "stopped"
+              ? requestAnimationFrame(() => done(performance.now() - t0))
+              : setTimeout(check, 0);
+          check();
+        }),
+      c,
+    );
+    assert.ok(stopMs < 1000, `Stop took ${stopMs} ms`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
 });

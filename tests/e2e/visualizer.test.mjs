@@ -119,16 +119,24 @@ describe("the visualizer", () => {
     await page.context().close();
   });
 
-  test("a run of more than 100 000 events is capped with a note and the page stays responsive", { timeout: 60000 }, async () => {
+  test("a run too long to keep whole is capped with a note and the page stays responsive", { timeout: 60000 }, async () => {
     const page = await open("#/08-async-await");
     const c = card("many");
-    await setKnobs(page, "many", { tasks: 30000, sleep_ms: 100 });
+    // 50 000 tasks make over 200 000 events, more than a card keeps (1 MiB packed).
+    await setKnobs(page, "many", { tasks: 50000, sleep_ms: 100 });
     // Measure the longest stretch the page's main thread could not answer a frame.
     const longestGap = await watchFrames(page);
     const run = await runCard(page, "many", 45000);
     assert.equal(run.state, "done");
-    assert.match(await page.textContent(`${c} .trace-capped`), /^The timeline shows the first 100,000 of [\d,]+ events; output and totals are complete\.$/);
-    assert.equal(Number(await page.getAttribute(`${c} .scrubber`, "max")), 100000);
+    // The output is the run's, whole (its lines come from the report, not from the cut trace).
+    assert.match(await page.textContent(`${c} .output`), /50000 tasks spawned/);
+    const kept = Number(await page.getAttribute(`${c} .scrubber`, "max"));
+    // (How many fit depends on the times: real-time gaps pack into more bytes than virtual ones.)
+    assert.ok(kept > 50000, `${kept} events kept`);
+    const note = await page.textContent(`${c} .trace-capped`);
+    const [, shown, total] = note.match(/^The timeline shows the first ([\d,]+) of ([\d,]+) events; output and totals are complete\.$/) ?? [];
+    assert.equal(shown, kept.toLocaleString("en-US"), note);
+    assert.ok(Number(total?.replaceAll(",", "")) > kept, note);
     // The drawing and the task table show a bounded number of rows and count the rest.
     assert.ok((await page.locator(`${c} svg.timeline g.lane`).count()) <= 100);
     assert.match(await page.textContent(`${c} svg.timeline .lanes-more`), /more lanes not shown/);
@@ -141,8 +149,7 @@ describe("the visualizer", () => {
     // The card stays a readable size.
     const { height } = await page.locator(c).boundingBox();
     assert.ok(height < 12000, `the card is ${height} px tall`);
-    // Still responsive: the output says what the snippet printed, and scrubbing answers.
-    assert.match(await page.textContent(`${c} .output`), /30000 tasks spawned/);
+    // Still responsive: scrubbing answers.
     assert.equal(await page.getAttribute(`${c} .replay .position`, "data-shown"), "50000");
     const gap = await longestGap();
     // A generous bound: the point is that the page never locks up for seconds.

@@ -3,11 +3,12 @@
 pub mod failure;
 pub mod knobs;
 mod messages;
+pub mod packed;
 pub mod replay;
 
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{
-    final_state, FromRunner, Network, OutputLine, Report, RunRequest, ToRunner, TraceSummary,
-    ALIVE_MS, MAX_TRACE_EVENTS,
+    keeps, FromRunner, Network, OutputLine, Report, RunRequest, Tally, ToRunner, TraceSummary,
+    ALIVE_MS, MAX_TRACE_BYTES,
 };

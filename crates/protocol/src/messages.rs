@@ -4,6 +4,9 @@ pub use executor::host::Scheduler;
 use executor::trace::Record;
 use serde::{Deserialize, Serialize};
 
+use crate::packed::Batch;
+#[cfg(doc)]
+use crate::packed::{Measure, Packed};
 use crate::replay::ExecState;
 use crate::{KnobValues, RunError};
 
@@ -64,9 +67,21 @@ impl RunRequest {
     }
 }
 
-/// The most trace events a card keeps for one run. A runner sends one more than this (so the
-/// page knows the trace was cut) and keeps the rest to itself; its report still counts them.
-pub const MAX_TRACE_EVENTS: usize = 100_000;
+/// The most bytes of packed trace ([`Packed::bytes`]) a card keeps for one run: about 200 000
+/// events on the virtual clock (4–6 bytes each), about half that on a real clock (whose times
+/// take more bytes). The page's replay of them (snapshots of the state, the lanes) weighs far
+/// more than the packed bytes (about 300 bytes an event in all, measured with
+/// `cargo xtask bench`'s big runs), so this is what holds the page under 300 MB. Runner and page both pack the trace as it comes
+/// and stop keeping records once this is reached ([`keeps`]), so they cut it at the same
+/// record. The runner sends that first record past the cut too (so the page knows the trace
+/// was cut), then only printed lines; its report still counts every record.
+pub const MAX_TRACE_BYTES: usize = 1 << 20;
+
+/// Whether a trace packed to `bytes` so far ([`Packed::bytes`], [`Measure::bytes`]) takes one
+/// more record, or is cut here ([`MAX_TRACE_BYTES`]).
+pub fn keeps(bytes: usize) -> bool {
+    bytes < MAX_TRACE_BYTES
+}
 
 /// How often a runner worker says it is alive during a run, in milliseconds.
 pub const ALIVE_MS: u32 = 500;
@@ -95,12 +110,12 @@ pub enum ToRunner {
 pub enum FromRunner {
     /// The worker's module is instantiated and it takes runs.
     Ready,
-    /// Trace records of a run, in order, as they happen (batched).
+    /// Trace records of a run, in order, as they happen (batched and packed).
     Trace {
         /// The run.
         id: u32,
         /// The records since the last batch.
-        records: Vec<Record>,
+        batch: Batch,
     },
     /// The worker's thread is free (sent every `ALIVE_MS` during a run): a page that stops
     /// hearing this knows the snippet is blocking the thread.
@@ -112,10 +127,12 @@ pub enum FromRunner {
     Done {
         /// The run.
         id: u32,
-        /// What happened.
+        /// What happened. Its `output` is left empty: every line the run printed reached the
+        /// page in the trace (lines printed past the cut go as batches of their own), and the
+        /// page puts them back (with a [`Tally`] of the batches). A run of 50 000 lines would
+        /// otherwise cross twice.
         report: Report,
-        /// The executor's state at the end, when the trace is longer than the page keeps
-        /// (see [`final_state`]).
+        /// The executor's state at the end, when the trace is longer than the page keeps.
         #[serde(default)]
         final_state: Option<Box<ExecState>>,
     },
@@ -130,7 +147,8 @@ pub enum FromRunner {
         location: Option<String>,
         /// What the run did before the panic, when the runner could still tell: its output,
         /// counts and time (on the virtual clock, its virtual time), with the panic as its
-        /// failure. The records went out just before, in a `Trace`.
+        /// failure. The records went out just before, in a `Trace`; as in `Done`, the output
+        /// is left for the page to put back.
         #[serde(default)]
         report: Option<Report>,
         /// The executor's state at the panic, when the trace is longer than the page keeps.
@@ -195,7 +213,7 @@ pub struct Report {
     /// Counts over the trace.
     pub trace: TraceSummary,
     /// The executor's state at the end of a run whose trace the page could not keep whole
-    /// ([`MAX_TRACE_EVENTS`]): what the inspector shows at the end instead of the state at the
+    /// ([`MAX_TRACE_BYTES`]): what the inspector shows at the end instead of the state at the
     /// cut. Not part of the report's JSON: it travels beside it in [`FromRunner::Done`].
     #[serde(skip)]
     pub final_state: Option<Box<ExecState>>,
@@ -209,58 +227,73 @@ impl Report {
         failure: Option<RunError>,
         network: Network,
     ) -> Report {
+        let mut tally = Tally::default();
+        tally.extend(records);
+        tally.report(elapsed_ms, failure, network)
+    }
+}
+
+/// What a report says of a trace, counted as the trace goes by: the printed lines and the
+/// counts, without keeping the records.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// The lines printed so far.
+    pub output: Vec<OutputLine>,
+    /// The counts so far.
+    pub summary: TraceSummary,
+}
+
+impl Tally {
+    /// Counts `records`.
+    pub fn extend(&mut self, records: &[Record]) {
+        for r in records {
+            self.push(r);
+        }
+    }
+
+    /// Counts one record.
+    pub fn push(&mut self, r: &Record) {
         use executor::trace::Event;
-        let output = records
-            .iter()
-            .filter_map(|r| match &r.event {
-                Event::Print { text, .. } => Some(OutputLine {
-                    t_ms: r.t_us as f64 / 1000.0,
-                    text: text.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
+        let s = &mut self.summary;
+        s.events += 1;
+        match &r.event {
+            Event::Spawn { .. } => s.tasks += 1,
+            Event::PollStart { .. } => s.polls += 1,
+            Event::Wake { .. } => s.wakes += 1,
+            Event::FetchStart { .. } => s.requests += 1,
+            Event::FetchError { .. } => s.failed_requests += 1,
+            Event::FetchEnd { status, .. } if !(200..300).contains(status) => {
+                s.failed_requests += 1
+            }
+            Event::TimerArmed { .. } => s.timers_armed += 1,
+            Event::Print { text, .. } => self.output.push(OutputLine {
+                t_ms: r.t_us as f64 / 1000.0,
+                text: text.clone(),
+            }),
+            _ => {}
+        }
+    }
+
+    /// The report of the run counted.
+    pub fn report(&self, elapsed_ms: f64, failure: Option<RunError>, network: Network) -> Report {
         Report {
             elapsed_ms,
-            output,
+            output: self.output.clone(),
             error: failure.as_ref().map(ToString::to_string),
             failure,
             network,
-            trace: TraceSummary::of(records),
+            trace: self.summary.clone(),
             final_state: None,
         }
     }
 }
 
-/// The executor's state after all of `records`, when there are more of them than the page
-/// keeps ([`MAX_TRACE_EVENTS`]); `None` when the page has the whole trace and can rebuild it.
-pub fn final_state(records: &[Record]) -> Option<Box<ExecState>> {
-    (records.len() > MAX_TRACE_EVENTS).then(|| Box::new(ExecState::at(records, records.len())))
-}
-
 impl TraceSummary {
     /// Counts `records`.
     pub fn of(records: &[Record]) -> TraceSummary {
-        use executor::trace::Event;
-        let mut s = TraceSummary {
-            events: records.len() as u64,
-            ..TraceSummary::default()
-        };
-        for r in records {
-            match &r.event {
-                Event::Spawn { .. } => s.tasks += 1,
-                Event::PollStart { .. } => s.polls += 1,
-                Event::Wake { .. } => s.wakes += 1,
-                Event::FetchStart { .. } => s.requests += 1,
-                Event::FetchError { .. } => s.failed_requests += 1,
-                Event::FetchEnd { status, .. } if !(200..300).contains(status) => {
-                    s.failed_requests += 1
-                }
-                Event::TimerArmed { .. } => s.timers_armed += 1,
-                _ => {}
-            }
-        }
-        s
+        let mut tally = Tally::default();
+        tally.extend(records);
+        tally.summary
     }
 }
 
@@ -311,55 +344,83 @@ mod tests {
         );
     }
 
-    fn records(n: usize) -> Vec<Record> {
+    #[test]
+    fn a_report_from_a_tally_is_the_report_of_the_whole_trace() {
         use executor::trace::Event;
-        let mut records = vec![Record {
-            t_us: 0,
-            event: Event::Spawn {
-                task: 1,
-                name: Some("main".into()),
-                parent: None,
-            },
-        }];
-        records.extend((1..n).map(|i| Record {
-            t_us: i as u64,
-            event: Event::Print {
-                task: Some(1),
-                text: format!("line {i}"),
-            },
-        }));
-        records
+        let records: Vec<Record> = (0..50u64)
+            .map(|i| Record {
+                t_us: i * 1000,
+                event: match i % 5 {
+                    0 => Event::Print {
+                        task: Some(1),
+                        text: format!("line {i}"),
+                    },
+                    1 => Event::PollStart { task: 1 },
+                    2 => Event::FetchEnd {
+                        request: i,
+                        status: if i % 10 == 2 { 500 } else { 200 },
+                        bytes: 1,
+                    },
+                    3 => Event::Wake {
+                        task: 1,
+                        by: executor::trace::WakeSource::Timer,
+                    },
+                    _ => Event::Spawn {
+                        task: i,
+                        name: None,
+                        parent: Some(1),
+                    },
+                },
+            })
+            .collect();
+        let report = Report::from_trace(&records, 49.0, None, Network::Virtual);
+        assert_eq!(report.output.len(), 10);
+        assert_eq!(report.output[1].text, "line 5");
+        assert_eq!(report.output[1].t_ms, 5.0);
+        let s = &report.trace;
+        assert_eq!((s.events, s.polls, s.wakes, s.tasks), (50, 10, 10, 10));
+        assert_eq!(s.failed_requests, 5);
+        // Counted in uneven parts, the same.
+        let mut tally = Tally::default();
+        for part in records.chunks(7) {
+            tally.extend(part);
+        }
+        assert_eq!(tally.report(49.0, None, Network::Virtual), report);
     }
 
     #[test]
-    fn a_trace_longer_than_the_page_keeps_comes_with_its_final_state() {
-        assert_eq!(final_state(&records(MAX_TRACE_EVENTS)), None);
-        let long = records(MAX_TRACE_EVENTS + 5);
-        let state = final_state(&long).expect("a state past the cap");
-        assert_eq!(state.applied, MAX_TRACE_EVENTS + 5);
-        assert_eq!(state.counters.prints, (MAX_TRACE_EVENTS + 4) as u64);
-        // It travels beside the report, and back as it was.
-        let mut report = Report::from_trace(&long, 1.0, None, Network::Virtual);
-        assert_eq!(
-            report.output.len(),
-            MAX_TRACE_EVENTS + 4,
-            "every line, past the cap too"
-        );
-        let done = FromRunner::Done {
-            id: 7,
-            report: report.clone(),
-            final_state: Some(state.clone()),
+    fn the_cut_comes_at_the_same_record_however_the_trace_is_batched() {
+        use crate::packed::Packed;
+        use executor::trace::Event;
+        // Long lines, so the cut comes within a few thousand records.
+        let record = |i: u64| Record {
+            t_us: i,
+            event: Event::Print {
+                task: Some(1),
+                text: "x".repeat(4000 + (i % 13) as usize),
+            },
         };
-        let back: FromRunner =
-            serde_json::from_str(&serde_json::to_string(&done).unwrap()).unwrap();
-        assert_eq!(back, done);
-        // The report's own JSON (what `asyncTutor.run` gives) does not carry it.
-        report.final_state = Some(state);
-        let json = serde_json::to_value(&report).unwrap();
-        assert!(
-            json.get("finalState").is_none(),
-            "{:?}",
-            json.as_object().unwrap().keys()
-        );
+        let cut_at = |batch: usize| {
+            let mut trace = Packed::default();
+            let mut i = 0u64;
+            loop {
+                let records: Vec<Record> = (i..i + batch as u64).map(record).collect();
+                for r in &records {
+                    if !keeps(trace.bytes()) {
+                        return trace.len();
+                    }
+                    trace.push(r);
+                }
+                // Across the wire and back, as the page gets them.
+                let back = Batch::of(&records).records().unwrap();
+                assert_eq!(back, records);
+                i += batch as u64;
+            }
+        };
+        let first = cut_at(1);
+        assert!(first > 100, "{first}");
+        for batch in [7, 512, 3000] {
+            assert_eq!(cut_at(batch), first, "batches of {batch}");
+        }
     }
 }

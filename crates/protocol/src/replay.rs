@@ -11,6 +11,8 @@ use executor::trace::{
     Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource, WorkerId,
 };
 
+use crate::packed::Packed;
+
 /// Where a task is, as the inspector shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -969,26 +971,45 @@ impl TimelineBuilder {
     }
 }
 
-/// The executor's state and the lanes at any point of a run, without replaying it from the
-/// start: fed the trace as it arrives, it keeps a snapshot of the state every so many records
-/// (at least [`Replay::EVERY`], and further apart as the state grows, so the snapshots never
-/// weigh much more than the trace) and replays from the nearest one.
+/// A run's trace, packed, with what the views need at any point of it without replaying it
+/// from the start: fed the trace as it arrives, it keeps a snapshot of the state every so many
+/// records (at least [`Replay::EVERY`], and further apart as the state grows, so the snapshots
+/// never weigh much more than the trace) and replays from the nearest one; it grows the lanes,
+/// and keeps the printed lines and the step-mode pauses where they fell.
 #[derive(Clone, Debug)]
 pub struct Replay {
+    trace: Packed,
     live: ExecState,
     /// States after 0, then more and more records.
     snapshots: Vec<ExecState>,
     since: usize,
     lanes: TimelineBuilder,
+    printed: Vec<Printed>,
+    /// For each `Paused` record, the count of records up to and including it.
+    pauses: Vec<usize>,
+}
+
+/// A line a run printed, and where in its trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Printed {
+    /// The record's index in the trace.
+    pub at: usize,
+    /// Milliseconds since the run started.
+    pub t_ms: f64,
+    /// The text.
+    pub text: String,
 }
 
 impl Default for Replay {
     fn default() -> Self {
         Replay {
+            trace: Packed::default(),
             live: ExecState::default(),
             snapshots: vec![ExecState::default()],
             since: 0,
             lanes: TimelineBuilder::default(),
+            printed: Vec::new(),
+            pauses: Vec::new(),
         }
     }
 }
@@ -1012,31 +1033,61 @@ impl Replay {
         self.snapshots.len()
     }
 
+    /// The trace fed so far.
+    pub fn trace(&self) -> &Packed {
+        &self.trace
+    }
+
     /// Feeds the next records of the trace.
     pub fn extend(&mut self, records: &[Record]) {
         for r in records {
-            self.live.apply(r);
-            self.lanes.push(r);
-            self.since += 1;
-            if self.since >= Self::EVERY.max(self.live.weight() / 2) {
-                self.snapshots.push(self.live.clone());
-                self.since = 0;
-            }
+            self.push(r);
         }
     }
 
-    /// The state after the first `n` records; `records` is the trace fed so far.
-    pub fn state_at(&self, records: &[Record], n: usize) -> ExecState {
-        let n = n.min(self.len()).min(records.len());
+    /// Feeds the next record of the trace.
+    pub fn push(&mut self, r: &Record) {
+        match &r.event {
+            Event::Print { text, .. } => self.printed.push(Printed {
+                at: self.len(),
+                t_ms: r.t_us as f64 / 1000.0,
+                text: text.clone(),
+            }),
+            Event::Paused { .. } => self.pauses.push(self.len() + 1),
+            _ => {}
+        }
+        self.trace.push(r);
+        self.live.apply(r);
+        self.lanes.push(r);
+        self.since += 1;
+        if self.since >= Self::EVERY.max(self.live.weight()) {
+            self.snapshots.push(self.live.clone());
+            self.since = 0;
+        }
+    }
+
+    /// The state after the first `n` records.
+    pub fn state_at(&self, n: usize) -> ExecState {
+        let n = n.min(self.len());
         if n == self.len() {
             return self.live.clone();
         }
         let i = self.snapshots.partition_point(|s| s.applied <= n) - 1;
         let mut state = self.snapshots[i].clone();
-        for r in &records[state.applied..n] {
-            state.apply(r);
+        for r in self.trace.iter(state.applied..n) {
+            state.apply(&r);
         }
         state
+    }
+
+    /// The lines printed among the first `n` records.
+    pub fn printed(&self, n: usize) -> &[Printed] {
+        &self.printed[..self.printed.partition_point(|p| p.at < n)]
+    }
+
+    /// Where step mode paused: after how many records, in order.
+    pub fn pauses(&self) -> &[usize] {
+        &self.pauses
     }
 
     /// The lanes after the first `n` records.

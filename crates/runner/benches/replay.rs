@@ -22,13 +22,17 @@ fn main() {
         ("08-async-await", "many", &[("tasks", 50000.0)]),
     ] {
         let (_, trace) = run_virtual(&RunRequest::on_virtual_network(lesson, snippet, knobs));
-        // As the card keeps it, and whole.
-        for trace in [
-            &trace[..trace.len().min(protocol::MAX_TRACE_EVENTS)],
-            &trace[..],
-        ] {
-            seeks(lesson, snippet, knobs, trace);
-        }
+        // As the card keeps it: up to the cap on its packed size.
+        let mut measure = protocol::packed::Measure::default();
+        let kept = trace
+            .iter()
+            .take_while(|r| {
+                let keeps = protocol::keeps(measure.bytes());
+                measure.push(r);
+                keeps
+            })
+            .count();
+        seeks(lesson, snippet, knobs, &trace[..kept]);
     }
 }
 
@@ -50,7 +54,7 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
         for i in 0..50 {
             let n = trace.len() * (2 * i + 1) / 100;
             let t = Instant::now();
-            std::hint::black_box(replay.state_at(trace, n));
+            std::hint::black_box(replay.state_at(n));
             worst_state = worst_state.max(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(replay.lanes_at(n));
@@ -70,9 +74,10 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
             "{lesson}/{snippet} {knobs:?}: {} records, fed in {fed:.1?} ({} snapshots); \
              worst seek: state {worst_state:.2?}, lanes {worst_lanes:.2?} \
              (first 1000: {worst_drawn:.2?}); \
-             from the start: {worst_start:.1?}",
+             from the start: {worst_start:.1?}; packed {:.1} bytes per record",
             trace.len(),
             replay.snapshots(),
+            replay.trace().bytes() as f64 / trace.len().max(1) as f64,
         );
     }
 }

@@ -10,10 +10,10 @@ use std::rc::Rc;
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
 use executor::{spawn_named, Executor};
+use protocol::packed::{Batch, Measure};
 use protocol::replay::ExecState;
 use protocol::{
-    final_state, FromRunner, JobFailure, Network, Report, RunError, RunRequest, ToRunner, ALIVE_MS,
-    MAX_TRACE_EVENTS,
+    keeps, FromRunner, JobFailure, Network, Report, RunError, RunRequest, Tally, ToRunner, ALIVE_MS,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,9 @@ use crate::run::{prepare, report, run_virtual, snippet_error, virtual_so_far};
 /// Trace records are sent in batches; events a learner waits to see go out at once.
 const BATCH: usize = 512;
 const FLUSH_MS: u32 = 16;
+/// A trace that is there at once (a virtual run's) goes in batches this long: each is a task
+/// of its own on the page, which paints between them.
+const BIG_BATCH: usize = 16_384;
 
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
@@ -32,10 +35,43 @@ thread_local! {
     static STREAM: RefCell<Option<Rc<Stream>>> = const { RefCell::new(None) };
 }
 
-/// The records of run `id` up to the end of the trace it sends the page: one more than the
-/// page keeps, so it knows the trace was cut.
-fn sent_part(records: &[Record]) -> &[Record] {
-    &records[..records.len().min(MAX_TRACE_EVENTS + 1)]
+/// The records of a finished trace that go to the page: those it keeps, and the first one past
+/// the cut so it knows the trace was cut; with the state at the end when it was.
+fn sent_part(records: &[Record]) -> (&[Record], Option<Box<ExecState>>) {
+    let mut measure = Measure::default();
+    for (i, r) in records.iter().enumerate() {
+        if !keeps(measure.bytes()) {
+            let end = Box::new(ExecState::at(records, records.len()));
+            return (&records[..=i], Some(end));
+        }
+        measure.push(r);
+    }
+    (records, None)
+}
+
+/// Sends a whole trace in big batches, up to the cut, and the lines printed after it; returns
+/// the state at the end if the trace was cut.
+fn send_all(id: u32, records: &[Record]) -> Option<Box<ExecState>> {
+    let (sent, end) = sent_part(records);
+    let late: Vec<Record> = records[sent.len()..]
+        .iter()
+        .filter(|r| matches!(r.event, Event::Print { .. }))
+        .cloned()
+        .collect();
+    for batch in sent.chunks(BIG_BATCH).chain(late.chunks(BIG_BATCH)) {
+        post(&FromRunner::Trace {
+            id,
+            batch: Batch::of(batch),
+        });
+    }
+    end
+}
+
+/// A report as it goes to the page: without its printed lines, which reached the page in the
+/// trace (see [`FromRunner::Done`]).
+fn untold(mut report: Report) -> Report {
+    report.output = Vec::new();
+    report
 }
 
 /// For the panic hook: sends what run `id` traced and not yet sent, and returns the report of
@@ -46,17 +82,14 @@ fn so_far(id: u32, failure: RunError) -> Option<(Report, Option<Box<ExecState>>)
         // On the browser's clock: the time since the run started.
         let elapsed_us = (now_ms() - stream.started_ms).max(0.0) * 1000.0;
         stream.flush();
-        let all = stream.all.try_borrow().ok()?;
-        let report = report(&all, elapsed_us as u64, Some(failure), Network::SlowWeb);
-        return Some((report, final_state(&all)));
+        let tally = stream.tally.try_borrow().ok()?;
+        let report = tally.report(elapsed_us / 1000.0, Some(failure), Network::SlowWeb);
+        return Some((report, stream.final_state()));
     }
     let (records, at_us) = virtual_so_far()?;
-    post(&FromRunner::Trace {
-        id,
-        records: sent_part(&records).to_vec(),
-    });
+    let end = send_all(id, &records);
     let report = report(&records, at_us, Some(failure), Network::Virtual);
-    Some((report, final_state(&records)))
+    Some((report, end))
 }
 
 fn now_ms() -> f64 {
@@ -133,7 +166,7 @@ pub fn start() {
             location: location.clone(),
         };
         let (report, final_state) = match id.and_then(|id| so_far(id, failure)) {
-            Some((report, final_state)) => (Some(report), final_state),
+            Some((report, final_state)) => (Some(untold(report)), final_state),
             None => (None, None),
         };
         post(&FromRunner::Panic {
@@ -165,14 +198,10 @@ fn start_run(request: RunRequest) {
     let id = request.id;
     if request.network == Network::Virtual {
         let (report, records) = run_virtual(&request);
-        let final_state = final_state(&records);
-        post(&FromRunner::Trace {
-            id,
-            records: sent_part(&records).to_vec(),
-        });
+        let final_state = send_all(id, &records);
         post(&FromRunner::Done {
             id,
-            report,
+            report: untold(report),
             final_state,
         });
         RUN_ID.with(|r| r.set(None));
@@ -245,14 +274,15 @@ type Ending = (Option<RunError>, u64);
 /// Sends the rest of the trace and the report, and ends the run.
 fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64) {
     stream.flush();
-    let all = stream.all.borrow();
-    let report = report(&all, elapsed_us, error, Network::SlowWeb);
+    let report = stream
+        .tally
+        .borrow()
+        .report(elapsed_us as f64 / 1000.0, error, Network::SlowWeb);
     post(&FromRunner::Done {
         id,
-        report,
-        final_state: final_state(&all),
+        report: untold(report),
+        final_state: stream.final_state(),
     });
-    drop(all);
     RUN_ID.with(|r| r.set(None));
     STREAM.with(|s| s.borrow_mut().take());
     // The run itself (tasks the snippet left behind, its pool's workers) is not ended here:
@@ -261,15 +291,21 @@ fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64
     // its own nested workers are still shutting down can stay behind for good, hung.
 }
 
-/// Collects a run's records and sends them to the page in batches.
+/// Counts a run's records and sends them to the page in batches, up to the cut.
 struct Stream {
     id: u32,
     /// When the run started, on this worker's clock (ms).
     started_ms: f64,
-    all: RefCell<Vec<Record>>,
-    unsent: Cell<usize>,
-    /// Records queued for the page so far; past `MAX_TRACE_EVENTS` the page keeps none.
-    queued: Cell<usize>,
+    /// The report so far.
+    tally: RefCell<Tally>,
+    /// The executor's state after every record: the final state of a run whose trace the
+    /// page could not keep whole.
+    state: RefCell<ExecState>,
+    /// The size of the trace the page keeps, packed as it packs it.
+    kept: RefCell<Measure>,
+    /// The trace was cut: since then only printed lines go out.
+    cut: Cell<bool>,
+    unsent: RefCell<Vec<Record>>,
     flush_armed: Cell<bool>,
 }
 
@@ -278,11 +314,19 @@ impl Stream {
         Stream {
             id,
             started_ms: now_ms(),
-            all: RefCell::new(Vec::new()),
-            unsent: Cell::new(0),
-            queued: Cell::new(0),
+            tally: RefCell::default(),
+            state: RefCell::default(),
+            kept: RefCell::default(),
+            cut: Cell::new(false),
+            unsent: RefCell::default(),
             flush_armed: Cell::new(false),
         }
+    }
+
+    /// The state at the end, if the page does not have the whole trace to rebuild it.
+    fn final_state(&self) -> Option<Box<ExecState>> {
+        let state = self.state.try_borrow().ok()?;
+        self.cut.get().then(|| Box::new(state.clone()))
     }
 
     fn push(self: &Rc<Self>, record: &Record) {
@@ -296,24 +340,34 @@ impl Stream {
                 | Event::FetchAbort { .. }
                 | Event::Paused { .. }
         );
-        self.all.borrow_mut().push(record.clone());
-        if self.queued.get() > MAX_TRACE_EVENTS {
+        self.tally.borrow_mut().push(record);
+        self.state.borrow_mut().apply(record);
+        if self.cut.get() {
             // The page already knows the trace was cut; what the snippet prints still goes
             // out, so the output keeps up (the report has every line at the end).
             if let Event::Print { .. } = record.event {
                 self.flush();
                 post(&FromRunner::Trace {
                     id: self.id,
-                    records: vec![record.clone()],
+                    batch: Batch::of(std::slice::from_ref(record)),
                 });
             }
             return;
         }
-        self.queued.set(self.queued.get() + 1);
-        self.unsent.set(self.unsent.get() + 1);
+        self.unsent.borrow_mut().push(record.clone());
+        let mut kept = self.kept.borrow_mut();
+        if !keeps(kept.bytes()) {
+            // The first record past the cut goes too: the page drops it, and knows.
+            self.cut.set(true);
+            drop(kept);
+            self.flush();
+            return;
+        }
+        kept.push(record);
+        drop(kept);
         // A blocking snippet stops timers from firing, so what the learner waits to see
         // (output, requests, a step's pause) goes out immediately.
-        if urgent || self.unsent.get() >= BATCH {
+        if urgent || self.unsent.borrow().len() >= BATCH {
             self.flush();
         } else if !self.flush_armed.replace(true) {
             let me = self.clone();
@@ -321,25 +375,19 @@ impl Stream {
         }
     }
 
-    /// Sends the records queued and not sent yet. (They are the ones just before the
-    /// `queued`-th: past the cap, `all` grows on without them.)
+    /// Sends the records queued and not sent yet.
     fn flush(&self) {
         self.flush_armed.set(false);
-        let unsent = self.unsent.get();
-        if unsent == 0 {
-            return;
-        }
         // A panic while the trace is being written: nothing can be read, nothing is sent.
-        let Ok(all) = self.all.try_borrow() else {
+        let Ok(mut unsent) = self.unsent.try_borrow_mut() else {
             return;
         };
-        self.unsent.set(0);
-        let end = self.queued.get();
-        let records = all[end - unsent..end].to_vec();
-        post(&FromRunner::Trace {
-            id: self.id,
-            records,
-        });
+        if unsent.is_empty() {
+            return;
+        }
+        let batch = Batch::of(&unsent);
+        unsent.clear();
+        post(&FromRunner::Trace { id: self.id, batch });
     }
 }
 

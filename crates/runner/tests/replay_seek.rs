@@ -32,15 +32,36 @@ fn check(name: &str, trace: &[Record], points: usize, rng: &mut Lcg) {
         fed += batch;
     }
     assert_eq!(replay.len(), trace.len());
+    assert!(
+        replay.trace().iter(..).eq(trace.iter().cloned()),
+        "{name}: the packed trace reads back as it went in"
+    );
     let mut at: Vec<usize> = (0..points).map(|_| rng.below(trace.len() + 1)).collect();
     at.extend([0, 1, trace.len().saturating_sub(1), trace.len()]);
     for n in at {
         let n = n.min(trace.len());
         assert_eq!(
-            replay.state_at(trace, n),
+            replay.state_at(n),
             ExecState::at(trace, n),
             "{name}: the state after {n} of {} records",
             trace.len()
+        );
+        let printed: Vec<(usize, &str)> = trace[..n]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match &r.event {
+                executor::trace::Event::Print { text, .. } => Some((i, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        let got: Vec<(usize, &str)> = replay
+            .printed(n)
+            .iter()
+            .map(|p| (p.at, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got, printed,
+            "{name}: the lines printed in the first {n} records"
         );
         let lanes = timeline(&trace[..n]);
         assert_eq!(
