@@ -626,12 +626,7 @@ impl Bridge {
                     (events.on_trace)(&[]);
                 }
             }
-            FromRunner::Done {
-                id,
-                mut report,
-                final_state,
-            } => {
-                report.final_state = final_state;
+            FromRunner::Done { id, mut report } => {
                 let Some(mut run) = self.runs.borrow_mut().remove(&id) else {
                     return;
                 };
@@ -649,13 +644,11 @@ impl Bridge {
                 message,
                 location,
                 report,
-                final_state,
             } => {
                 let error = RunError::Panic { message, location };
                 // The runner's own report of the run up to the panic, when it could make one:
                 // complete output, and on the virtual clock its virtual time.
                 let report = report.map(|mut report| {
-                    report.final_state = final_state;
                     report.error = Some(error.to_string());
                     report.failure = Some(error.clone());
                     report

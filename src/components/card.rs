@@ -642,13 +642,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         ),
         |(_, _, shown, _phase, _late)| {
             let (lanes, hidden) = state.lanes(*shown);
-            // At the end of a run whose trace was cut, the state is the runner's own: the
-            // state at the cut is not how the run ended.
+            // At the end of a run whose trace was cut, the state is the one that followed the
+            // records past the cut: the state at the cut is not how the run ended.
             let final_state = (state.cursor.is_none() && state.partial().is_some())
-                .then(|| state.report.as_ref()?.final_state.clone())
+                .then(|| state.replay.borrow().end_state().cloned())
                 .flatten();
             let exec = match final_state {
-                Some(exec) => *exec,
+                Some(exec) => exec,
                 None => state.exec_at(*shown),
             };
             let output = state.output(*shown);

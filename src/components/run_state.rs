@@ -77,6 +77,9 @@ pub struct RunState {
     pub cursor: Option<usize>,
     /// Open the replay at the start when the run ends (Step on the virtual clock).
     pub replay_from_start: bool,
+    /// The run is on the virtual clock: it is over in the worker before its trace arrives,
+    /// so the card draws it once, at the end, not as it streams in.
+    pub virtual_time: bool,
     pub report: Option<Rc<Report>>,
     pub started_ms: f64,
     pub now_ms: f64,
@@ -97,6 +100,7 @@ impl PartialEq for RunState {
             && Rc::ptr_eq(&self.late_output, &other.late_output)
             && self.cursor == other.cursor
             && self.replay_from_start == other.replay_from_start
+            && self.virtual_time == other.virtual_time
             && self.report == other.report
             && self.started_ms == other.started_ms
             && self.now_ms == other.now_ms
@@ -117,6 +121,7 @@ impl Default for RunState {
             late_output: Rc::default(),
             cursor: None,
             replay_from_start: false,
+            virtual_time: false,
             report: None,
             started_ms: 0.0,
             now_ms: 0.0,
@@ -132,6 +137,7 @@ pub enum Action {
         at_ms: f64,
         stepping: bool,
         replay_from_start: bool,
+        virtual_time: bool,
         knobs: Rc<KnobValues>,
     },
     /// Step mode ended: run on.
@@ -174,6 +180,7 @@ impl Reducible for RunState {
                 at_ms,
                 stepping,
                 replay_from_start,
+                virtual_time,
                 knobs,
             } => {
                 next = RunState {
@@ -184,6 +191,7 @@ impl Reducible for RunState {
                         Phase::Running
                     },
                     replay_from_start,
+                    virtual_time,
                     run: Some(run),
                     started_ms: at_ms,
                     now_ms: at_ms,
@@ -201,11 +209,13 @@ impl Reducible for RunState {
                 let mut replay = next.replay.borrow_mut();
                 let mut kept = 0;
                 for r in &records {
-                    if !protocol::keeps(replay.trace().bytes()) {
-                        break;
+                    // Past the cut the trace keeps nothing, but the state at the end follows.
+                    if replay.followed() > 0 || !protocol::keeps(replay.trace().bytes()) {
+                        replay.follow(r);
+                    } else {
+                        replay.push(r);
+                        kept += 1;
                     }
-                    replay.push(r);
-                    kept += 1;
                 }
                 if kept < records.len() {
                     next.capped = true;
@@ -220,7 +230,8 @@ impl Reducible for RunState {
                 // Stepping shows each step at once; a running trace waits for the next tick,
                 // and until then the card is not even rendered again: the batches of a fast
                 // run come sixty times a second, the ticks ten.
-                if self.phase == Phase::Stepping || self.view_len == 0 || self.phase.ended() {
+                let first = self.view_len == 0 && !self.virtual_time;
+                if self.phase == Phase::Stepping || first || self.phase.ended() {
                     next.len = len;
                     next.view_len = len;
                 } else if next.capped == self.capped
@@ -258,8 +269,10 @@ impl Reducible for RunState {
             },
             Action::Tick(now) if self.phase.live() => {
                 next.now_ms = now;
-                next.len = self.replay.borrow().len();
-                next.view_len = next.len;
+                if !self.virtual_time {
+                    next.len = self.replay.borrow().len();
+                    next.view_len = next.len;
+                }
             }
             _ => return self,
         }
@@ -372,6 +385,7 @@ pub fn launch(
         at_ms: page_now_ms(),
         stepping: options.step_mode && !virtual_run,
         replay_from_start: options.step_mode && virtual_run,
+        virtual_time: virtual_run,
         knobs: Rc::new(knobs.clone()),
     });
     let events = RunEvents {
@@ -470,6 +484,7 @@ mod tests {
             at_ms: 0.0,
             stepping: false,
             replay_from_start: false,
+            virtual_time: false,
             knobs: Rc::default(),
         });
         // Long marks fill the packed trace to its cap within a few thousand records.
@@ -499,6 +514,16 @@ mod tests {
         });
         assert!(state.capped);
         assert_eq!(state.len, kept);
+        // The state at the end follows the records past the cut; the state at the cut stays.
+        {
+            let replay = state.replay.borrow();
+            let end = replay.end_state().expect("a state past the cut");
+            assert_eq!(end, &protocol::replay::ExecState::at(&all, all.len()));
+            assert_eq!(
+                replay.state_at(kept),
+                protocol::replay::ExecState::at(&all, kept)
+            );
+        }
         assert!(state.replay.borrow().trace().bytes() <= protocol::MAX_TRACE_BYTES + 4100);
         // The runner still sends what is printed past the cut.
         let late = print(3001, "second past the cut");

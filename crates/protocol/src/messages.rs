@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use crate::packed::Batch;
 #[cfg(doc)]
 use crate::packed::{Measure, Packed};
-use crate::replay::ExecState;
 use crate::{KnobValues, RunError};
 
 /// Which network a run's requests go to.
@@ -71,10 +70,10 @@ impl RunRequest {
 /// events on the virtual clock (4–6 bytes each), about half that on a real clock (whose times
 /// take more bytes). The page's replay of them (snapshots of the state, the lanes) weighs far
 /// more than the packed bytes (about 300 bytes an event in all, measured with
-/// `cargo xtask bench`'s big runs), so this is what holds the page under 300 MB. Runner and page both pack the trace as it comes
-/// and stop keeping records once this is reached ([`keeps`]), so they cut it at the same
-/// record. The runner sends that first record past the cut too (so the page knows the trace
-/// was cut), then only printed lines; its report still counts every record.
+/// `cargo xtask bench`'s big runs), so this is what holds the page under 300 MB.
+///
+/// The runner sends every record; past the cut the page keeps none, but its state at the end
+/// and its output follow them (see [`Replay::follow`](crate::replay::Replay::follow)).
 pub const MAX_TRACE_BYTES: usize = 1 << 20;
 
 /// Whether a trace packed to `bytes` so far ([`Packed::bytes`], [`Measure::bytes`]) takes one
@@ -128,13 +127,9 @@ pub enum FromRunner {
         /// The run.
         id: u32,
         /// What happened. Its `output` is left empty: every line the run printed reached the
-        /// page in the trace (lines printed past the cut go as batches of their own), and the
-        /// page puts them back (with a [`Tally`] of the batches). A run of 50 000 lines would
-        /// otherwise cross twice.
+        /// page in the trace, and the page puts them back (with a [`Tally`] of the batches). A
+        /// run of 50 000 lines would otherwise cross twice.
         report: Report,
-        /// The executor's state at the end, when the trace is longer than the page keeps.
-        #[serde(default)]
-        final_state: Option<Box<ExecState>>,
     },
     /// The snippet panicked. The worker is unusable afterwards and must be replaced.
     Panic {
@@ -151,9 +146,6 @@ pub enum FromRunner {
         /// is left for the page to put back.
         #[serde(default)]
         report: Option<Report>,
-        /// The executor's state at the panic, when the trace is longer than the page keeps.
-        #[serde(default)]
-        final_state: Option<Box<ExecState>>,
     },
     /// The worker could not start the runner's program (sent by `www/runner-boot.js`); it
     /// must be replaced.
@@ -212,11 +204,6 @@ pub struct Report {
     pub network: Network,
     /// Counts over the trace.
     pub trace: TraceSummary,
-    /// The executor's state at the end of a run whose trace the page could not keep whole
-    /// ([`MAX_TRACE_BYTES`]): what the inspector shows at the end instead of the state at the
-    /// cut. Not part of the report's JSON: it travels beside it in [`FromRunner::Done`].
-    #[serde(skip)]
-    pub final_state: Option<Box<ExecState>>,
 }
 
 impl Report {
@@ -283,7 +270,6 @@ impl Tally {
             failure,
             network,
             trace: self.summary.clone(),
-            final_state: None,
         }
     }
 }
@@ -331,7 +317,6 @@ mod tests {
                 message: "boom".into(),
                 location: None,
                 report: None,
-                final_state: None,
             }
         );
         let boot: FromRunner =
@@ -386,41 +371,5 @@ mod tests {
             tally.extend(part);
         }
         assert_eq!(tally.report(49.0, None, Network::Virtual), report);
-    }
-
-    #[test]
-    fn the_cut_comes_at_the_same_record_however_the_trace_is_batched() {
-        use crate::packed::Packed;
-        use executor::trace::Event;
-        // Long lines, so the cut comes within a few thousand records.
-        let record = |i: u64| Record {
-            t_us: i,
-            event: Event::Print {
-                task: Some(1),
-                text: "x".repeat(4000 + (i % 13) as usize),
-            },
-        };
-        let cut_at = |batch: usize| {
-            let mut trace = Packed::default();
-            let mut i = 0u64;
-            loop {
-                let records: Vec<Record> = (i..i + batch as u64).map(record).collect();
-                for r in &records {
-                    if !keeps(trace.bytes()) {
-                        return trace.len();
-                    }
-                    trace.push(r);
-                }
-                // Across the wire and back, as the page gets them.
-                let back = Batch::of(&records).records().unwrap();
-                assert_eq!(back, records);
-                i += batch as u64;
-            }
-        };
-        let first = cut_at(1);
-        assert!(first > 100, "{first}");
-        for batch in [7, 512, 3000] {
-            assert_eq!(cut_at(batch), first, "batches of {batch}");
-        }
     }
 }

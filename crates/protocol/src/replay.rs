@@ -987,6 +987,10 @@ pub struct Replay {
     printed: Vec<Printed>,
     /// For each `Paused` record, the count of records up to and including it.
     pauses: Vec<usize>,
+    /// Past the cut: the state after every record seen, kept or not.
+    end: Option<Box<ExecState>>,
+    /// Records seen past the cut.
+    followed: usize,
 }
 
 /// A line a run printed, and where in its trace.
@@ -1010,6 +1014,8 @@ impl Default for Replay {
             lanes: TimelineBuilder::default(),
             printed: Vec::new(),
             pauses: Vec::new(),
+            end: None,
+            followed: 0,
         }
     }
 }
@@ -1064,6 +1070,26 @@ impl Replay {
             self.snapshots.push(self.live.clone());
             self.since = 0;
         }
+    }
+
+    /// A record past the cut ([`MAX_TRACE_BYTES`](crate::MAX_TRACE_BYTES)): not kept, but
+    /// the state at the end follows it. Records fed after this one should be followed too.
+    pub fn follow(&mut self, r: &Record) {
+        self.end
+            .get_or_insert_with(|| Box::new(self.live.clone()))
+            .apply(r);
+        self.followed += 1;
+    }
+
+    /// The state after every record fed and followed, if some were followed: how a run whose
+    /// trace was cut ended.
+    pub fn end_state(&self) -> Option<&ExecState> {
+        self.end.as_deref()
+    }
+
+    /// Records followed past the cut.
+    pub fn followed(&self) -> usize {
+        self.followed
     }
 
     /// The state after the first `n` records.

@@ -10,10 +10,9 @@ use std::rc::Rc;
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
 use executor::{spawn_named, Executor};
-use protocol::packed::{Batch, Measure};
-use protocol::replay::ExecState;
+use protocol::packed::Batch;
 use protocol::{
-    keeps, FromRunner, JobFailure, Network, Report, RunError, RunRequest, Tally, ToRunner, ALIVE_MS,
+    FromRunner, JobFailure, Network, Report, RunError, RunRequest, Tally, ToRunner, ALIVE_MS,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,36 +34,14 @@ thread_local! {
     static STREAM: RefCell<Option<Rc<Stream>>> = const { RefCell::new(None) };
 }
 
-/// The records of a finished trace that go to the page: those it keeps, and the first one past
-/// the cut so it knows the trace was cut; with the state at the end when it was.
-fn sent_part(records: &[Record]) -> (&[Record], Option<Box<ExecState>>) {
-    let mut measure = Measure::default();
-    for (i, r) in records.iter().enumerate() {
-        if !keeps(measure.bytes()) {
-            let end = Box::new(ExecState::at(records, records.len()));
-            return (&records[..=i], Some(end));
-        }
-        measure.push(r);
-    }
-    (records, None)
-}
-
-/// Sends a whole trace in big batches, up to the cut, and the lines printed after it; returns
-/// the state at the end if the trace was cut.
-fn send_all(id: u32, records: &[Record]) -> Option<Box<ExecState>> {
-    let (sent, end) = sent_part(records);
-    let late: Vec<Record> = records[sent.len()..]
-        .iter()
-        .filter(|r| matches!(r.event, Event::Print { .. }))
-        .cloned()
-        .collect();
-    for batch in sent.chunks(BIG_BATCH).chain(late.chunks(BIG_BATCH)) {
+/// Sends a whole trace in big batches.
+fn send_all(id: u32, records: &[Record]) {
+    for batch in records.chunks(BIG_BATCH) {
         post(&FromRunner::Trace {
             id,
             batch: Batch::of(batch),
         });
     }
-    end
 }
 
 /// A report as it goes to the page: without its printed lines, which reached the page in the
@@ -77,19 +54,17 @@ fn untold(mut report: Report) -> Report {
 /// For the panic hook: sends what run `id` traced and not yet sent, and returns the report of
 /// the run so far, failed with `failure`. `None` if the trace cannot be read at this moment
 /// (the panic came while it was being written).
-fn so_far(id: u32, failure: RunError) -> Option<(Report, Option<Box<ExecState>>)> {
+fn so_far(id: u32, failure: RunError) -> Option<Report> {
     if let Some(stream) = STREAM.with(|s| s.try_borrow().ok()?.clone()) {
         // On the browser's clock: the time since the run started.
         let elapsed_us = (now_ms() - stream.started_ms).max(0.0) * 1000.0;
         stream.flush();
         let tally = stream.tally.try_borrow().ok()?;
-        let report = tally.report(elapsed_us / 1000.0, Some(failure), Network::SlowWeb);
-        return Some((report, stream.final_state()));
+        return Some(tally.report(elapsed_us / 1000.0, Some(failure), Network::SlowWeb));
     }
     let (records, at_us) = virtual_so_far()?;
-    let end = send_all(id, &records);
-    let report = report(&records, at_us, Some(failure), Network::Virtual);
-    Some((report, end))
+    send_all(id, &records);
+    Some(report(&records, at_us, Some(failure), Network::Virtual))
 }
 
 fn now_ms() -> f64 {
@@ -131,7 +106,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(message: &FromRunner) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // A trace batch's bytes go as one `Uint8Array` (not an array of numbers): one copy to clone.
+    let serializer =
+        serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
     match serde::Serialize::serialize(message, &serializer) {
         Ok(value) => {
             // Posting to our own parent only fails for uncloneable data; ours is plain JSON.
@@ -165,16 +142,12 @@ pub fn start() {
             message: message.clone(),
             location: location.clone(),
         };
-        let (report, final_state) = match id.and_then(|id| so_far(id, failure)) {
-            Some((report, final_state)) => (Some(untold(report)), final_state),
-            None => (None, None),
-        };
+        let report = id.and_then(|id| so_far(id, failure)).map(untold);
         post(&FromRunner::Panic {
             id,
             message,
             location,
             report,
-            final_state,
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
@@ -198,11 +171,10 @@ fn start_run(request: RunRequest) {
     let id = request.id;
     if request.network == Network::Virtual {
         let (report, records) = run_virtual(&request);
-        let final_state = send_all(id, &records);
+        send_all(id, &records);
         post(&FromRunner::Done {
             id,
             report: untold(report),
-            final_state,
         });
         RUN_ID.with(|r| r.set(None));
         return;
@@ -216,11 +188,7 @@ fn start_run(request: RunRequest) {
         Ok(ready) => ready,
         Err(why) => {
             let report = report(&[], 0, Some(why), Network::SlowWeb);
-            post(&FromRunner::Done {
-                id,
-                report,
-                final_state: None,
-            });
+            post(&FromRunner::Done { id, report });
             return;
         }
     };
@@ -281,7 +249,6 @@ fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64
     post(&FromRunner::Done {
         id,
         report: untold(report),
-        final_state: stream.final_state(),
     });
     RUN_ID.with(|r| r.set(None));
     STREAM.with(|s| s.borrow_mut().take());
@@ -291,20 +258,13 @@ fn finish_run(stream: &Stream, id: u32, error: Option<RunError>, elapsed_us: u64
     // its own nested workers are still shutting down can stay behind for good, hung.
 }
 
-/// Counts a run's records and sends them to the page in batches, up to the cut.
+/// Counts a run's records and sends them to the page in batches.
 struct Stream {
     id: u32,
     /// When the run started, on this worker's clock (ms).
     started_ms: f64,
     /// The report so far.
     tally: RefCell<Tally>,
-    /// The executor's state after every record: the final state of a run whose trace the
-    /// page could not keep whole.
-    state: RefCell<ExecState>,
-    /// The size of the trace the page keeps, packed as it packs it.
-    kept: RefCell<Measure>,
-    /// The trace was cut: since then only printed lines go out.
-    cut: Cell<bool>,
     unsent: RefCell<Vec<Record>>,
     flush_armed: Cell<bool>,
 }
@@ -315,18 +275,9 @@ impl Stream {
             id,
             started_ms: now_ms(),
             tally: RefCell::default(),
-            state: RefCell::default(),
-            kept: RefCell::default(),
-            cut: Cell::new(false),
             unsent: RefCell::default(),
             flush_armed: Cell::new(false),
         }
-    }
-
-    /// The state at the end, if the page does not have the whole trace to rebuild it.
-    fn final_state(&self) -> Option<Box<ExecState>> {
-        let state = self.state.try_borrow().ok()?;
-        self.cut.get().then(|| Box::new(state.clone()))
     }
 
     fn push(self: &Rc<Self>, record: &Record) {
@@ -341,30 +292,7 @@ impl Stream {
                 | Event::Paused { .. }
         );
         self.tally.borrow_mut().push(record);
-        self.state.borrow_mut().apply(record);
-        if self.cut.get() {
-            // The page already knows the trace was cut; what the snippet prints still goes
-            // out, so the output keeps up (the report has every line at the end).
-            if let Event::Print { .. } = record.event {
-                self.flush();
-                post(&FromRunner::Trace {
-                    id: self.id,
-                    batch: Batch::of(std::slice::from_ref(record)),
-                });
-            }
-            return;
-        }
         self.unsent.borrow_mut().push(record.clone());
-        let mut kept = self.kept.borrow_mut();
-        if !keeps(kept.bytes()) {
-            // The first record past the cut goes too: the page drops it, and knows.
-            self.cut.set(true);
-            drop(kept);
-            self.flush();
-            return;
-        }
-        kept.push(record);
-        drop(kept);
         // A blocking snippet stops timers from firing, so what the learner waits to see
         // (output, requests, a step's pause) goes out immediately.
         if urgent || self.unsent.borrow().len() >= BATCH {
