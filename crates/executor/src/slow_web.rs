@@ -657,7 +657,13 @@ mod tests {
                 .fail(40)
                 .size(300)
                 .seed(99);
-            assert_eq!(r.plan(), r.plan());
+            // The same request built again, and read back from its URL, draws the same plan.
+            let again = PageRequest::new(page)
+                .jitter(500)
+                .fail(40)
+                .size(300)
+                .seed(99);
+            assert_eq!(r.plan(), again.plan());
             assert_eq!(r.plan(), PageRequest::parse(&r.to_url()).unwrap().plan());
         }
         let a = PageRequest::new(5).jitter(1000).seed(1).plan().delay_ms;

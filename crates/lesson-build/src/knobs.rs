@@ -22,10 +22,10 @@ pub struct Knob {
 /// assert_eq!((knobs[0].min, knobs[0].max, knobs[0].default), (1, 50, 10));
 /// ```
 pub fn parse_knobs(source: &str) -> Result<Vec<Knob>, String> {
-    let Some(start) = source.find("knobs! {") else {
+    let Some(start) = block_start(source) else {
         return Ok(Vec::new());
     };
-    let body = &source[start + "knobs! {".len()..];
+    let body = &source[start..];
     let end = body
         .find('}')
         .ok_or("the knobs! block has no closing brace")?;
@@ -51,6 +51,22 @@ pub fn parse_knobs(source: &str) -> Result<Vec<Knob>, String> {
         knobs.push(knob);
     }
     Ok(knobs)
+}
+
+/// Where the body of the `knobs!` block starts (just after its `{`), however the macro call is
+/// spaced: `knobs! {`, `knobs!{`, or the brace on the next line.
+///
+/// ```
+/// assert_eq!(lesson_build::knobs_block_start("tutor::knobs!{ a: 1..=2 = 1 }"), Some(14));
+/// assert_eq!(lesson_build::knobs_block_start("knobs!\n  { }"), Some(10));
+/// assert_eq!(lesson_build::knobs_block_start("no knobs! here"), None);
+/// ```
+pub fn block_start(source: &str) -> Option<usize> {
+    source.match_indices("knobs!").find_map(|(at, m)| {
+        let after = &source[at + m.len()..];
+        let rest = after.trim_start();
+        rest.starts_with('{').then(|| source.len() - rest.len() + 1)
+    })
 }
 
 fn parse_entry(entry: &str) -> Option<Knob> {
@@ -89,6 +105,14 @@ mod tests {
 
     #[test]
     fn rejects_a_default_outside_the_range_and_bad_syntax() {
+        // However the call is spaced.
+        for src in [
+            "knobs!{ pages: 1..=5 = 2 }",
+            "knobs!\n{\n pages: 1..=5 = 2\n}",
+        ] {
+            let knobs = parse_knobs(src).unwrap();
+            assert_eq!((knobs.len(), knobs[0].max), (1, 5), "{src}");
+        }
         assert!(parse_knobs("knobs! { pages: 1..=5 = 10 }")
             .unwrap_err()
             .contains("outside"));

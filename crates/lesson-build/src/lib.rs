@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use codegen::{page_module, runner_module};
 pub use highlight::{highlight, highlight_lines};
-pub use knobs::{parse_knobs, Knob};
+pub use knobs::{block_start as knobs_block_start, parse_knobs, Knob};
 pub use markdown::{render, Rendered, Segment};
 
 /// The languages lesson prose may be written in; English is required.
@@ -384,7 +384,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
             "a snippet defines `pub fn run(knobs: Knobs) -> Result` or `pub async fn run(knobs: Knobs) -> Result`".into(),
         ));
     };
-    if !source.contains("knobs! {") {
+    if knobs_block_start(&source).is_none() {
         return Err(fail(
             "declare the snippet's knobs with `tutor::knobs! { … }` (it may be empty)".into(),
         ));

@@ -32,6 +32,19 @@ async fn program() {
     fetcher.await.unwrap();
 }
 
+/// What the one task that fails says as it panics.
+const DOOMED: &str = "this task was meant to fail";
+
+/// [`program`], with a task beside it that panics.
+async fn program_with_a_failure() {
+    let doomed = spawn_named("doomed", async {
+        sleep(ms(10)).await;
+        panic!("{DOOMED}");
+    });
+    program().await;
+    assert!(doomed.await.is_err(), "the doomed task failed");
+}
+
 fn phase_of(state: TaskState) -> TaskPhase {
     match state {
         TaskState::Scheduled => TaskPhase::Scheduled,
@@ -39,7 +52,8 @@ fn phase_of(state: TaskState) -> TaskPhase {
         TaskState::Waiting(on) => TaskPhase::Waiting(on),
         TaskState::Stuck => TaskPhase::Stuck,
         TaskState::Done => TaskPhase::Done,
-        TaskState::Failed => TaskPhase::Failed(String::new()),
+        // The inspector says a task failed; the trace also says what its panic said.
+        TaskState::Failed => TaskPhase::Failed(DOOMED.into()),
         TaskState::Cancelled => TaskPhase::Cancelled,
     }
 }
@@ -50,8 +64,9 @@ fn the_replayed_state_agrees_with_the_inspector_at_every_step() {
     let ex = Executor::with_host(host.clone());
     let log = ex.record_trace();
     ex.set_step_mode(true);
-    let main = ex.spawn(program());
+    let main = ex.spawn(program_with_a_failure());
     let mut steps = 0;
+    let mut saw_failed = false;
     while !main.is_finished() {
         if ex.inspect().ready.is_empty() {
             // Nothing to poll: jump the virtual clock to the next deadline and fire it.
@@ -71,6 +86,7 @@ fn the_replayed_state_agrees_with_the_inspector_at_every_step() {
             "ready queue after step {steps}"
         );
         for task in &seen.tasks {
+            saw_failed |= task.state == TaskState::Failed;
             let mine = replayed.task(task.id).expect("every live task is replayed");
             assert_eq!(
                 mine.phase,
@@ -82,6 +98,10 @@ fn the_replayed_state_agrees_with_the_inspector_at_every_step() {
         assert_eq!(replayed.requests.len() as u32, seen.requests_in_flight);
     }
     assert!(steps >= 6, "took {steps} steps");
+    assert!(
+        saw_failed,
+        "the failed task was compared while the inspector listed it"
+    );
 }
 
 fn trace_of<F: std::future::Future<Output = ()> + 'static>(f: F) -> Vec<Record> {
