@@ -73,7 +73,7 @@ type NetListener = Rc<dyn Fn(&NetStatus)>;
 /// How one run goes, beyond its knobs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunOptions {
-    /// How the browser host schedules turns (lesson 9 compares them).
+    /// How the browser host schedules turns.
     pub scheduler: Scheduler,
     /// Run on the virtual host (simulated network, virtual clock) even when the slow web is up.
     pub virtual_time: bool,

@@ -4,6 +4,8 @@ mod asides;
 mod bench;
 mod cmd;
 mod install;
+#[cfg(test)]
+mod paths;
 mod site;
 mod slow_web;
 mod steps;

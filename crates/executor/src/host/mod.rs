@@ -12,7 +12,7 @@ use crate::runtime::Driver;
 pub mod browser;
 pub mod virtual_host;
 
-/// How a browser host asks for the executor's next turn (lesson 9 compares them). Defined
+/// How a browser host asks for the executor's next turn (a run request names one). Defined
 /// here, not in the browser module, so run requests can name one on any target.
 ///
 /// ```
@@ -35,7 +35,7 @@ pub enum Scheduler {
 }
 
 impl Scheduler {
-    /// Every scheduler, in the order lesson 9 shows them.
+    /// Every scheduler, from the soonest turn to the latest: microtask, message, timer.
     pub const ALL: [Scheduler; 3] = [
         Scheduler::Microtask,
         Scheduler::MessageChannel,

@@ -1,8 +1,7 @@
 //! Coordination between tasks: channels to pass values, a semaphore and a mutex to share things.
 //!
-//! Lesson 11 (bounded concurrency) limits a crawl to a few requests at a time with a
-//! [`Semaphore`]; lesson 13 (channels) passes work and results between tasks with
-//! [`mpsc`] and [`oneshot`] channels, Go style. All of them are single-threaded (`Rc`,
+//! A [`Semaphore`] limits a crawl to a few requests at a time; [`mpsc`] and [`oneshot`]
+//! channels pass work and results between tasks, Go style. All of them are single-threaded (`Rc`,
 //! `RefCell`, no atomics), wake their waiters through ordinary [`Waker`](std::task::Waker)s,
 //! serve waiters first come, first served, and are cancel-safe: dropping a waiting future (a
 //! timeout, a `select`, an aborted task) never strands the waiters behind it.
