@@ -53,8 +53,10 @@ impl NetStatus {
 }
 
 /// How a run ended.
-// One value per finished run, moved a few times: boxing the report would buy nothing.
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per finished run, moved a few times: boxing the report would buy nothing"
+)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunEnd {
     /// The snippet returned, failed, or panicked: the report says which.

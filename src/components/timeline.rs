@@ -205,7 +205,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             rows.push(Row::More(all - MAX_LANES));
         }
     }
-    let row_h = |row: &Row| match row {
+    let row_h = |row: &Row<'_>| match row {
         Row::Lane { .. } => LANE_H + GAP,
         _ => HEADER_H,
     };

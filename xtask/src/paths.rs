@@ -8,9 +8,10 @@ const ROOTS: [&str; 7] = [
     "crates/", "src/", "lessons/", "tests/", "www/", "xtask/", ".ci/",
 ];
 
-/// Names in examples and test fixtures that stand for no real file (the last: cargo's own
-/// output, quoted in the summary's tests).
-const EXAMPLES: [&str; 7] = [
+/// Names in examples and test fixtures that stand for no real file (`crates/x/`: this
+/// module's own test; `src/lib.rs`: cargo's output, quoted in the summary's tests).
+const EXAMPLES: [&str; 8] = [
+    "crates/x/",
     "lessons/NN-slug",
     "lessons/01-demo/",
     "lessons/x/",

@@ -76,6 +76,10 @@ fn drop_waker(data: *const ()) {
 }
 
 /// The waker lent to one poll of the task at `key`.
+#[expect(
+    unsafe_code,
+    reason = "the workspace denies unsafe code; the executor's one block builds this waker (SAFETY below)"
+)]
 pub(crate) fn for_poll(key: Key) -> Waker {
     // SAFETY: `Waker::from_raw` requires that the vtable functions uphold the `RawWaker`
     // contract and are safe to call from any thread. The data "pointer" is an integer that is

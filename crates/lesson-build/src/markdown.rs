@@ -237,8 +237,8 @@ fn options() -> Options {
 
 /// Markdown to HTML: fenced code is highlighted, headings get ids for deep links.
 fn to_html(markdown: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
         match &events[i] {

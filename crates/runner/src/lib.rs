@@ -159,7 +159,11 @@ macro_rules! knobs {
 
         impl Knobs {
             /// Builds the struct from values already checked against `KNOBS`, in its order.
-            #[allow(unused_variables, unused_mut)]
+            #[allow(
+                unused_variables,
+                unused_mut,
+                reason = "a snippet without knobs never reads `values`"
+            )]
             pub fn from_values(values: &[u32]) -> Self {
                 let mut values = values.iter().copied();
                 Knobs { $($name: values.next().expect("one value per knob"),)* }

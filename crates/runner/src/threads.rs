@@ -55,7 +55,10 @@ macro_rules! jobs {
         )*];
 
         /// One constant per job: `jobs::name.spawn(input)`.
-        #[allow(non_upper_case_globals)]
+        #[allow(
+            non_upper_case_globals,
+            reason = "each job's constant has its function's name: `jobs::checksum`"
+        )]
         pub mod jobs {
             $(
                 /// A job for the pool's workers.
