@@ -6,6 +6,7 @@ mod components;
 mod content;
 mod embed;
 mod i18n;
+mod panic;
 mod progress;
 mod route;
 mod runner;
@@ -13,6 +14,7 @@ mod store;
 mod update;
 
 fn main() {
+    panic::install();
     runner::bridge().start();
     api::install();
     if embed::is_embed_page() {

@@ -17,6 +17,16 @@ impl Lang {
         }
     }
 
+    /// What the page says when its own code panicked and stopped (`message` is the panic's).
+    pub fn page_stopped(self, message: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "This page hit a bug and stopped: {message}. Reload it to go on; your progress is kept."
+            ),
+            Lang::Zh => format!("页面遇到错误，已停止运行：{message}。请重新加载；你的学习进度不会丢失。"),
+        }
+    }
+
     /// The error a run's report ends with, in words, if it failed.
     pub fn report_error(self, report: &Report) -> Option<String> {
         match &report.failure {
