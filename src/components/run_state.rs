@@ -497,15 +497,7 @@ mod tests {
             },
         };
         let mut all: Vec<Record> = (0..3000).map(filler).collect();
-        let mut measure = protocol::packed::Measure::default();
-        let kept = all
-            .iter()
-            .take_while(|r| {
-                let keeps = protocol::keeps(measure.bytes());
-                measure.push(r);
-                keeps
-            })
-            .count();
+        let kept = protocol::kept_len(&all);
         assert!((100..3000).contains(&kept), "{kept}");
         all.push(print(3000, "first past the cut"));
         let state = state.reduce(Action::Trace {

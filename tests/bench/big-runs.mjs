@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 
 import { serve } from "../e2e/server.mjs";
 import { launch, newPage, waitForNetwork, watchFrames } from "../e2e/browser.mjs";
+import { scrub, stop, timelineNodes } from "../e2e/measure.mjs";
 
 const args = process.argv.slice(2);
 const site = resolve(args.find((a) => !a.startsWith("--")) ?? new URL("../../dist", import.meta.url).pathname);
@@ -83,36 +84,12 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
   // After the run: the page settles, then the scrubber is moved to points over the trace.
   await page.evaluate(() => (window.__longestFrameGap = 0));
   await page.waitForTimeout(500);
-  const dom = await page.$$eval(`${c} .timeline-scroll, ${c} .timeline-table`, (els) =>
-    els.reduce((n, el) => n + el.querySelectorAll("*").length + 1, 0),
-  );
+  const dom = await timelineNodes(page, c);
   const max = Number(await page.getAttribute(`${c} .scrubber`, "max"));
   const scrubs = [];
-  for (const f of [0.5, 0.1, 0.9, 0.25, 0.75, 0.6]) {
-    const at = Math.round(max * f);
-    scrubs.push(
-      await page.evaluate(
-        ([sel, at]) =>
-          new Promise((done) => {
-            const input = document.querySelector(`${sel} .scrubber`);
-            const t0 = performance.now();
-            input.value = String(at);
-            input.dispatchEvent(new Event("input", { bubbles: true }));
-            const check = () => {
-              const shown = document.querySelector(`${sel} .replay .position`)?.dataset.shown;
-              if (shown === String(at)) requestAnimationFrame(() => done(performance.now() - t0));
-              else setTimeout(check, 0);
-            };
-            check();
-          }),
-        [c, at],
-      ),
-    );
-  }
+  for (const f of [0.5, 0.1, 0.9, 0.25, 0.75, 0.6]) scrubs.push(await scrub(page, c, Math.round(max * f)));
   const gapAfter = await gap();
-  const domMid = await page.$$eval(`${c} .timeline-scroll, ${c} .timeline-table`, (els) =>
-    els.reduce((n, el) => n + el.querySelectorAll("*").length + 1, 0),
-  );
+  const domMid = await timelineNodes(page, c);
   clearInterval(sampler);
   peakMb = Math.max(peakMb, rendererMb(profile));
   if (shotDir) {
@@ -125,19 +102,7 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
   if (!virtualTime) {
     await page.click(`${c} button.run`);
     await page.waitForTimeout(3000);
-    stopMs = await page.evaluate(
-      (sel) =>
-        new Promise((done) => {
-          const t0 = performance.now();
-          document.querySelector(`${sel} button.stop`).click();
-          const check = () => {
-            if (document.querySelector(sel).dataset.state === "stopped") requestAnimationFrame(() => done(performance.now() - t0));
-            else setTimeout(check, 0);
-          };
-          check();
-        }),
-      c,
-    );
+    stopMs = await stop(page, c);
   }
   // Leave the lesson; what the run held should go with it.
   await page.goto(`${url}#/00-concepts`);

@@ -8,30 +8,9 @@ import assert from "node:assert/strict";
 
 import { waitForNetwork, watchFrames } from "./browser.mjs";
 import { card, runCard, setKnobs, site } from "./card.mjs";
+import { scrub, stop, timelineNodes } from "./measure.mjs";
 
 const openSite = site();
-
-/** Elements the card's timeline (drawing and table) is made of. */
-const timelineNodes = (page, c) =>
-  page.$$eval(`${c} .timeline-scroll, ${c} .timeline-table`, (els) => els.reduce((n, el) => n + el.querySelectorAll("*").length + 1, 0));
-
-/** Moves the scrubber to `at`; resolves to the ms until the card shows that moment, painted. */
-const scrub = (page, c, at) =>
-  page.evaluate(
-    ([c, at]) =>
-      new Promise((done) => {
-        const input = document.querySelector(`${c} .scrubber`);
-        const t0 = performance.now();
-        input.value = String(at);
-        input.dispatchEvent(new Event("input", { bubbles: true }));
-        const check = () =>
-          document.querySelector(`${c} .replay .position`)?.dataset.shown === String(at)
-            ? requestAnimationFrame(() => done(performance.now() - t0))
-            : setTimeout(check, 0);
-        check();
-      }),
-    [c, at],
-  );
 
 describe("big runs", () => {
   for (const [lesson, snippet, knobs] of [
@@ -73,19 +52,7 @@ describe("big runs", () => {
     await page.waitForTimeout(4000);
     const streaming = await gap();
     assert.ok(streaming < 1000, `the page could not paint for ${streaming} ms while the run streamed in`);
-    const stopMs = await page.evaluate(
-      (c) =>
-        new Promise((done) => {
-          const t0 = performance.now();
-          document.querySelector(`${c} button.stop`).click();
-          const check = () =>
-            document.querySelector(c).dataset.state === "stopped"
-              ? requestAnimationFrame(() => done(performance.now() - t0))
-              : setTimeout(check, 0);
-          check();
-        }),
-      c,
-    );
+    const stopMs = await stop(page, c);
     assert.ok(stopMs < 1000, `Stop took ${stopMs} ms`);
     assert.deepEqual(page.errors, []);
     await page.context().close();

@@ -9,6 +9,6 @@ pub mod replay;
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{
-    keeps, FromRunner, Network, OutputLine, Report, RunRequest, Tally, ToRunner, TraceSummary,
-    ALIVE_MS, MAX_TRACE_BYTES,
+    keeps, kept_len, FromRunner, Network, OutputLine, Report, RunRequest, Tally, ToRunner,
+    TraceSummary, ALIVE_MS, MAX_TRACE_BYTES,
 };

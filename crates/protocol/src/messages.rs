@@ -4,9 +4,9 @@ pub use executor::host::Scheduler;
 use executor::trace::Record;
 use serde::{Deserialize, Serialize};
 
-use crate::packed::Batch;
 #[cfg(doc)]
-use crate::packed::{Measure, Packed};
+use crate::packed::Packed;
+use crate::packed::{Batch, Measure};
 use crate::{KnobValues, RunError};
 
 /// Which network a run's requests go to.
@@ -80,6 +80,25 @@ pub const MAX_TRACE_BYTES: usize = 1 << 20;
 /// more record, or is cut here ([`MAX_TRACE_BYTES`]).
 pub fn keeps(bytes: usize) -> bool {
     bytes < MAX_TRACE_BYTES
+}
+
+/// How many of a trace's first records a card keeps ([`MAX_TRACE_BYTES`]).
+///
+/// ```
+/// use executor::trace::{Event, Record};
+/// let few = vec![Record { t_us: 0, event: Event::PollStart { task: 1 } }; 10];
+/// assert_eq!(protocol::kept_len(&few), 10);
+/// ```
+pub fn kept_len(records: &[Record]) -> usize {
+    let mut measure = Measure::default();
+    records
+        .iter()
+        .take_while(|r| {
+            let keeps = keeps(measure.bytes());
+            measure.push(r);
+            keeps
+        })
+        .count()
 }
 
 /// How often a runner worker says it is alive during a run, in milliseconds.

@@ -23,16 +23,7 @@ fn main() {
     ] {
         let (_, trace) = run_virtual(&RunRequest::on_virtual_network(lesson, snippet, knobs));
         // As the card keeps it: up to the cap on its packed size.
-        let mut measure = protocol::packed::Measure::default();
-        let kept = trace
-            .iter()
-            .take_while(|r| {
-                let keeps = protocol::keeps(measure.bytes());
-                measure.push(r);
-                keeps
-            })
-            .count();
-        seeks(lesson, snippet, knobs, &trace[..kept]);
+        seeks(lesson, snippet, knobs, &trace[..protocol::kept_len(&trace)]);
     }
 }
 

@@ -1,0 +1,37 @@
+// What the big-runs benchmark measures and the big-runs e2e test bounds: a card's timeline in
+// elements, and how long a scrubber move or Stop takes until the card shows it, painted.
+
+/** Elements the card's timeline (drawing and table) is made of. */
+export const timelineNodes = (page, c) =>
+  page.$$eval(`${c} .timeline-scroll, ${c} .timeline-table`, (els) => els.reduce((n, el) => n + el.querySelectorAll("*").length + 1, 0));
+
+/**
+ * Does `what` to card `c` in the page (`scrub` to `at`, or `stop`); resolves to the ms until
+ * the card shows it, plus the frame that paints it.
+ */
+const untilPainted = (page, what, c, at) =>
+  page.evaluate(
+    ([what, c, at]) =>
+      new Promise((done) => {
+        const card = document.querySelector(c);
+        const t0 = performance.now();
+        if (what === "scrub") {
+          const input = card.querySelector(".scrubber");
+          input.value = String(at);
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        } else {
+          card.querySelector("button.stop").click();
+        }
+        const shown = () =>
+          what === "scrub" ? card.querySelector(".replay .position")?.dataset.shown === String(at) : card.dataset.state === "stopped";
+        const check = () => (shown() ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(check, 0));
+        check();
+      }),
+    [what, c, at],
+  );
+
+/** Moves card `c`'s scrubber to `at`; resolves to the ms until the card shows that moment. */
+export const scrub = (page, c, at) => untilPainted(page, "scrub", c, at);
+
+/** Clicks card `c`'s Stop; resolves to the ms until the card says it stopped. */
+export const stop = (page, c) => untilPainted(page, "stop", c);
