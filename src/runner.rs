@@ -11,7 +11,7 @@
 //! and its pool: after a run, exactly the warm ones.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 
 use executor::host::Scheduler;
@@ -124,15 +124,21 @@ struct Slot {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-impl Drop for Slot {
-    /// A slot's worker is done with: stop it, and unhook its handlers first, so an event it
-    /// queued before it stopped (the error that follows a panic) finds no dropped closure.
-    fn drop(&mut self) {
+impl Slot {
+    /// The slot's worker is done with: stop it, and unhook its handlers first, so an event it
+    /// queued before it stopped (the error that follows a panic) finds no handler of ours.
+    fn retire(&self) {
         self.worker.set_onmessage(None);
         // The error that follows a panic may still be on its way: it is swallowed, not left
         // to reach the page's window as an uncaught `RuntimeError: unreachable`.
         SWALLOW_ERROR.with(|f| self.worker.set_onerror(Some(f.unchecked_ref())));
         self.worker.terminate();
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.retire();
     }
 }
 
@@ -152,6 +158,17 @@ struct ActiveRun {
     tally: Tally,
     started_ms: f64,
     events: Rc<RunEvents>,
+    /// Parts of a recorded trace not yet taken in (see [`FromRunner::Recorded`]).
+    recorded: VecDeque<protocol::packed::Batch>,
+    /// How the run ended, when that came while parts were still to be taken in.
+    ending: Option<Ending>,
+}
+
+/// How a run ended, to be told once its whole trace is in: the worker's report (its output
+/// comes from the trace), or an error and the time it came.
+enum Ending {
+    Report(Report),
+    Failed { error: RunError, elapsed_ms: f64 },
 }
 
 /// The runner workers and the runs in progress.
@@ -535,6 +552,8 @@ impl Bridge {
                     tally: Tally::default(),
                     started_ms: now_ms(),
                     events,
+                    recorded: VecDeque::new(),
+                    ending: None,
                 },
             );
             bridge.send_if_ready(&slot);
@@ -590,6 +609,24 @@ impl Bridge {
         }
     }
 
+    /// Takes in a batch of run `id`'s trace.
+    fn take_batch(&self, id: u32, batch: protocol::packed::Batch) {
+        let records = match batch.records() {
+            Ok(records) => records,
+            Err(e) => {
+                web_sys::console::error_1(&format!("async-tutor: {e}").into());
+                return;
+            }
+        };
+        let events = {
+            let mut runs = self.runs.borrow_mut();
+            let Some(run) = runs.get_mut(&id) else { return };
+            run.tally.extend(&records);
+            run.events.clone()
+        };
+        (events.on_trace)(&records);
+    }
+
     fn on_message(&self, slot: &Rc<Slot>, data: JsValue) {
         let message: FromRunner =
             match trace_batch(&data).map_or_else(|| serde_wasm_bindgen::from_value(data), Ok) {
@@ -606,21 +643,17 @@ impl Bridge {
                 slot.ready.set(true);
                 self.send_if_ready(slot);
             }
-            FromRunner::Trace { id, batch } => {
-                let records = match batch.records() {
-                    Ok(records) => records,
-                    Err(e) => {
-                        web_sys::console::error_1(&format!("async-tutor: {e}").into());
-                        return;
-                    }
-                };
-                let events = {
+            FromRunner::Trace { id, batch } => self.take_batch(id, batch),
+            FromRunner::Recorded { id, batch } => {
+                let first = {
                     let mut runs = self.runs.borrow_mut();
                     let Some(run) = runs.get_mut(&id) else { return };
-                    run.tally.extend(&records);
-                    run.events.clone()
+                    run.recorded.push_back(batch);
+                    run.recorded.len() == 1
                 };
-                (events.on_trace)(&records);
+                if first {
+                    drain_later(id);
+                }
             }
             FromRunner::Alive { id } => {
                 let events = self.runs.borrow().get(&id).map(|r| r.events.clone());
@@ -628,17 +661,16 @@ impl Bridge {
                     (events.on_trace)(&[]);
                 }
             }
-            FromRunner::Done { id, mut report } => {
-                let Some(mut run) = self.runs.borrow_mut().remove(&id) else {
+            FromRunner::Done { id, report } => {
+                if !self.runs.borrow().contains_key(&id) {
                     return;
-                };
-                // The lines printed came in the trace (the worker does not send them twice).
-                report.output = std::mem::take(&mut run.tally.output);
+                }
                 slot.run.set(None);
                 // A worker serves one run: terminating it ends what the run left (its pool's
-                // workers with it), and a warm worker already waits for the next run.
-                slot.worker.terminate();
-                (run.events.on_end)(RunEnd::Finished(report));
+                // workers with it), and a warm worker already waits for the next run. (The run
+                // may hold the slot a little longer, while its recorded trace is taken in.)
+                slot.retire();
+                self.end_when_in(id, Ending::Report(report));
                 self.top_up();
             }
             FromRunner::Panic {
@@ -678,42 +710,114 @@ impl Bridge {
         error: RunError,
         report: Option<Report>,
     ) {
-        slot.worker.terminate();
+        slot.retire();
         slot.run.set(None);
         self.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
-        let run = id.and_then(|id| self.runs.borrow_mut().remove(&id));
-        if let Some(mut run) = run {
-            let report = match report {
-                // The lines printed came in the trace (the worker does not send them twice).
-                Some(mut report) => {
-                    report.output = std::mem::take(&mut run.tally.output);
-                    report
-                }
-                None => {
-                    let elapsed = now_ms() - run.started_ms;
-                    run.tally.report(elapsed, Some(error), run.request.network)
-                }
-            };
-            (run.events.on_end)(RunEnd::Finished(report));
-        } else {
-            web_sys::console::error_1(&format!("async-tutor: {error}").into());
+        let started_ms = id.and_then(|id| self.runs.borrow().get(&id).map(|r| r.started_ms));
+        match (id, started_ms) {
+            (Some(id), Some(started_ms)) => self.end_when_in(
+                id,
+                match report {
+                    Some(report) => Ending::Report(report),
+                    None => Ending::Failed {
+                        error,
+                        elapsed_ms: now_ms() - started_ms,
+                    },
+                },
+            ),
+            _ => web_sys::console::error_1(&format!("async-tutor: {error}").into()),
         }
         self.top_up();
     }
+
+    /// Ends run `id` as `ending` says once every part of its trace is in: at once, or after
+    /// the last part.
+    fn end_when_in(&self, id: u32, ending: Ending) {
+        let run = {
+            let mut runs = self.runs.borrow_mut();
+            match runs.get_mut(&id) {
+                Some(run) if !run.recorded.is_empty() => {
+                    run.ending = Some(ending);
+                    return;
+                }
+                Some(_) => runs.remove(&id),
+                None => return,
+            }
+        };
+        if let Some(run) = run {
+            end(run, ending);
+        }
+    }
+
+    /// Takes in the next part of run `id`'s recorded trace, and ends the run after the last
+    /// one if its end has come.
+    fn drain(&self, id: u32) {
+        let Some(batch) = self
+            .runs
+            .borrow_mut()
+            .get_mut(&id)
+            .and_then(|run| run.recorded.pop_front())
+        else {
+            return;
+        };
+        self.take_batch(id, batch);
+        let finished = {
+            let mut runs = self.runs.borrow_mut();
+            let Some(run) = runs.get_mut(&id) else { return };
+            if !run.recorded.is_empty() {
+                drain_later(id);
+                None
+            } else if run.ending.is_some() {
+                runs.remove(&id)
+            } else {
+                None
+            }
+        };
+        if let Some(mut run) = finished {
+            if let Some(ending) = run.ending.take() {
+                end(run, ending);
+            }
+        }
+    }
 }
 
-/// A `trace` message read straight from its `Uint8Array`, without the generic path (an
+/// Takes in the next part of run `id`'s recorded trace in a task of its own, after the page
+/// has had a chance to paint.
+fn drain_later(id: u32) {
+    gloo_timers::callback::Timeout::new(0, move || bridge().drain(id)).forget();
+}
+
+/// Tells run `run`'s caller that it ended as `ending` says.
+fn end(mut run: ActiveRun, ending: Ending) {
+    let report = match ending {
+        // The lines printed came in the trace (the worker does not send them twice).
+        Ending::Report(mut report) => {
+            report.output = std::mem::take(&mut run.tally.output);
+            report
+        }
+        Ending::Failed { error, elapsed_ms } => {
+            run.tally
+                .report(elapsed_ms, Some(error), run.request.network)
+        }
+    };
+    (run.events.on_end)(RunEnd::Finished(report));
+}
+
+/// A `trace` or `recorded` message read straight from its `Uint8Array`, without the generic path (an
 /// internally tagged enum is buffered whole first, byte by byte for an array of bytes); `None`
 /// for any other message.
 fn trace_batch(data: &JsValue) -> Option<FromRunner> {
-    if Reflect::get(data, &"type".into()).ok()?.as_string()? != "trace" {
+    let kind = Reflect::get(data, &"type".into()).ok()?.as_string()?;
+    if kind != "trace" && kind != "recorded" {
         return None;
     }
-    let id = Reflect::get(data, &"id".into()).ok()?.as_f64()?;
+    let id = Reflect::get(data, &"id".into()).ok()?.as_f64()? as u32;
     let bytes: js_sys::Uint8Array = Reflect::get(data, &"batch".into()).ok()?.dyn_into().ok()?;
-    Some(FromRunner::Trace {
-        id: id as u32,
-        batch: protocol::packed::Batch(bytes.to_vec()),
+    let batch = protocol::packed::Batch(bytes.to_vec());
+    Some(if kind == "trace" {
+        FromRunner::Trace { id, batch }
+    } else {
+        FromRunner::Recorded { id, batch }
     })
 }
 

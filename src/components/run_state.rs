@@ -49,9 +49,10 @@ impl Phase {
     }
 }
 
-/// Lanes copied out of the trace for a view while a run goes on or is replayed: more than the
-/// timeline draws, enough for its table.
-pub const LANES_MADE: usize = 1000;
+/// Lanes copied out of the trace for a view while a run goes on or is replayed: as many as the
+/// timeline's table has rows (each lane has at least one segment, a row each), more than the
+/// drawing draws.
+pub const LANES_MADE: usize = super::timeline::MAX_TABLE_ROWS;
 
 /// The card's run, as a reducer so worker callbacks can update it.
 #[derive(Clone, Debug)]

@@ -12,7 +12,11 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 
+mod lane;
 mod lod;
+mod near;
+
+use lane::{LaneRow, Scale};
 
 /// A tick spacing of 1, 2 or 5 × 10ⁿ ms giving about five ticks over `span_ms`.
 fn tick_step(span_ms: f64) -> f64 {
@@ -128,15 +132,24 @@ const HEADER_H: f64 = 22.0;
 const AXIS_H: f64 = 24.0;
 /// Lanes drawn per group; a run with thousands of tasks draws the first ones and a note.
 const MAX_LANES: usize = 100;
+/// A drawing of more lanes than this draws only those on screen or near it (the others are
+/// empty rows until the page is scrolled to them).
+const DRAW_ALL_LANES: usize = 40;
+/// The drawing's stretch near the screen is rounded out to this many lanes.
+const NEAR_STEP_LANES: f64 = 10.0;
 /// Rows of the table view.
-const MAX_TABLE_ROWS: usize = 500;
+pub const MAX_TABLE_ROWS: usize = 500;
 /// A table of more rows than this is only made while it is open.
 const TABLE_ALWAYS: usize = 200;
 
 /// One row of the drawing, top to bottom.
 enum Row<'a> {
     Header(&'a str),
-    Lane { group: usize, lane: &'a Lane },
+    Lane {
+        group: usize,
+        index: usize,
+        lane: &'a Lane,
+    },
     More(usize),
 }
 
@@ -186,7 +199,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             .map(|l| text_width(&l.label, LABEL_PX))
     }));
     let plot_w = WIDTH - label_w - 10.0;
-    let x = |ms: f64| label_w + (ms / span).clamp(0.0, 1.0) * plot_w;
+    let scale = Scale {
+        label_w,
+        plot_w,
+        span_ms: span,
+    };
+    let x = |ms: f64| scale.x(ms);
 
     let mut rows = Vec::new();
     for (g, group) in props.groups.iter().enumerate() {
@@ -198,7 +216,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .lanes
                 .iter()
                 .take(MAX_LANES)
-                .map(|lane| Row::Lane { group: g, lane }),
+                .enumerate()
+                .map(|(index, lane)| Row::Lane {
+                    group: g,
+                    index,
+                    lane,
+                }),
         );
         let all = group.lanes.len() + group.hidden.lanes;
         if all > MAX_LANES {
@@ -218,6 +241,22 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let lane_rows: Vec<usize> = (0..rows.len())
         .filter(|i| matches!(rows[*i], Row::Lane { .. }))
         .collect();
+    let svg_ref = use_node_ref();
+    let near = near::use_near_screen(
+        svg_ref.clone(),
+        WIDTH,
+        NEAR_STEP_LANES * (LANE_H + GAP),
+        rows.len() / NEAR_STEP_LANES as usize,
+    );
+    // Whether the row at `top` is drawn: all are in a short drawing; in a long one, those near
+    // the screen (the first screenful until that is known).
+    let drawn = |top: f64| {
+        lane_rows.len() <= DRAW_ALL_LANES
+            || match near {
+                Some((from, to)) => top + LANE_H >= from && top <= to,
+                None => top < DRAW_ALL_LANES as f64 * (LANE_H + GAP),
+            }
+    };
     let lane_count: usize = props
         .groups
         .iter()
@@ -226,7 +265,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // The middle of the row of a lane in group `g`, for wake arrows.
     let lane_mid = |g: usize, of: LaneOf| {
         rows.iter().zip(&tops).find_map(|(row, top)| match row {
-            Row::Lane { group, lane } if *group == g && lane.of == of => Some(top + LANE_H / 2.0),
+            Row::Lane { group, lane, .. } if *group == g && lane.of == of => {
+                Some(top + LANE_H / 2.0)
+            }
             _ => None,
         })
     };
@@ -261,6 +302,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             picked.set(Some(next));
         })
     };
+    let on_pick = {
+        let picked = picked.setter();
+        use_callback((), move |place: Option<usize>, _| picked.set(place))
+    };
     let on_focus = {
         let picked = picked.clone();
         Callback::from(move |_: FocusEvent| {
@@ -283,7 +328,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <>
         // On a narrow screen the drawing keeps a readable size and scrolls sideways.
         <div class="timeline-scroll">
-        <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img" tabindex="0"
+        <svg class="timeline" ref={svg_ref} viewBox={format!("0 0 {WIDTH} {height}")} role="img" tabindex="0"
              aria-label={lang.timeline_summary(lane_count, &fmt_ms(span))}
              aria-describedby={(*detail_id).clone()} onkeydown={on_key} onfocus={on_focus}>
             <defs>
@@ -303,7 +348,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }) }
             { for rows.iter().enumerate().map(|(r, row)| {
                 let y = tops[r];
-                let (g, lane) = match row {
+                let (g, index, lane) = match row {
                     // Keyed: moving the replay keeps each lane's elements and patches them.
                     Row::Header(title) => return html! {
                         <g class="group-head" key={format!("h{r}")}>
@@ -316,99 +361,26 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             { lang.lanes_not_shown(*n) }
                         </text>
                     },
-                    Row::Lane { group, lane } => (*group, *lane),
+                    Row::Lane { group, index, lane } => (*group, *index, *lane),
                 };
-                let kind = match lane.of {
-                    LaneOf::Task(_) => "task-lane",
-                    LaneOf::Request(_) => "request-lane",
-                    LaneOf::Worker(_) => "worker-lane",
-                };
-                let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
-                let state = match &lane.end {
-                    Some((_, end)) => end_class(end),
-                    None => "open",
-                };
-                let index = lane_rows.iter().position(|lr| *lr == r);
+                // Keyed: moving the replay keeps each lane, and redraws only those it changed.
+                let lanes = props.groups[g].lanes.clone();
                 let detail = lod::detailed(lane.segments.len(), lane.wakes.len());
-                let frame = lod::Frame {
-                    x0: label_w,
-                    unit_ms: span / plot_w,
-                    units: plot_w.ceil() as usize,
-                    y,
-                    h: LANE_H,
+                let wake_from = if detail {
+                    lane.wakes.iter().map(|w| match w.by {
+                        executor::trace::WakeSource::Task(t)
+                        | executor::trace::WakeSource::Channel(Some(t)) => lane_mid(g, LaneOf::Task(t)),
+                        executor::trace::WakeSource::Network(r) => lane_mid(g, LaneOf::Request(r)),
+                        _ => None,
+                    }).collect()
+                } else {
+                    Vec::new()
                 };
-                let on_enter = {
-                    let picked = picked.clone();
-                    Callback::from(move |_: MouseEvent| picked.set(index))
-                };
+                let place = lane_rows.iter().position(|lr| *lr == r);
                 html! {
-                    <g key={format!("{g}{:?}", lane.of)} class={classes!("lane", kind, state, (picked_row == Some(r)).then_some("picked"))}
-                       data-label={lane.label.clone()} data-group={g.to_string()}
-                       data-start-ms={us_ms(lane.start_us).to_string()}
-                       data-end-ms={end_ms.map(|e| e.to_string()).unwrap_or_default()}
-                       onmouseenter={on_enter.clone()} onclick={on_enter}>
-                        <title>{ describe(lane, span, lang) }</title>
-                        <rect class="lane-hit" x="0" y={(y - GAP / 2.0).to_string()} width={WIDTH.to_string()}
-                              height={(LANE_H + GAP).to_string()} />
-                        <text class="lane-label" x={(label_w - 8.0).to_string()} y={(y + LANE_H - 5.0).to_string()}>
-                            { fit_text(&lane.label, label_w - 12.0, LABEL_PX) }
-                        </text>
-                        <line class="lane-rule" x1={label_w.to_string()} x2={(WIDTH - 10.0).to_string()}
-                              y1={(y + LANE_H / 2.0).to_string()} y2={(y + LANE_H / 2.0).to_string()} />
-                        // A long lane is drawn as a few paths by level of detail (below).
-                        { for lane.segments[..if detail { lane.segments.len() } else { 0 }].iter().map(|s| {
-                            let start = us_ms(s.start_us);
-                            // Still going: up to the moment shown.
-                            let end = s.end_us.map(us_ms).unwrap_or(props.cursor_ms.unwrap_or(span));
-                            let x0 = x(start);
-                            let w = (x(end) - x0).max(1.5);
-                            // Waiting is drawn thinner than using the thread.
-                            let thin = !matches!(s.kind, SegmentKind::Running | SegmentKind::Blocked | SegmentKind::Request | SegmentKind::Starting | SegmentKind::Job);
-                            let (sy, sh) = if thin { (y + 5.0, LANE_H - 10.0) } else { (y, LANE_H) };
-                            html! {
-                                <rect class={classes!("seg", s.kind.name())} x={x0.to_string()} y={sy.to_string()}
-                                      width={w.to_string()} height={sh.to_string()} rx="2">
-                                    <title>{ format!("{}: {} → {} {}", lane.label, fmt_ms(start),
-                                        s.end_us.map(|e| fmt_ms(us_ms(e))).unwrap_or_else(|| "…".into()),
-                                        lang.segment(s.kind)) }</title>
-                                </rect>
-                            }
-                        }) }
-                        { for lane.wakes[..if detail { lane.wakes.len() } else { 0 }].iter().map(|w| {
-                            let wx = x(us_ms(w.at_us));
-                            let from = lang.woken_by(w.by);
-                            // An arrow from the lane of the task that woke it, when there is one.
-                            let source = match w.by {
-                                executor::trace::WakeSource::Task(t)
-                                | executor::trace::WakeSource::Channel(Some(t)) => lane_mid(g, LaneOf::Task(t)),
-                                executor::trace::WakeSource::Network(r) => lane_mid(g, LaneOf::Request(r)),
-                                _ => None,
-                            }.filter(|sy| (*sy - (y + LANE_H / 2.0)).abs() > 0.5);
-                            html! {
-                                <g class="wake">
-                                    <title>{ format!("{} {}: {}", lane.label, fmt_ms(us_ms(w.at_us)), from) }</title>
-                                    if let Some(sy) = source {
-                                        <line class="wake-arrow" x1={wx.to_string()} x2={wx.to_string()}
-                                              y1={sy.to_string()} y2={(y + LANE_H / 2.0).to_string()} />
-                                    }
-                                    <path class="wake-mark" d={format!("M{wx},{} l-4,-6 h8 z", y + 6.0)} />
-                                </g>
-                            }
-                        }) }
-                        if !detail {
-                            { for lod::lane_paths(&lane.segments, props.cursor_ms.unwrap_or(span), frame).into_iter().map(|p| html! {
-                                <path class={classes!("seg", if p.band { "band" } else { p.kind.name() })}
-                                      data-kind={p.kind.name()} d={p.d} />
-                            }) }
-                            if !lane.wakes.is_empty() {
-                                <path class="wake-mark" d={lod::wake_path(&lane.wakes, frame)} />
-                            }
-                        }
-                        if let Some((at, end)) = &lane.end {
-                            <circle class={classes!("end-mark", end_class(end))} cx={x(us_ms(*at)).to_string()}
-                                    cy={(y + LANE_H / 2.0).to_string()} r="3.5" />
-                        }
-                    </g>
+                    <LaneRow key={format!("{g}{:?}", lane.of)} {lanes} {index} group={g} {y} {scale}
+                             open_to={lane::has_open(lane).then(|| props.cursor_ms.unwrap_or(span))}
+                             {wake_from} {place} drawn={drawn(y)} picked={picked_row == Some(r)} on_pick={on_pick.clone()} {lang} />
                 }
             }) }
             if let Some(c) = props.cursor_ms {

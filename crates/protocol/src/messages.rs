@@ -135,6 +135,16 @@ pub enum FromRunner {
         /// The records since the last batch.
         batch: Batch,
     },
+    /// Part of the trace of a run that is already over (a virtual-clock run's, recorded
+    /// whole), sent all at once with its [`FromRunner::Done`] behind. The page takes the parts
+    /// in one task at a time and paints in between: taken in as each message arrives, they
+    /// would hold its thread for as long as all of them take.
+    Recorded {
+        /// The run.
+        id: u32,
+        /// The next records.
+        batch: Batch,
+    },
     /// The worker's thread is free (sent every `ALIVE_MS` during a run): a page that stops
     /// hearing this knows the snippet is blocking the thread.
     Alive {

@@ -671,7 +671,11 @@ impl LaneAt {
         let wakes = self.wakes.partition_point(|w| *w < n);
         Lane {
             of: lane.of,
-            label: lane.label.clone(),
+            label: match lane.of {
+                // A task with no name: labelled when copied out, not for each of 50 000 tasks.
+                LaneOf::Task(id) if lane.label.is_empty() => format!("task {id}"),
+                _ => lane.label.clone(),
+            },
             start_us: lane.start_us,
             segments: lane.segments[..segs]
                 .iter()
@@ -708,6 +712,8 @@ pub struct TimelineBuilder {
     workers: Vec<LaneAt>,
     /// Which worker runs each job that has started and not ended.
     job_worker: std::collections::HashMap<JobId, WorkerId>,
+    /// The requests each task made: indices into `requests`, in order.
+    requests_of: std::collections::HashMap<TaskId, Vec<usize>>,
     running: Option<TaskId>,
     rewoken: bool,
     /// Records pushed so far.
@@ -766,7 +772,8 @@ impl TimelineBuilder {
         };
         match &r.event {
             Event::Spawn { task, name, parent } => {
-                let label = name.clone().unwrap_or_else(|| format!("task {task}"));
+                // (Labelled "task N" when copied out, see `LaneAt::at`.)
+                let label = name.clone().unwrap_or_default();
                 let mut lane = LaneAt::new(new_lane(LaneOf::Task(*task), label, *parent), i);
                 lane.open(SegmentKind::Ready, at, i);
                 self.tasks.push(lane);
@@ -836,6 +843,12 @@ impl TimelineBuilder {
             }
             Event::FetchStart { request, task, url } => {
                 let label = format!("GET {}", request_label(url));
+                if let Some(task) = task {
+                    self.requests_of
+                        .entry(*task)
+                        .or_default()
+                        .push(self.requests.len());
+                }
                 let mut lane = LaneAt::new(new_lane(LaneOf::Request(*request), label, *task), i);
                 lane.open(SegmentKind::Request, at, i);
                 self.requests.push(lane);
@@ -939,35 +952,72 @@ impl TimelineBuilder {
     pub fn lanes_at_most(&self, n: usize, max: usize) -> (Vec<Lane>, Hidden) {
         let n = n.min(self.len);
         let born = |lanes: &[LaneAt]| lanes.partition_point(|l| l.born < n);
-        // Requests follow the task that made them.
-        let mut by_owner: std::collections::BTreeMap<Option<TaskId>, Vec<&LaneAt>> =
-            Default::default();
-        for request in &self.requests[..born(&self.requests)] {
-            by_owner
-                .entry(request.lane.owner)
-                .or_default()
-                .push(request);
-        }
-        let mut order: Vec<&LaneAt> = Vec::new();
-        for task in &self.tasks[..born(&self.tasks)] {
+        let tasks = &self.tasks[..born(&self.tasks)];
+        let requests = &self.requests[..born(&self.requests)];
+        let workers = &self.workers[..born(&self.workers)];
+        let shown = self.first_lanes(tasks, requests, workers, max);
+        let segments = |l: &LaneAt| l.segs.partition_point(|s| s.start < n);
+        let hidden = Hidden {
+            lanes: tasks.len() + requests.len() + workers.len() - shown.len(),
+            segments: tasks
+                .iter()
+                .chain(requests)
+                .chain(workers)
+                .map(segments)
+                .sum::<usize>()
+                - shown.iter().map(|l| segments(l)).sum::<usize>(),
+        };
+        (shown.iter().map(|l| l.at(n)).collect(), hidden)
+    }
+
+    /// The first `max` lanes in the timeline's order: tasks in spawn order, each followed by
+    /// the requests it made, then requests of no task (or of a task the trace never spawned),
+    /// then the blocking pool's workers.
+    fn first_lanes<'a>(
+        &'a self,
+        tasks: &'a [LaneAt],
+        requests: &'a [LaneAt],
+        workers: &'a [LaneAt],
+        max: usize,
+    ) -> Vec<&'a LaneAt> {
+        let mut order: Vec<&LaneAt> = Vec::with_capacity(max.min(1024));
+        for task in tasks {
+            if order.len() >= max {
+                break;
+            }
+            order.push(task);
             let LaneOf::Task(id) = task.lane.of else {
                 unreachable!("task lanes only")
             };
-            order.push(task);
-            order.extend(by_owner.remove(&Some(id)).unwrap_or_default());
+            let made = self
+                .requests_of
+                .get(&id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            order.extend(
+                made.iter()
+                    .take_while(|r| **r < requests.len())
+                    .map(|r| &requests[*r]),
+            );
         }
-        // Requests of no task (or of a task the trace never spawned) come next, workers last.
-        order.extend(by_owner.into_values().flatten());
-        order.extend(&self.workers[..born(&self.workers)]);
-        let shown = order.len().min(max);
-        let hidden = Hidden {
-            lanes: order.len() - shown,
-            segments: order[shown..]
-                .iter()
-                .map(|l| l.segs.partition_point(|s| s.start < n))
-                .sum(),
-        };
-        (order[..shown].iter().map(|l| l.at(n)).collect(), hidden)
+        if order.len() >= max {
+            order.truncate(max);
+            return order;
+        }
+        // Every task fitted: the rest come after them, requests by task (none first).
+        let mut orphans: Vec<&LaneAt> = requests
+            .iter()
+            .filter(|r| {
+                r.lane
+                    .owner
+                    .is_none_or(|t| lane_at_index(tasks, LaneOf::Task(t)).is_none())
+            })
+            .collect();
+        orphans.sort_by_key(|r| r.lane.owner);
+        order.extend(orphans);
+        order.extend(workers);
+        order.truncate(max);
+        order
     }
 }
 

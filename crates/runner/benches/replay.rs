@@ -50,9 +50,9 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
             let t = Instant::now();
             std::hint::black_box(replay.lanes_at(n));
             worst_lanes = worst_lanes.max(t.elapsed());
-            // What a card copies while replaying: the first 1000 lanes.
+            // What a card copies while replaying: the first 500 lanes (src/components/run_state.rs).
             let t = Instant::now();
-            std::hint::black_box(replay.lanes_at_most(n, 1000));
+            std::hint::black_box(replay.lanes_at_most(n, 500));
             worst_drawn = worst_drawn.max(t.elapsed());
             if i % 10 == 9 {
                 let t = Instant::now();
@@ -64,7 +64,7 @@ fn seeks(lesson: &str, snippet: &str, knobs: &[(&str, f64)], trace: &[executor::
         println!(
             "{lesson}/{snippet} {knobs:?}: {} records, fed in {fed:.1?} ({} snapshots); \
              worst seek: state {worst_state:.2?}, lanes {worst_lanes:.2?} \
-             (first 1000: {worst_drawn:.2?}); \
+             (first 500: {worst_drawn:.2?}); \
              from the start: {worst_start:.1?}; packed {:.1} bytes per record",
             trace.len(),
             replay.snapshots(),

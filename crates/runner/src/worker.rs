@@ -23,8 +23,8 @@ use crate::run::{prepare, report, run_virtual, snippet_error, virtual_so_far};
 /// Trace records are sent in batches; events a learner waits to see go out at once.
 const BATCH: usize = 512;
 const FLUSH_MS: u32 = 16;
-/// A trace that is there at once (a virtual run's) goes in batches this long: each is a task
-/// of its own on the page, which paints between them.
+/// A trace that is there at once (a virtual run's) goes in parts this long (see
+/// [`FromRunner::Recorded`]).
 const BIG_BATCH: usize = 16_384;
 
 thread_local! {
@@ -34,10 +34,10 @@ thread_local! {
     static STREAM: RefCell<Option<Rc<Stream>>> = const { RefCell::new(None) };
 }
 
-/// Sends a whole trace in big batches.
+/// Sends a recorded trace in big batches.
 fn send_all(id: u32, records: &[Record]) {
     for batch in records.chunks(BIG_BATCH) {
-        post(&FromRunner::Trace {
+        post(&FromRunner::Recorded {
             id,
             batch: Batch::of(batch),
         });

@@ -50,3 +50,14 @@ fn thirty_thousand_sleeping_tasks_take_one_sleep() {
     assert_eq!(report.trace.timers_armed, 1);
     assert!(trace.len() > 100_000, "{} events", trace.len());
 }
+
+#[test]
+fn fifty_thousand_tasks_record_more_than_a_card_keeps() {
+    // The prose: "hundreds of thousands of events", of which the card keeps the first 1 MiB,
+    // packed: "about 170 000".
+    let (report, trace) = run("many", &[("tasks", 50000.0)]);
+    assert_eq!(report.error, None);
+    assert!(trace.len() >= 300_000, "{} events", trace.len());
+    let kept = protocol::kept_len(&trace);
+    assert!((160_000..=180_000).contains(&kept), "{kept} kept");
+}
