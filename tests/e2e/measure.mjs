@@ -30,8 +30,16 @@ const untilPainted = (page, what, c, at) =>
     [what, c, at],
   );
 
-/** Moves card `c`'s scrubber to `at`; resolves to the ms until the card shows that moment. */
-export const scrub = (page, c, at) => untilPainted(page, "scrub", c, at);
+/**
+ * Moves card `c`'s scrubber to `at`; resolves to the ms until the card shows that moment. The
+ * page is first scrolled where a reader dragging the scrubber would have it: the scrubber in
+ * the middle of the screen, the end of the timeline above it and the inspector below.
+ */
+export async function scrub(page, c, at) {
+  await page.$eval(`${c} .scrubber`, (input) => input.scrollIntoView({ block: "center" }));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return untilPainted(page, "scrub", c, at);
+}
 
 /** Clicks card `c`'s Stop; resolves to the ms until the card says it stopped. */
 export const stop = (page, c) => untilPainted(page, "stop", c);
