@@ -1,12 +1,14 @@
 //! `spawn_blocking` on the virtual host: inline by default, off the executor with a pool.
 
+mod common;
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::blocking::{BlockingDone, BlockingJob, BlockingPool};
 use executor::sync::Semaphore;
-use executor::{join_all, now, sleep, spawn, spawn_blocking, Executor, VirtualHost};
+use executor::{join_all, now, sleep, spawn, spawn_blocking, Executor};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -52,7 +54,7 @@ fn slow_pool(ex: &Executor, workers: usize, cost: Duration) -> Rc<Cell<u32>> {
 
 #[test]
 fn without_a_pool_a_job_runs_inline_at_once() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(async {
             let job = spawn_blocking("reverse", reverse, vec![1, 2, 3]);
@@ -64,7 +66,7 @@ fn without_a_pool_a_job_runs_inline_at_once() {
 
 #[test]
 fn a_pool_runs_jobs_while_the_executor_keeps_going() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     slow_pool(&ex, 2, ms(100));
     let (outputs, ticks, end) = ex
         .block_on(async {
@@ -89,7 +91,7 @@ fn a_pool_runs_jobs_while_the_executor_keeps_going() {
 
 #[test]
 fn a_failed_job_says_which_and_why() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     slow_pool(&ex, 1, ms(5));
     let err = ex
         .block_on(spawn_blocking("explode", reverse, vec![]))
@@ -103,7 +105,7 @@ fn a_failed_job_says_which_and_why() {
 
 #[test]
 fn a_dropped_job_still_runs_and_its_output_is_thrown_away() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let started = slow_pool(&ex, 1, ms(50));
     let end = ex
         .block_on(async {

@@ -1,11 +1,13 @@
 //! Oneshot and mpsc channels on the virtual host: values, endings, back-pressure, cancellation.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::sync::{mpsc, oneshot};
-use executor::{now, sleep, spawn, timeout, yield_now, Executor, VirtualHost};
+use executor::{now, sleep, spawn, timeout, yield_now};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -13,7 +15,7 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn oneshot_delivers_the_value_when_it_is_sent() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, rx) = oneshot::channel();
@@ -30,7 +32,7 @@ fn oneshot_delivers_the_value_when_it_is_sent() {
 
 #[test]
 fn oneshot_sender_dropped_unsent_fails_the_receiver() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, rx) = oneshot::channel::<u32>();
@@ -59,7 +61,7 @@ fn oneshot_send_to_a_dropped_receiver_gives_the_value_back() {
 
 #[test]
 fn mpsc_keeps_the_order_values_were_sent_in() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel(3);
@@ -80,7 +82,7 @@ fn mpsc_keeps_the_order_values_were_sent_in() {
 
 #[test]
 fn bounded_one_paces_the_producer_to_a_slow_consumer() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let (producer_done, got) = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel(1);
@@ -107,7 +109,7 @@ fn bounded_one_paces_the_producer_to_a_slow_consumer() {
 
 #[test]
 fn recv_gives_none_once_every_sender_is_gone() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel::<&str>(4);
@@ -133,7 +135,7 @@ fn recv_gives_none_once_every_sender_is_gone() {
 
 #[test]
 fn a_sender_cancelled_while_queued_does_not_strand_the_others() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel(1);
@@ -159,7 +161,7 @@ fn a_sender_cancelled_while_queued_does_not_strand_the_others() {
 
 #[test]
 fn a_sender_cancelled_after_being_given_room_passes_it_on() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel(1);
@@ -188,7 +190,7 @@ fn a_sender_cancelled_after_being_given_room_passes_it_on() {
 
 #[test]
 fn closing_the_receiver_fails_waiting_and_later_senders() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let (tx, mut rx) = mpsc::channel(1);
@@ -208,7 +210,7 @@ fn closing_the_receiver_fails_waiting_and_later_senders() {
 
 #[test]
 fn unbounded_sends_never_wait() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = Rc::new(RefCell::new(Vec::new()));
     let l = log.clone();
     ex.block_on(async move {
@@ -242,7 +244,7 @@ fn a_bounded_channel_of_zero_is_refused() {
 #[test]
 fn a_channel_wake_names_the_channel_and_the_sending_task() {
     use executor::trace::{Event, WakeSource};
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let sender = ex
         .block_on(async {

@@ -1,11 +1,13 @@
 //! Diagnostics: a task whose waker was lost, and a task that spins waking itself.
 
+mod common;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use executor::trace::{Diagnostic, Event};
-use executor::{yield_now, Executor, TaskState, VirtualHost, BUSY_POLLS};
+use executor::{yield_now, TaskState, BUSY_POLLS};
 
 /// A future with the classic bug: it returns `Pending` without keeping the waker.
 struct ForgetfulTimer {
@@ -46,7 +48,7 @@ fn diagnostics(log: &[executor::trace::Record]) -> Vec<(u64, Diagnostic)> {
 
 #[test]
 fn a_pending_future_that_kept_no_waker_is_reported_as_a_lost_wakeup() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let stuck = ex.spawn(ForgetfulTimer { polled: false });
     let fine = ex.spawn(KeepsWaker(None));
@@ -60,7 +62,7 @@ fn a_pending_future_that_kept_no_waker_is_reported_as_a_lost_wakeup() {
 
 #[test]
 fn sleeping_fetching_and_joining_are_not_lost_wakeups() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         let page = executor::spawn(executor::fetch("api/page/1?delay=20"));
@@ -74,7 +76,7 @@ fn sleeping_fetching_and_joining_are_not_lost_wakeups() {
 
 #[test]
 fn a_task_that_keeps_waking_itself_is_reported_busy_once() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         for _ in 0..(BUSY_POLLS * 2) {

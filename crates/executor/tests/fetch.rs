@@ -1,9 +1,11 @@
 //! Requests on the virtual network: the crawl's timing, failures, and abort on drop.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, WakeSource};
-use executor::{fetch, spawn, Executor, FetchErrorKind, VirtualHost};
+use executor::{fetch, spawn, FetchErrorKind};
 
 fn page(n: u32, latency_ms: u32) -> String {
     format!("api/page/{n}?delay={latency_ms}")
@@ -11,7 +13,7 @@ fn page(n: u32, latency_ms: u32) -> String {
 
 #[test]
 fn ten_concurrent_downloads_of_a_second_take_one_second() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let bytes = ex
         .block_on(async {
             let tasks: Vec<_> = (1..=10)
@@ -30,7 +32,7 @@ fn ten_concurrent_downloads_of_a_second_take_one_second() {
 
 #[test]
 fn ten_downloads_one_after_another_take_ten_seconds() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         for n in 1..=10 {
             fetch(page(n, 1000)).await.unwrap();
@@ -42,7 +44,7 @@ fn ten_downloads_one_after_another_take_ten_seconds() {
 
 #[test]
 fn a_dropped_fetch_is_aborted_and_leaves_nothing_pending() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         let slow = spawn(fetch(page(1, 5000)));
@@ -71,7 +73,7 @@ fn a_dropped_fetch_is_aborted_and_leaves_nothing_pending() {
 
 #[test]
 fn a_finished_request_wakes_its_task_as_network() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async { fetch(page(2, 100)).await.unwrap() })
         .unwrap();
@@ -86,7 +88,7 @@ fn a_finished_request_wakes_its_task_as_network() {
 
 #[test]
 fn failures_and_bad_urls_come_back_as_clear_errors() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let (status, network, bad) = ex
         .block_on(async {
             let status = fetch("api/page/1?fail=100&status=503").await.unwrap();
@@ -113,7 +115,7 @@ fn failures_and_bad_urls_come_back_as_clear_errors() {
 
 #[test]
 fn a_started_request_is_on_its_way_before_its_first_poll() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         let mut early = fetch(page(1, 300));

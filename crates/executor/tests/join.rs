@@ -1,11 +1,13 @@
 //! `join` and `join_all`: several futures in one task, finishing when the slowest does.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::trace::Event;
-use executor::{fetch, join, join_all, now, sleep, Executor, VirtualHost};
+use executor::{fetch, join, join_all, now, sleep};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -13,7 +15,7 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn join_of_two_sleeps_ends_with_the_longer_one() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(join(
             async {
@@ -32,7 +34,7 @@ fn join_of_two_sleeps_ends_with_the_longer_one() {
 
 #[test]
 fn join_spawns_no_tasks() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(join(sleep(ms(1)), sleep(ms(2)))).unwrap();
     let spawns = log
@@ -45,7 +47,7 @@ fn join_spawns_no_tasks() {
 
 #[test]
 fn join_all_of_ten_fetches_takes_one_fetch_time_and_keeps_input_order() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let pages = ex
         .block_on(join_all(
             (1..=10).map(|n| fetch(format!("api/page/{n}?delay=1000"))),
@@ -65,7 +67,7 @@ fn join_all_of_ten_fetches_takes_one_fetch_time_and_keeps_input_order() {
 
 #[test]
 fn join_all_outputs_follow_input_order_not_finishing_order() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let finished = Rc::new(RefCell::new(Vec::new()));
     let delays = [300u64, 100, 200];
     let f = finished.clone();
@@ -86,7 +88,7 @@ fn join_all_outputs_follow_input_order_not_finishing_order() {
 
 #[test]
 fn join_all_of_nothing_is_ready_at_once() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(join_all(Vec::<std::future::Ready<u8>>::new()))
         .unwrap();
@@ -96,7 +98,7 @@ fn join_all_of_nothing_is_ready_at_once() {
 
 #[test]
 fn a_dropped_join_all_aborts_its_fetches() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         let all = executor::spawn(join_all(

@@ -1,11 +1,13 @@
 //! The async mutex on the virtual host: consistency across `.await`, fairness, cancellation.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::sync::Mutex;
-use executor::{now, sleep, spawn, timeout, yield_now, Executor, VirtualHost};
+use executor::{now, sleep, spawn, timeout, yield_now};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -13,7 +15,7 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn increments_across_an_await_in_the_critical_section_are_never_lost() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let total = ex
         .block_on(async {
             let counter = Rc::new(Mutex::new(0u32));
@@ -45,7 +47,7 @@ fn increments_across_an_await_in_the_critical_section_are_never_lost() {
 
 #[test]
 fn the_lock_goes_to_waiters_in_arrival_order() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let order = ex
         .block_on(async {
             let log = Rc::new(Mutex::new(Vec::new()));
@@ -75,7 +77,7 @@ fn the_lock_goes_to_waiters_in_arrival_order() {
 
 #[test]
 fn a_waiter_cancelled_while_queued_does_not_deadlock_the_others() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let got = ex
         .block_on(async {
             let m = Rc::new(Mutex::new(Vec::new()));
@@ -97,7 +99,7 @@ fn a_waiter_cancelled_while_queued_does_not_deadlock_the_others() {
 
 #[test]
 fn a_waiter_aborted_after_being_handed_the_lock_passes_it_on() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = Rc::new(RefCell::new(Vec::new()));
     let l = log.clone();
     ex.block_on(async move {

@@ -1,13 +1,15 @@
 //! A panicking task fails its own handle, and nothing else.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, Executor, JoinError, VirtualHost};
+use executor::{sleep, spawn, JoinError};
 
 #[test]
 fn a_panic_fails_only_the_panicking_tasks_handle() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let (bad, good) = ex
         .block_on(async {
@@ -33,7 +35,7 @@ fn a_panic_fails_only_the_panicking_tasks_handle() {
 
 #[test]
 fn the_executor_keeps_working_after_a_detached_task_panics() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(async {
             drop(spawn(async { panic!("nobody is listening") }));
@@ -47,7 +49,7 @@ fn the_executor_keeps_working_after_a_detached_task_panics() {
 
 #[test]
 fn a_panic_message_survives_formatting() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let err = ex
         .block_on(async {
             let n = 3;

@@ -3,6 +3,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -11,7 +13,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, yield_now, Executor, JoinError, JoinHandle, VirtualHost};
+use executor::{sleep, spawn, yield_now, JoinError, JoinHandle};
 use proptest::prelude::*;
 
 /// Panics if its future is polled after it returned `Ready`.
@@ -70,7 +72,7 @@ proptest! {
 
     #[test]
     fn random_programs_lose_no_task_and_end_empty(steps in proptest::collection::vec(step(), 1..40)) {
-        let ex = Executor::new(VirtualHost::new());
+        let ex = common::virtual_executor();
         let log = ex.record_trace();
         let finished = Rc::new(Cell::new(0u32));
         let results: Rc<RefCell<Vec<Result<(), JoinError>>>> = Rc::default();

@@ -1,9 +1,11 @@
 //! `select` and `select_all`: the first future to finish wins, and the losers are cancelled.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, Record};
-use executor::{fetch, now, select, select_all, sleep, Either, Executor, VirtualHost};
+use executor::{fetch, now, select, select_all, sleep, Either};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -22,7 +24,7 @@ fn fetch_events(log: &[Record]) -> Vec<(String, u64)> {
 
 #[test]
 fn the_shorter_sleep_wins_on_the_left() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let winner = ex
         .block_on(select(
             async {
@@ -42,7 +44,7 @@ fn the_shorter_sleep_wins_on_the_left() {
 
 #[test]
 fn the_shorter_sleep_wins_on_the_right() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let winner = ex
         .block_on(select(sleep(ms(200)), async {
             sleep(ms(100)).await;
@@ -54,14 +56,14 @@ fn the_shorter_sleep_wins_on_the_right() {
 
 #[test]
 fn on_a_tie_the_left_wins() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let winner = ex.block_on(select(sleep(ms(50)), sleep(ms(50)))).unwrap();
     assert!(winner.is_left());
 }
 
 #[test]
 fn the_losing_fetch_is_aborted() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let winner = ex
         .block_on(async {
@@ -86,7 +88,7 @@ fn the_losing_fetch_is_aborted() {
 
 #[test]
 fn select_all_picks_the_earliest_and_returns_the_rest() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let (index, output, rest_len, at) = ex
         .block_on(async {
             let racers = [400u64, 250, 100, 300].map(|d| async move {
@@ -103,7 +105,7 @@ fn select_all_picks_the_earliest_and_returns_the_rest() {
 
 #[test]
 fn awaiting_the_rest_again_gives_the_finishers_in_order() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let order = ex
         .block_on(async {
             let mut race = select_all([400u64, 250, 100, 300].map(|d| async move {
@@ -132,7 +134,7 @@ fn awaiting_the_rest_again_gives_the_finishers_in_order() {
 
 #[test]
 fn the_rest_can_be_joined() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let (first, others) = ex
         .block_on(async {
             let (_, first, rest) = select_all([30u64, 10, 20].map(|d| async move {
@@ -149,7 +151,7 @@ fn the_rest_can_be_joined() {
 
 #[test]
 fn select_all_aborts_the_losing_fetches_when_the_rest_is_dropped() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let index = ex
         .block_on(async {

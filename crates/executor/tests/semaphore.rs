@@ -1,11 +1,13 @@
 //! The semaphore on the virtual host: bounded concurrency, fairness, cancellation, closing.
 
+mod common;
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::sync::{Semaphore, TryAcquireError};
-use executor::{now, sleep, spawn, yield_now, Executor, VirtualHost};
+use executor::{now, sleep, spawn, yield_now};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -13,7 +15,7 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn a_semaphore_of_3_over_9_tasks_of_100_ms_ends_at_exactly_300_ms() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let sem = Rc::new(Semaphore::new(3));
         let tasks: Vec<_> = (0..9)
@@ -36,7 +38,7 @@ fn a_semaphore_of_3_over_9_tasks_of_100_ms_ends_at_exactly_300_ms() {
 
 #[test]
 fn never_more_than_three_hold_a_permit_at_once() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let holders = Rc::new(Cell::new(0));
     let most = Rc::new(Cell::new(0));
     let (h, m) = (holders.clone(), most.clone());
@@ -70,7 +72,7 @@ fn never_more_than_three_hold_a_permit_at_once() {
 
 #[test]
 fn waiters_get_permits_in_the_order_they_asked() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let order = ex
         .block_on(async {
             let sem = Rc::new(Semaphore::new(1));
@@ -101,7 +103,7 @@ fn waiters_get_permits_in_the_order_they_asked() {
 
 #[test]
 fn a_released_permit_goes_to_the_head_of_the_queue_not_to_a_later_arrival() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let order = ex
         .block_on(async {
             let sem = Rc::new(Semaphore::new(1));
@@ -128,7 +130,7 @@ fn a_released_permit_goes_to_the_head_of_the_queue_not_to_a_later_arrival() {
 
 #[test]
 fn aborting_tasks_that_wait_on_acquire_leaks_no_permit() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let sem = Rc::new(Semaphore::new(3));
         let work = |sem: Rc<Semaphore>| {
@@ -160,7 +162,7 @@ fn aborting_tasks_that_wait_on_acquire_leaks_no_permit() {
 
 #[test]
 fn a_waiter_aborted_after_being_granted_passes_its_permit_on() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let sem = Rc::new(Semaphore::new(1));
         let held = sem.acquire().await.unwrap();
@@ -183,7 +185,7 @@ fn a_waiter_aborted_after_being_granted_passes_its_permit_on() {
 
 #[test]
 fn close_wakes_every_waiter_with_an_error() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let sem = Rc::new(Semaphore::new(1));
         let held = sem.acquire().await.unwrap();
@@ -209,7 +211,7 @@ fn close_wakes_every_waiter_with_an_error() {
 
 #[test]
 fn add_permits_wakes_waiters() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let sem = Rc::new(Semaphore::new(0));
         let waiters: Vec<_> = (0..2)

@@ -1,15 +1,17 @@
 //! Spawning, joining, detaching and aborting tasks on the virtual host.
 
+mod common;
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, Executor, JoinError, VirtualHost};
+use executor::{sleep, spawn, JoinError};
 
 #[test]
 fn join_handles_return_each_tasks_output() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(async {
             let a = spawn(async { "a" });
@@ -27,7 +29,7 @@ fn join_handles_return_each_tasks_output() {
 
 #[test]
 fn a_dropped_handle_detaches_and_the_task_still_runs() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ran = Rc::new(Cell::new(false));
     let flag = ran.clone();
     ex.block_on(async move {
@@ -54,7 +56,7 @@ fn abort_cancels_a_sleeping_task_and_drops_its_future() {
             self.0.set(true);
         }
     }
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let dropped = Rc::new(Cell::new(false));
     let flag = Flag(dropped.clone());
@@ -90,7 +92,7 @@ fn abort_cancels_a_sleeping_task_and_drops_its_future() {
 
 #[test]
 fn a_task_can_abort_itself_and_stops_at_its_next_await() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let reached = Rc::new(Cell::new(0));
     let r = reached.clone();
     let out = ex
@@ -124,7 +126,7 @@ fn a_task_can_abort_itself_and_stops_at_its_next_await() {
 
 #[test]
 fn spawned_tasks_record_their_parent_and_name() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         executor::spawn_named("child", async {}).await.unwrap();
@@ -144,14 +146,14 @@ fn spawned_tasks_record_their_parent_and_name() {
 
 #[test]
 fn a_future_that_never_finishes_is_reported_as_stalled() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let err = ex.block_on(std::future::pending::<()>()).unwrap_err();
     assert!(err.to_string().contains("stalled"), "{err}");
 }
 
 #[test]
 fn thousands_of_tasks_run_and_leave_no_slot_behind() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let sum = ex
         .block_on(async {
             let handles: Vec<_> = (0..5000u64).map(|i| spawn(async move { i })).collect();

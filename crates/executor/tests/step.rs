@@ -1,9 +1,11 @@
 //! Step mode and the inspector's view of the executor.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, Record, WaitOn};
-use executor::{fetch, sleep, Executor, TaskState, VirtualHost};
+use executor::{fetch, sleep, TaskState};
 
 /// The tasks the trace says the executor paused before, in order.
 fn pauses(log: &[Record]) -> Vec<u64> {
@@ -17,7 +19,7 @@ fn pauses(log: &[Record]) -> Vec<u64> {
 
 #[test]
 fn step_mode_polls_one_task_per_step_and_says_which_is_next() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.set_step_mode(true);
     for _ in 0..3 {
@@ -37,7 +39,7 @@ fn step_mode_polls_one_task_per_step_and_says_which_is_next() {
 
 #[test]
 fn run_to_end_leaves_step_mode() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.set_step_mode(true);
     for _ in 0..5 {
         drop(ex.spawn(async {}));
@@ -52,7 +54,7 @@ fn run_to_end_leaves_step_mode() {
 
 #[test]
 fn block_on_runs_to_the_end_even_in_step_mode() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.set_step_mode(true);
     let out = ex
         .block_on(async {
@@ -68,7 +70,7 @@ fn block_on_runs_to_the_end_even_in_step_mode() {
 
 #[test]
 fn the_inspector_says_what_each_task_waits_for() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let sleeper = ex.spawn(sleep(Duration::from_secs(1)));
     let fetcher = ex.spawn(fetch("api/page/1?delay=500"));
     let joiner = ex.spawn(async move { sleeper.await.unwrap() });
@@ -91,7 +93,7 @@ fn the_inspector_says_what_each_task_waits_for() {
 
 #[test]
 fn requests_in_flight_count_down_when_they_end_or_are_dropped() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let slow = executor::spawn(fetch("api/page/1?delay=900"));
         fetch("api/page/2?delay=100").await.unwrap();
@@ -103,7 +105,7 @@ fn requests_in_flight_count_down_when_they_end_or_are_dropped() {
 
 #[test]
 fn the_inspector_tells_done_failed_and_cancelled_apart() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let done = ex.spawn(async { 1 });
     let failed = ex.spawn(async { panic!("boom") });
     let cancelled = ex.spawn(executor::sleep(Duration::from_secs(1)));
@@ -122,7 +124,7 @@ fn the_inspector_tells_done_failed_and_cancelled_apart() {
 
 #[test]
 fn a_paused_executor_says_at_once_which_task_a_step_would_poll() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.set_step_mode(true);
     let _main = ex.spawn(async {});

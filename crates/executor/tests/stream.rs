@@ -1,9 +1,11 @@
 //! Streams: async iteration with `while let Some(x) = s.next().await`.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::stream::{self, Stream, StreamExt};
-use executor::{fetch, interval, now, sleep, Executor, VirtualHost};
+use executor::{fetch, interval, now, sleep};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -11,7 +13,7 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn iterating_an_iter_stream_with_next() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let seen = ex
         .block_on(async {
             let mut s = stream::iter(vec!["a", "b", "c"]);
@@ -29,7 +31,7 @@ fn iterating_an_iter_stream_with_next() {
 
 #[test]
 fn iterating_an_interval_with_next() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ticks = ex
         .block_on(async {
             let mut iv = interval(ms(100));
@@ -49,7 +51,7 @@ fn iterating_an_interval_with_next() {
 
 #[test]
 fn take_and_collect_vec_on_an_interval() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ticks = ex
         .block_on(interval(ms(250)).take(4).collect_vec())
         .unwrap();
@@ -60,7 +62,7 @@ fn take_and_collect_vec_on_an_interval() {
 
 #[test]
 fn take_stops_asking_after_n_items() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let s = stream::iter(1..).take(3);
     assert_eq!(s.size_hint(), (3, Some(3)));
     assert_eq!(ex.block_on(s.collect_vec()).unwrap(), [1, 2, 3]);
@@ -71,7 +73,7 @@ fn take_stops_asking_after_n_items() {
 
 #[test]
 fn unfold_fetches_pages_only_as_they_are_asked_for() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let (titles, at) = ex
         .block_on(async {
@@ -101,7 +103,7 @@ fn unfold_fetches_pages_only_as_they_are_asked_for() {
 
 #[test]
 fn unfold_ends_when_the_step_returns_none() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(async {
             let mut s = stream::unfold(0, |n| async move { (n < 3).then_some((n * n, n + 1)) });
@@ -118,7 +120,7 @@ fn unfold_ends_when_the_step_returns_none() {
 
 #[test]
 fn a_stream_pinned_on_the_stack_works_with_next() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let out = ex
         .block_on(async {
             // `next` needs an `Unpin` stream; `pin!` makes any stream one (a `Pin<&mut S>`).

@@ -1,11 +1,11 @@
 //! `timeout`, `sleep_until` and `interval` on the virtual clock: exact times, cancellation, no drift.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, Record};
-use executor::{
-    fetch, interval, now, sleep, sleep_until, spawn, timeout, Elapsed, Executor, VirtualHost,
-};
+use executor::{fetch, interval, now, sleep, sleep_until, spawn, timeout, Elapsed};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -24,7 +24,7 @@ fn fetch_events(log: &[Record]) -> Vec<String> {
 
 #[test]
 fn a_timeout_shorter_than_the_sleep_errs_at_the_deadline() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let (result, at) = ex
         .block_on(async {
             let r = timeout(ms(100), sleep(ms(200))).await;
@@ -39,7 +39,7 @@ fn a_timeout_shorter_than_the_sleep_errs_at_the_deadline() {
 
 #[test]
 fn a_timeout_longer_than_the_sleep_is_ok_when_the_sleep_ends() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let result = ex
         .block_on(async {
             timeout(ms(300), async {
@@ -60,7 +60,7 @@ fn a_timeout_longer_than_the_sleep_is_ok_when_the_sleep_ends() {
 
 #[test]
 fn elapsed_is_an_error_that_says_how_long() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let err = ex
         .block_on(timeout(ms(100), sleep(ms(200))))
         .unwrap()
@@ -77,7 +77,7 @@ fn elapsed_is_an_error_that_says_how_long() {
 
 #[test]
 fn a_timed_out_fetch_is_aborted() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let result = ex
         .block_on(timeout(ms(100), fetch("api/page/1?delay=5000")))
@@ -104,7 +104,7 @@ fn a_timed_out_fetch_is_aborted() {
 
 #[test]
 fn a_fetch_in_time_is_not_aborted() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let page = ex
         .block_on(timeout(ms(1000), fetch("api/page/1?delay=300")))
@@ -118,7 +118,7 @@ fn a_fetch_in_time_is_not_aborted() {
 
 #[test]
 fn a_future_ready_at_the_deadline_wins() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let result = ex.block_on(timeout(ms(100), sleep(ms(100)))).unwrap();
     assert_eq!(result, Ok(()));
     assert_eq!(ex.now(), ms(100));
@@ -126,7 +126,7 @@ fn a_future_ready_at_the_deadline_wins() {
 
 #[test]
 fn a_dropped_timeout_leaves_no_sleepers() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let t = spawn(timeout(ms(10_000), sleep(ms(20_000))));
         sleep(ms(5)).await;
@@ -139,7 +139,7 @@ fn a_dropped_timeout_leaves_no_sleepers() {
 
 #[test]
 fn sleep_until_wakes_at_the_absolute_time() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let times = ex
         .block_on(async {
             sleep(ms(30)).await;
@@ -154,7 +154,7 @@ fn sleep_until_wakes_at_the_absolute_time() {
 
 #[test]
 fn five_ticks_come_exactly_every_period_starting_now() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ticks = ex
         .block_on(async {
             let mut iv = interval(ms(100));
@@ -173,7 +173,7 @@ fn five_ticks_come_exactly_every_period_starting_now() {
 
 #[test]
 fn an_interval_started_later_counts_from_its_start() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ticks = ex
         .block_on(async {
             sleep(ms(42)).await;
@@ -186,7 +186,7 @@ fn an_interval_started_later_counts_from_its_start() {
 
 #[test]
 fn a_slow_consumer_does_not_drift_the_schedule() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let woke_at = ex
         .block_on(async {
             let mut iv = interval(ms(100));
@@ -205,7 +205,7 @@ fn a_slow_consumer_does_not_drift_the_schedule() {
 
 #[test]
 fn a_consumer_late_by_more_than_a_period_catches_up_then_keeps_the_schedule() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let ticks = ex
         .block_on(async {
             let mut iv = interval(ms(100));
@@ -235,7 +235,7 @@ fn a_consumer_late_by_more_than_a_period_catches_up_then_keeps_the_schedule() {
 
 #[test]
 fn a_dropped_interval_leaves_no_sleepers() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let mut iv = interval(ms(100));
         iv.tick().await;
@@ -249,6 +249,6 @@ fn a_dropped_interval_leaves_no_sleepers() {
 #[test]
 #[should_panic(expected = "non-zero period")]
 fn a_zero_period_is_refused() {
-    let _ex = Executor::new(VirtualHost::new());
+    let _ex = common::virtual_executor();
     let _ = interval(Duration::ZERO);
 }

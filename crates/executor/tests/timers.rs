@@ -1,9 +1,11 @@
 //! Sleeping: exact virtual times, and one host timer for every sleeper.
 
+mod common;
+
 use std::time::Duration;
 
 use executor::trace::{Event, Record};
-use executor::{now, sleep, spawn, Executor, VirtualHost};
+use executor::{now, sleep, spawn};
 
 fn armed(log: &[Record]) -> Vec<u64> {
     log.iter()
@@ -16,7 +18,7 @@ fn armed(log: &[Record]) -> Vec<u64> {
 
 #[test]
 fn sleepers_wake_at_exactly_their_deadline_in_virtual_time() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let woke = ex
         .block_on(async {
             let tasks: Vec<_> = [300u64, 100, 200]
@@ -41,7 +43,7 @@ fn sleepers_wake_at_exactly_their_deadline_in_virtual_time() {
 
 #[test]
 fn a_thousand_equal_sleeps_arm_the_host_timer_once() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         let tasks: Vec<_> = (0..1000)
@@ -71,7 +73,7 @@ fn a_thousand_equal_sleeps_arm_the_host_timer_once() {
 
 #[test]
 fn the_timer_is_rearmed_only_for_an_earlier_deadline_or_after_firing() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     ex.block_on(async {
         // Deadlines arrive in the order 300, 500 (later: no re-arm), 100 (earlier: re-arm).
@@ -86,7 +88,7 @@ fn the_timer_is_rearmed_only_for_an_earlier_deadline_or_after_firing() {
 
 #[test]
 fn a_dropped_sleep_leaves_no_deadline_behind() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     ex.block_on(async {
         let long = spawn(sleep(Duration::from_secs(3600)));
         sleep(Duration::from_millis(1)).await;
@@ -104,7 +106,7 @@ fn a_dropped_sleep_leaves_no_deadline_behind() {
 
 #[test]
 fn random_sleeps_never_have_more_than_one_timer_armed() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let log = ex.record_trace();
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let durations: Vec<u64> = (0..2000)
@@ -140,7 +142,7 @@ fn random_sleeps_never_have_more_than_one_timer_armed() {
 
 #[test]
 fn sleepers_due_at_the_same_instant_wake_in_the_order_they_started_sleeping() {
-    let ex = Executor::new(VirtualHost::new());
+    let ex = common::virtual_executor();
     let order = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let o = order.clone();
     ex.block_on(async move {
