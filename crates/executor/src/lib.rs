@@ -33,6 +33,8 @@
 //! assert_eq!(ex.now(), Duration::from_millis(1000)); // not 10 000
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod blocking;
 pub mod combinators;
 pub mod host;

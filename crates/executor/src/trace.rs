@@ -102,72 +102,162 @@ pub enum Outcome {
 pub enum Event {
     /// A task was created. `parent` is the task that spawned it, if any.
     Spawn {
+        /// The new task.
         task: TaskId,
+        /// The name given to [`spawn_named`](crate::spawn_named), if any.
         name: Option<String>,
+        /// The task that spawned it; `None` when spawned from outside any task.
         parent: Option<TaskId>,
     },
     /// The executor is about to poll a task.
-    PollStart { task: TaskId },
+    PollStart {
+        /// The task polled.
+        task: TaskId,
+    },
     /// A poll returned; `ready` is true when the future finished.
-    PollEnd { task: TaskId, ready: bool },
+    PollEnd {
+        /// The task polled.
+        task: TaskId,
+        /// The poll returned `Ready` (or panicked): the task will not be polled again.
+        ready: bool,
+    },
     /// A task was put on the ready queue.
-    Wake { task: TaskId, by: WakeSource },
+    Wake {
+        /// The task woken.
+        task: TaskId,
+        /// What woke it.
+        by: WakeSource,
+    },
     /// A task ended and will not be polled again.
-    Done { task: TaskId, outcome: Outcome },
+    Done {
+        /// The task that ended.
+        task: TaskId,
+        /// How it ended.
+        outcome: Outcome,
+    },
     /// A task started sleeping until `until_us`.
-    Sleep { task: Option<TaskId>, until_us: u64 },
+    Sleep {
+        /// The sleeping task; `None` for a sleep started outside any task.
+        task: Option<TaskId>,
+        /// The deadline, in microseconds on the host's clock.
+        until_us: u64,
+    },
     /// The host's single timer was (re)armed for `at_us`.
-    TimerArmed { at_us: u64 },
+    TimerArmed {
+        /// When the timer will go off, in microseconds on the host's clock.
+        at_us: u64,
+    },
     /// The host's timer fired and woke `woke` sleepers.
-    TimerFired { woke: u32 },
+    TimerFired {
+        /// How many sleepers were due.
+        woke: u32,
+    },
     /// A request went out.
     FetchStart {
+        /// The request.
         request: RequestId,
+        /// The task running when it was sent; `None` outside any task.
         task: Option<TaskId>,
+        /// The URL requested.
         url: String,
     },
     /// A request finished with an HTTP status and a body of `bytes` bytes.
     FetchEnd {
+        /// The request.
         request: RequestId,
+        /// The HTTP status.
         status: u16,
+        /// The body's length.
         bytes: u64,
     },
     /// A request failed before any HTTP status arrived (network error, CORS, bad URL).
-    FetchError { request: RequestId, message: String },
+    FetchError {
+        /// The request.
+        request: RequestId,
+        /// What went wrong, as the host reported it.
+        message: String,
+    },
     /// A request was dropped before it finished, and the host aborted it.
-    FetchAbort { request: RequestId },
+    FetchAbort {
+        /// The request.
+        request: RequestId,
+    },
     /// A task returned `Pending` and is now waiting for `on`.
-    Wait { task: TaskId, on: WaitOn },
+    Wait {
+        /// The waiting task.
+        task: TaskId,
+        /// What it waits for.
+        on: WaitOn,
+    },
     /// The executor noticed a problem with a task (see [`Diagnostic`]).
-    Diagnostic { task: TaskId, problem: Diagnostic },
+    Diagnostic {
+        /// The task with the problem.
+        task: TaskId,
+        /// The problem.
+        problem: Diagnostic,
+    },
     /// Step mode: the executor stopped before polling `next` and waits for a step.
-    Paused { next: TaskId },
+    Paused {
+        /// The task the next step will poll.
+        next: TaskId,
+    },
     /// A task (or the thread, outside any task) printed a line.
-    Print { task: Option<TaskId>, text: String },
+    Print {
+        /// The printing task; `None` outside any task.
+        task: Option<TaskId>,
+        /// The line, without its newline.
+        text: String,
+    },
     /// A blocking pool began starting worker thread `worker`.
-    WorkerStart { worker: WorkerId },
+    WorkerStart {
+        /// The worker starting.
+        worker: WorkerId,
+    },
     /// Worker `worker` is ready for jobs; `memory_bytes` is the size of its own heap, where
     /// the host can measure it.
     WorkerReady {
+        /// The worker now ready.
         worker: WorkerId,
+        /// The size of the worker's heap, where the host can measure it.
         memory_bytes: Option<u64>,
     },
     /// Worker `worker` stopped for good (it crashed, or could not start): `reason` says why.
-    WorkerGone { worker: WorkerId, reason: String },
+    WorkerGone {
+        /// The worker gone.
+        worker: WorkerId,
+        /// Why it stopped.
+        reason: String,
+    },
     /// `task` handed job `job` (the function called `name`) to the blocking pool.
     JobQueued {
+        /// The job.
         job: JobId,
+        /// The task that handed it over; `None` outside any task.
         task: Option<TaskId>,
+        /// The name the job's function is known by on the workers.
         name: String,
     },
     /// Job `job` began on worker `worker`.
-    JobStart { job: JobId, worker: WorkerId },
+    JobStart {
+        /// The job.
+        job: JobId,
+        /// The worker running it.
+        worker: WorkerId,
+    },
     /// Job `job` ended: with output, or with the reason it has none.
-    JobEnd { job: JobId, error: Option<String> },
+    JobEnd {
+        /// The job.
+        job: JobId,
+        /// `None` if the job gave its output; otherwise why it has none.
+        error: Option<String>,
+    },
     /// Code reached a point it named: a state of a state machine, at `line` of its source.
     Mark {
+        /// The task that reached it; `None` outside any task.
         task: Option<TaskId>,
+        /// The name of the point (a state's name).
         label: String,
+        /// The source line it is at.
         line: u32,
     },
 }
