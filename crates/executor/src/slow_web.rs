@@ -1,4 +1,7 @@
 //! The slow web's URL scheme and deterministic outcomes, byte for byte the twin of `www/slow-web.js`.
+//!
+//! The file runs past 600 lines because its unit tests (a third of it) stay beside the
+//! specification in the comment below, which they pin down case by case.
 
 // URL scheme (relative to the service worker's scope, so the site works under any sub-path):
 //

@@ -2,8 +2,9 @@
 //!
 //! The executor never touches the browser or the operating system itself. A [`Host`] gives it a
 //! clock, runs its turns when asked, arms one timer for the earliest deadline, and starts
-//! requests. [`VirtualHost`] does all of that in simulation; `BrowserHost` (feature `browser`)
-//! does it with the browser's event loop, one `setTimeout` and `fetch`.
+//! requests. [`VirtualHost`](crate::VirtualHost) does all of that in simulation;
+//! `BrowserHost` (feature `browser`) does it with the browser's event loop, one `setTimeout`
+//! and `fetch`.
 
 use crate::net::HostFetch;
 use crate::runtime::Driver;
