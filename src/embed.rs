@@ -33,7 +33,7 @@ impl Params {
             match name.as_str() {
                 "lesson" => params.lesson = value,
                 "snippet" => params.snippet = value,
-                "knobs" => params.knobs = parse_knobs(&value),
+                "knobs" => params.knobs = crate::knobs::parse(&value),
                 "host" if !value.is_empty() => params.host = Some(value),
                 _ => {}
             }
@@ -57,17 +57,6 @@ impl Params {
         }
         Params::from_pairs(pairs)
     }
-}
-
-/// `pages=3, latency_ms=200` (also `;` or `&` between knobs) as name–text pairs.
-pub fn parse_knobs(text: &str) -> Vec<(String, String)> {
-    text.split([',', ';', '&'])
-        .filter_map(|kv| {
-            let (name, value) = kv.split_once('=')?;
-            let name = name.trim();
-            (!name.is_empty()).then(|| (name.to_owned(), value.trim().to_owned()))
-        })
-        .collect()
 }
 
 /// A knob value a host sends: a number, or its text.

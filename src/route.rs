@@ -2,6 +2,8 @@
 //! of a run: `#/08-async-await/crawl?replay=40&pages=3&latency_ms=200&virtual=1`.
 
 use wasm_bindgen::prelude::*;
+
+use crate::knobs;
 use yew::prelude::*;
 
 /// Where the page is.
@@ -44,8 +46,11 @@ impl Moment {
     /// The link to this moment of `lesson/snippet`.
     pub fn href(&self, lesson: &str, snippet: &str) -> String {
         let mut link = format!("{}?replay={}", href(lesson, Some(snippet)), self.at);
-        for (name, value) in &self.knobs {
-            link.push_str(&format!("&{name}={value}"));
+        if !self.knobs.is_empty() {
+            link.push('&');
+            link.push_str(&knobs::encode(
+                self.knobs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            ));
         }
         if self.virtual_time {
             link.push_str("&virtual=1");
@@ -61,14 +66,12 @@ impl Moment {
             problem: None,
         };
         let mut at = None;
-        for (name, value) in query.split('&').filter_map(|kv| kv.split_once('=')) {
-            // Links may escape anything (`pages=%33`); `+` stays a plus sign (`pages=+3`).
-            let (name, value) = (percent_decoded(name), percent_decoded(value));
+        // Links may escape anything (`pages=%33`); `+` stays a plus sign (`pages=+3`).
+        for (name, value) in knobs::parse(query) {
             match name.as_str() {
-                "replay" => at = Some(replay_at(value.trim())),
+                "replay" => at = Some(replay_at(&value)),
                 "virtual" => moment.virtual_time = value == "1",
-                "" => {}
-                _ => moment.knobs.push((name, value.trim().to_owned())),
+                _ => moment.knobs.push((name, value)),
             }
         }
         (moment.at, moment.problem) = at?;
@@ -119,23 +122,7 @@ impl Route {
 /// A path segment with its `%XX` escapes decoded: browsers escape a heading id written in
 /// Chinese (`#/00-concepts/怎样读…`) in links and in `location.hash`.
 fn percent_decoded(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap() * 16 + hex(l).unwrap()) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    knobs::percent_decoded(segment)
 }
 
 /// The link to a lesson, or to one of its snippets.

@@ -3,11 +3,12 @@
 use protocol::KnobValues;
 use yew::prelude::*;
 
-use super::card::{check, knob_field, remember_knobs, remembered_knobs, virtual_toggle};
+use super::card::{knob_field, virtual_toggle};
 use super::run_state::{launch, use_run_clock, Phase, RunState};
 use super::timeline::{fmt_ms, LaneGroup, Timeline};
 use crate::content::{self, Knob, Snippet};
 use crate::i18n::Lang;
+use crate::knobs::{self, check};
 use crate::route;
 use crate::runner::{bridge, use_net_status, NetStatus, RunOptions};
 
@@ -77,7 +78,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     let defaults: Vec<String> = shared.iter().map(|k| k.spec.default.to_string()).collect();
     let values = {
         let (key, shared, defaults) = (key.clone(), shared.clone(), defaults.clone());
-        use_state(move || remembered_knobs(&key, &shared, defaults))
+        use_state(move || knobs::remembered(&key, &shared, defaults))
     };
     let run_a = use_reducer(RunState::default);
     let run_b = use_reducer(RunState::default);
@@ -162,7 +163,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
             defaults.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            remember_knobs(&key, &shared, None);
+            knobs::remember(&key, &shared, None);
             values.set(defaults.clone());
         })
     };
@@ -234,7 +235,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                             let mut next = (*values).clone();
                             next[i] = input.value();
-                            remember_knobs(&key, &shared, Some(&next));
+                            knobs::remember(&key, &shared, Some(&next));
                             values.set(next);
                         })
                     };

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::card::{unknown_knobs, Remote, RunEvent, SnippetCard};
+use super::card::{Remote, RunEvent, SnippetCard};
 use super::UpdateBanner;
 use crate::content;
 use crate::embed::{Command, Host, KnobInfo, Notice, Params};
@@ -148,7 +148,7 @@ pub fn EmbedPage() -> Html {
         Some((lesson, snippet)) => {
             html! {
                 <>
-                if let Some(why) = unknown_knobs(snippet.knobs, &params.knobs, lang) {
+                if let Some(why) = crate::knobs::unknown(snippet.knobs, &params.knobs, lang) {
                     <p class="note embed-knobs-error" role="alert">{ why }</p>
                 }
                 <SnippetCard lesson={lesson.id} snippet={snippet.id}

@@ -1,0 +1,97 @@
+//! A card's replay bar: the scrubber over the run's events, ◀ and ▶ (one step while stepping,
+//! one event after a run), and a link to the moment shown.
+
+use yew::prelude::*;
+
+use super::dom::copy_to_clipboard;
+use crate::components::run_state::{Action, Phase, RunState};
+use crate::i18n::Lang;
+use crate::route;
+
+#[derive(Properties, PartialEq)]
+pub struct ReplayProps {
+    pub state: UseReducerHandle<RunState>,
+    /// Events shown.
+    pub shown: usize,
+    /// The link to the moment shown, once the run is over.
+    pub moment_link: Option<String>,
+    /// On the embed page, the link opens the full course.
+    pub embedded: bool,
+    /// The card's element id, for the scrubber's label.
+    pub dom_id: AttrValue,
+    pub lang: Lang,
+}
+
+/// The scrubber, the step buttons and the moment link.
+#[component]
+pub fn ReplayBar(props: &ReplayProps) -> Html {
+    let (lang, t) = (props.lang, props.lang.t());
+    let (state, shown) = (&props.state, props.shown);
+    // While stepping, ◀ and ▶ move between the moments the executor paused (one step each);
+    // after a run, one event at a time.
+    let seek_by = |delta: isize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut here = state.cursor.unwrap_or(state.len);
+            let at = if state.phase == Phase::Stepping {
+                let replay = state.replay.borrow();
+                let pauses = || replay.pauses().iter().copied().filter(|p| *p <= state.len);
+                if state.cursor.is_none() {
+                    // Live: "here" is the latest pause, whatever arrived after it.
+                    here = pauses().next_back().unwrap_or(here);
+                }
+                let mut pauses = pauses();
+                if delta < 0 {
+                    pauses.rfind(|p| *p < here).unwrap_or(0)
+                } else {
+                    pauses.find(|p| *p > here).unwrap_or(state.len)
+                }
+            } else {
+                (here as isize + delta).clamp(0, state.len as isize) as usize
+            };
+            state.dispatch(Action::Seek(at));
+        })
+    };
+    let on_scrub = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(at) = input.value().parse::<usize>() {
+                state.dispatch(Action::Seek(at));
+            }
+        })
+    };
+    let link_copied = use_state(|| false);
+    let on_moment_link = {
+        let link_copied = link_copied.clone();
+        let link = props.moment_link.clone().unwrap_or_default();
+        Callback::from(move |e: MouseEvent| {
+            // Copy the full address rather than follow the link: the run is already here.
+            e.prevent_default();
+            copy_to_clipboard(&route::course_url(&link));
+            link_copied.set(true);
+            let link_copied = link_copied.clone();
+            gloo_timers::callback::Timeout::new(2000, move || link_copied.set(false)).forget();
+        })
+    };
+    let input_id = format!("{}-replay", props.dom_id);
+    html! {
+        <div class="replay">
+            <label for={input_id.clone()}>{ t.replay }</label>
+            <button type="button" class="step-back" onclick={seek_by(-1)}
+                    disabled={shown == 0} aria-label="◀">{ "◀" }</button>
+            <input id={input_id} class="scrubber" type="range" min="0"
+                   max={state.len.to_string()} step="1" value={shown.to_string()}
+                   oninput={on_scrub} aria-valuetext={lang.event_of(shown, state.len)} />
+            <button type="button" class="step-forward" onclick={seek_by(1)}
+                    disabled={shown >= state.len} aria-label="▶">{ "▶" }</button>
+            <span class="position" data-shown={shown.to_string()}>{ lang.event_of(shown, state.len) }</span>
+            if let Some(link) = props.moment_link.clone() {
+                <a class="moment-link" href={if props.embedded { route::course_url(&link) } else { link }}
+                   onclick={on_moment_link}>
+                    { if *link_copied { t.link_copied } else { t.link_to_moment } }
+                </a>
+            }
+        </div>
+    }
+}
