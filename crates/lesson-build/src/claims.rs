@@ -26,8 +26,11 @@ pub struct Claim {
     pub snippet: (String, String),
     /// Knob values for the run; knobs not named keep their defaults.
     pub knobs: Vec<(String, u32)>,
+    /// The side left of the operator: what is measured.
     pub lhs: Expr,
+    /// How the two sides compare.
     pub op: Op,
+    /// The side right of the operator: what is expected.
     pub rhs: Expr,
     /// The claim as written, for messages.
     pub text: String,
@@ -36,32 +39,45 @@ pub struct Claim {
 /// An expression over numbers, knobs and measurements.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
+    /// A number: `3`, `0.5`, `1_000`.
     Num(f64),
+    /// A quoted text, without its quotes.
     Str(String),
     /// A knob, a measurement without an argument, or `none`.
     Name(String),
     /// A measurement with an argument: `polls("page 1")`.
     Call(String, String),
+    /// Two numbers joined by `+`, `-`, `*` or `/`.
     Bin(Box<Expr>, char, Box<Expr>),
 }
 
 /// How the two sides compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
+    /// `=`: equal numbers, texts, or both `none`.
     Eq,
+    /// `≈`: within 5 % of the right side, or within 1.
     About,
+    /// `<`.
     Lt,
+    /// `<=`.
     Le,
+    /// `>`.
     Gt,
+    /// `>=`.
     Ge,
+    /// `contains`: the left text has the right one in it.
     Contains,
+    /// `lacks`: the left text does not have the right one in it (`none` lacks everything).
     Lacks,
 }
 
 /// What a name or measurement is worth in one run.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A number: a count, milliseconds, or a knob's value.
     Num(f64),
+    /// A text: the output, or an error's message.
     Text(String),
     /// `none`, or an `error` of a run that succeeded.
     None,

@@ -5,6 +5,8 @@
 //! snippet file into the runner worker. Both read the same files, so the source a card shows is
 //! the source that runs. The format is documented in `lessons/README.md`.
 
+#![deny(missing_docs)]
+
 pub mod claims;
 mod codegen;
 mod highlight;

@@ -26,6 +26,7 @@ pub enum Segment {
         a: (String, String),
         /// The second snippet.
         b: (String, String),
+        /// The comparison card's title in this language, if the line gives one.
         title: Option<String>,
         /// Titles of the two sides in this language.
         sides: Option<(String, String)>,

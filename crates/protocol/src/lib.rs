@@ -1,5 +1,7 @@
 //! Shared vocabulary of the page and the runner worker: knobs, run requests, reports, messages.
 
+#![deny(missing_docs)]
+
 pub mod failure;
 pub mod knobs;
 mod messages;

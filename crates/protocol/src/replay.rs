@@ -47,9 +47,13 @@ impl TaskPhase {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskView {
+    /// The task's number.
     pub id: TaskId,
+    /// The name it was spawned with, if any.
     pub name: Option<String>,
+    /// The task that spawned it; `None` when spawned from outside any task.
     pub parent: Option<TaskId>,
+    /// Where it is now.
     pub phase: TaskPhase,
     /// Times it has been polled.
     pub polls: u64,
@@ -72,9 +76,13 @@ impl TaskView {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestView {
+    /// The request's number.
     pub id: RequestId,
+    /// The URL requested.
     pub url: String,
+    /// The task that sent it; `None` outside any task.
     pub task: Option<TaskId>,
+    /// When it went out, in microseconds since the run started.
     pub started_us: u64,
 }
 
@@ -82,7 +90,9 @@ pub struct RequestView {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SleeperView {
+    /// The sleeping task; `None` for a sleep started outside any task.
     pub task: Option<TaskId>,
+    /// The deadline, in microseconds since the run started.
     pub until_us: u64,
 }
 
@@ -104,8 +114,11 @@ pub enum WorkerPhase {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkerView {
+    /// The worker's number.
     pub id: WorkerId,
+    /// What it is doing now.
     pub phase: WorkerPhase,
+    /// When it began starting, in microseconds since the run started.
     pub started_us: u64,
     /// When it became ready.
     pub ready_us: Option<u64>,
@@ -119,12 +132,15 @@ pub struct WorkerView {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobView {
+    /// The job's number.
     pub id: JobId,
+    /// The name the job's function is known by on the workers.
     pub name: String,
     /// The task that handed it over.
     pub task: Option<TaskId>,
     /// The worker running it, once one does.
     pub worker: Option<WorkerId>,
+    /// When it was handed over, in microseconds since the run started.
     pub queued_us: u64,
 }
 
@@ -132,13 +148,17 @@ pub struct JobView {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counters {
+    /// Polls of any task.
     pub polls: u64,
+    /// Times a task was put on the ready queue.
     pub wakes: u64,
     /// Polls after which the task had woken itself.
     pub self_wakes: u64,
     /// Times the host's one timer was armed.
     pub timers_armed: u64,
+    /// Requests sent.
     pub requests: u64,
+    /// Requests that failed or got an answer outside 2xx (not those dropped).
     pub failed_requests: u64,
     /// Lines printed.
     pub prints: u64,
@@ -170,6 +190,7 @@ pub struct ExecState {
     pub workers: Vec<WorkerView>,
     /// Jobs queued or running on a worker, oldest first.
     pub jobs: Vec<JobView>,
+    /// Counts of polls, wakes, requests and the rest since the run started.
     pub counters: Counters,
     /// Problems the executor reported, oldest first.
     pub diagnostics: Vec<(TaskId, Diagnostic)>,
@@ -502,7 +523,9 @@ impl SegmentKind {
 /// One stretch of a lane, in microseconds since the run started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
+    /// What the lane shows in this stretch.
     pub kind: SegmentKind,
+    /// When it began.
     pub start_us: u64,
     /// `None` while it lasts.
     pub end_us: Option<u64>,
@@ -522,7 +545,9 @@ pub enum LaneEnd {
 /// What a lane is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LaneOf {
+    /// A task, from its spawn to its end.
     Task(TaskId),
+    /// A request, from when it went out until it ended.
     Request(RequestId),
     /// A worker thread of the blocking pool.
     Worker(WorkerId),
@@ -531,18 +556,24 @@ pub enum LaneOf {
 /// A wake-up drawn on a lane: who woke the task, and when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WakeMark {
+    /// When, in microseconds since the run started.
     pub at_us: u64,
+    /// What woke the task.
     pub by: WakeSource,
 }
 
 /// One row of the timeline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lane {
+    /// The task, request or worker the lane follows.
     pub of: LaneOf,
     /// "main", "task 3", "GET page 4" (or the URL), "worker 2".
     pub label: String,
+    /// When it was spawned, sent or started, in microseconds since the run started.
     pub start_us: u64,
+    /// Its stretches, in order; only the last may still be open.
     pub segments: Vec<Segment>,
+    /// The wake-ups of a task, in order.
     pub wakes: Vec<WakeMark>,
     /// When and how it ended, if it has.
     pub end: Option<(u64, LaneEnd)>,
@@ -699,7 +730,9 @@ impl LaneAt {
 /// Lanes left out by [`TimelineBuilder::lanes_at_most`]: how many, and their segments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Hidden {
+    /// Lanes left out.
     pub lanes: usize,
+    /// Segments in the lanes left out.
     pub segments: usize,
 }
 
