@@ -5,7 +5,7 @@
  *   - by the service worker:  importScripts('./slow-web.js')  → self.SlowWeb = { ... }
  *   - by Node (tests):        require('…/www/slow-web.js')     → module.exports = { ... }
  *
- * The Rust twin is crates/executor/src/slow_web.rs. Both must produce the same bytes for the same
+ * The Rust twin is crates/slow-web/src/lib.rs. Both must produce the same bytes for the same
  * URL; tests/slow-web-vectors.json is asserted by tests on both sides.
  *
  * URL scheme (relative to the service worker's scope, so the site works under any sub-path):

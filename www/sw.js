@@ -14,7 +14,7 @@
  *
  * The outcome (actual delay, success / failure status / network error, page bytes) is
  * deterministic from (seed, n); the rules live in slow-web.js and are documented there, and are
- * mirrored exactly by crates/executor/src/slow_web.rs (the "virtual network").
+ * mirrored exactly by crates/slow-web/src/lib.rs (the "virtual network").
  *
  * If the page aborts the request while it waits (event.request.signal), the timer is cleared
  * and the answer is a network error, so no respondWith promise is left pending.

@@ -1,5 +1,5 @@
 // The slow web's pure logic (www/slow-web.js) against the cross-language vectors in
-// tests/slow-web-vectors.json, which crates/executor/tests/slow_web.rs asserts on the Rust side.
+// tests/slow-web-vectors.json, which crates/slow-web/tests/vectors.rs asserts on the Rust side.
 //
 //   node --test tests/e2e/slow-web.test.mjs
 //
@@ -89,7 +89,7 @@ function generate() {
   return {
     about:
       'Slow-web test vectors, generated from www/slow-web.js and asserted by tests/e2e/slow-web.test.mjs ' +
-      'and crates/executor/tests/slow_web.rs. status is 0 for a network error. bodyFnv1a32 is FNV-1a ' +
+      'and crates/slow-web/tests/vectors.rs. status is 0 for a network error. bodyFnv1a32 is FNV-1a ' +
       '(32 bits) over the body bytes; bodyStart/bodyEnd are its first/last 40 characters.',
     cases,
     errors,

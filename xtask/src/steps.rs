@@ -200,6 +200,8 @@ fn clippy(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
                 "-p",
                 "executor",
                 "-p",
+                "slow-web",
+                "-p",
                 "bench",
                 "--features",
                 "executor/browser",

@@ -40,7 +40,7 @@ pub mod combinators;
 pub mod host;
 pub mod net;
 pub mod runtime;
-pub mod slow_web;
+pub use slow_web;
 pub mod stream;
 pub mod sync;
 pub mod time;

@@ -1,7 +1,10 @@
 //! The slow web's URL scheme and deterministic outcomes, byte for byte the twin of `www/slow-web.js`.
+//! The executor's virtual host serves runs from it; `cargo xtask slow-web` serves it over HTTP.
 //!
 //! The file runs past 600 lines because its unit tests (a third of it) stay beside the
 //! specification in the comment below, which they pin down case by case.
+
+#![deny(missing_docs)]
 
 // URL scheme (relative to the service worker's scope, so the site works under any sub-path):
 //
@@ -204,7 +207,7 @@ impl std::error::Error for SlowWebError {}
 /// through [`PageRequest::to_url`] and [`PageRequest::parse`].
 ///
 /// ```
-/// use executor::slow_web::{FailWith, PageRequest, PageResult};
+/// use slow_web::{FailWith, PageRequest, PageResult};
 ///
 /// let request = PageRequest::new(3).delay(1000).jitter(200).size(512).seed(7);
 /// assert_eq!(request.to_url(), "api/page/3?delay=1000&jitter=200&size=512&seed=7");

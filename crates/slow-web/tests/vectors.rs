@@ -1,8 +1,8 @@
 //! The Rust slow web against the cross-language vectors generated from `www/slow-web.js`
 //! (also asserted by `tests/e2e/slow-web.test.mjs`).
 
-use executor::slow_web::{failure_body, PageRequest, PageResult};
 use serde_json::Value;
+use slow_web::{failure_body, PageRequest, PageResult};
 
 const VECTORS: &str = include_str!("../../../tests/slow-web-vectors.json");
 
