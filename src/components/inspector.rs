@@ -1,6 +1,6 @@
 //! The inspector: the executor's state at one moment of a run, rebuilt from the trace.
 
-use protocol::replay::{ExecState, TaskPhase, WorkerPhase};
+use replay::{ExecState, TaskPhase, WorkerPhase};
 use yew::prelude::*;
 
 use super::timeline::fmt_ms;
@@ -68,7 +68,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let queued = s.jobs.iter().filter(|j| j.worker.is_none()).count();
     let marks = s.tasks.iter().any(|t| t.state.is_some());
     // A run with thousands of tasks: show the ones still going, then the ended ones, up to a cap.
-    let rows: Vec<&protocol::replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
+    let rows: Vec<&replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
         let (live, ended): (Vec<_>, Vec<_>) = s.tasks.iter().partition(|t| !t.phase.ended());
         live.into_iter().chain(ended).take(MAX_TASK_ROWS).collect()
     } else {
@@ -103,7 +103,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     if s.requests.is_empty() { <span class="none">{ t.none }</span> }
                     <ul>
                         { for s.requests.iter().take(MAX_LIST).map(|r| html! {
-                            <li title={r.url.clone()}>{ format!("#{} {}", r.id, protocol::replay::request_label(&r.url)) }</li>
+                            <li title={r.url.clone()}>{ format!("#{} {}", r.id, protocol::request_label(&r.url)) }</li>
                         }) }
                         { more(s.requests.len(), lang) }
                     </ul>

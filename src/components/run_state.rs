@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
-use protocol::replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
+use replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
 use protocol::{KnobValues, Report};
 use yew::prelude::*;
 
@@ -511,10 +511,10 @@ mod tests {
         {
             let replay = state.replay.borrow();
             let end = replay.end_state().expect("a state past the cut");
-            assert_eq!(end, &protocol::replay::ExecState::at(&all, all.len()));
+            assert_eq!(end, &replay::ExecState::at(&all, all.len()));
             assert_eq!(
                 replay.state_at(kept),
-                protocol::replay::ExecState::at(&all, kept)
+                replay::ExecState::at(&all, kept)
             );
         }
         assert!(state.replay.borrow().trace().bytes() <= protocol::MAX_TRACE_BYTES + 4100);

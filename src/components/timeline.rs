@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use protocol::replay::{Hidden, Lane, LaneEnd, LaneOf, SegmentKind};
+use replay::{Hidden, Lane, LaneEnd, LaneOf, SegmentKind};
 use yew::prelude::*;
 
 use crate::i18n::Lang;

@@ -1,7 +1,7 @@
 //! Phrases with values in them: the timeline's, the executor panel's, the card's and the navigation's.
 
 use executor::trace::{Diagnostic, JobId, WaitOn, WakeSource};
-use protocol::replay::{JobView, LaneEnd, SegmentKind, TaskPhase, WorkerPhase, WorkerView};
+use replay::{JobView, LaneEnd, SegmentKind, TaskPhase, WorkerPhase, WorkerView};
 
 use super::Lang;
 

@@ -6,7 +6,6 @@ pub mod failure;
 pub mod knobs;
 mod messages;
 pub mod packed;
-pub mod replay;
 
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};
@@ -14,3 +13,11 @@ pub use messages::{
     keeps, kept_len, FromRunner, Network, OutputLine, Report, RunRequest, Tally, ToRunner,
     TraceSummary, ALIVE_MS, MAX_TRACE_BYTES,
 };
+
+/// "page 3" for a slow-web URL, else the URL itself (request lanes say "GET page 3").
+pub fn request_label(url: &str) -> String {
+    url.rsplit_once("api/page/")
+        .and_then(|(_, rest)| rest.split(['?', '#']).next())
+        .map(|n| format!("page {n}"))
+        .unwrap_or_else(|| url.to_owned())
+}

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use protocol::replay::{timeline, ExecState, Replay};
+use replay::{timeline, ExecState, Replay};
 use protocol::RunRequest;
 use runner::run::run_virtual;
 

@@ -62,7 +62,7 @@ fn called() {
 /// arrived. Returns at once, with the request on its way.
 pub fn get(url: impl Into<String>, then: impl FnOnce(Result<Response, FetchError>) + 'static) {
     let url = url.into();
-    let name = format!("then: {}", protocol::replay::request_label(&url));
+    let name = format!("then: {}", protocol::request_label(&url));
     register();
     // The request goes out now, as a browser's `fetch()` sends it; the callback's task only
     // waits for the answer.

@@ -1,7 +1,7 @@
 //! Lesson 2's worker-thread snippets on the virtual host (simulated workers).
 
 use executor::trace::{Event, Record};
-use protocol::replay::{timeline, LaneOf, SegmentKind};
+use replay::{timeline, LaneOf, SegmentKind};
 use protocol::Report;
 use runner::threads::VIRTUAL_STARTUP;
 
@@ -146,7 +146,7 @@ fn a_pool_of_too_many_workers_is_refused_with_a_reason() {
 
 #[test]
 fn the_inspector_state_shows_busy_workers_and_queued_jobs() {
-    use protocol::replay::{ExecState, WorkerPhase};
+    use replay::{ExecState, WorkerPhase};
     let (_, trace) = run(
         "pool",
         &[("pages", 5.0), ("latency_ms", 500.0), ("workers", 2.0)],

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use executor::trace::Record;
-use protocol::replay::{timeline, ExecState, Replay};
+use replay::{timeline, ExecState, Replay};
 
 mod common;
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use protocol::replay::one_by_one_us;
+use replay::one_by_one_us;
 use protocol::{KnobValues, Network};
 use yew::prelude::*;
 
@@ -21,13 +21,13 @@ mod dom;
 mod hooks;
 mod knob_fields;
 mod output;
-mod replay;
+mod replay_bar;
 mod source;
 
 use hooks::LinkNote;
 pub use knob_fields::{knob_field, virtual_toggle};
 use output::OutputLog;
-use replay::ReplayBar;
+use replay_bar::ReplayBar;
 use source::SourceBox;
 
 /// A run whose worker has not shown its thread free for this long is reported as blocked.

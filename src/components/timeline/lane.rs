@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use protocol::replay::{Lane, LaneOf, Segment, SegmentKind};
+use replay::{Lane, LaneOf, Segment, SegmentKind};
 use yew::prelude::*;
 
 use super::{describe, end_class, fit_text, fmt_ms, lod, us_ms, GAP, LABEL_PX, LANE_H, WIDTH};

@@ -3,7 +3,7 @@
 //! is merged; a stretch where the lane changes state several times per unit is drawn as a
 //! band. However long the run, a lane costs a handful of elements.
 
-use protocol::replay::{Segment, SegmentKind, WakeMark};
+use replay::{Segment, SegmentKind, WakeMark};
 
 /// A lane is drawn element by element (each segment and wake-up with its own tooltip) when
 /// `segments + 2 × wakes` is at most this; beyond, it is drawn by [`lane_paths`].

@@ -9,9 +9,7 @@ use executor::trace::{Record, WaitOn, WakeSource};
 use executor::{
     fetch, fetch_blocking, sleep, spawn, spawn_named, Executor, Host, TaskState, VirtualHost,
 };
-use protocol::replay::{
-    one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase,
-};
+use replay::{one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

@@ -1,0 +1,597 @@
+//! The timeline's lanes: one per task, request and worker thread, each a row of segments
+//! (ready, running, waiting on what) with its wake-ups and its end. [`TimelineBuilder`] grows
+//! them record by record and gives them as they were after any first `n` records.
+
+use executor::trace::{
+    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource, WorkerId,
+};
+use protocol::request_label;
+
+/// What a stretch of a lane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    /// On the ready queue, not yet polled.
+    Ready,
+    /// Being polled (using the thread).
+    Running,
+    /// Being polled and stuck in a blocking call: the whole thread waits.
+    Blocked,
+    /// Waiting for a timer.
+    Timer,
+    /// Waiting for a request.
+    Network,
+    /// Waiting for a channel, semaphore or lock.
+    Channel,
+    /// Waiting for another task to finish.
+    Task,
+    /// Waiting for something the executor does not know.
+    Other,
+    /// Waiting with no waker kept: nothing will ever wake it.
+    Stuck,
+    /// A request in flight.
+    Request,
+    /// Waiting for a job on a worker thread.
+    WaitJob,
+    /// A worker thread loading its copy of the program.
+    Starting,
+    /// A worker thread running a job.
+    Job,
+}
+
+impl SegmentKind {
+    fn waiting(on: WaitOn) -> SegmentKind {
+        match on {
+            WaitOn::Timer => SegmentKind::Timer,
+            WaitOn::Network(_) => SegmentKind::Network,
+            WaitOn::Channel => SegmentKind::Channel,
+            WaitOn::Task(_) => SegmentKind::Task,
+            WaitOn::Job(_) => SegmentKind::WaitJob,
+            WaitOn::Other => SegmentKind::Other,
+        }
+    }
+
+    /// The CSS class (and test hook) of the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            SegmentKind::Ready => "ready",
+            SegmentKind::Running => "running",
+            SegmentKind::Blocked => "blocked",
+            SegmentKind::Timer => "timer",
+            SegmentKind::Network => "network",
+            SegmentKind::Channel => "channel",
+            SegmentKind::Task => "task",
+            SegmentKind::Other => "other",
+            SegmentKind::Stuck => "stuck",
+            SegmentKind::Request => "request",
+            SegmentKind::WaitJob => "wait-job",
+            SegmentKind::Starting => "starting",
+            SegmentKind::Job => "job",
+        }
+    }
+}
+
+/// One stretch of a lane, in microseconds since the run started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// What the lane shows in this stretch.
+    pub kind: SegmentKind,
+    /// When it began.
+    pub start_us: u64,
+    /// `None` while it lasts.
+    pub end_us: Option<u64>,
+}
+
+/// How a lane ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaneEnd {
+    /// A task finished, or a request got a 2xx answer.
+    Done,
+    /// A task panicked, or a request failed (the message, or the HTTP status).
+    Failed(String),
+    /// A task was aborted, or a request dropped.
+    Cancelled,
+}
+
+/// What a lane is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneOf {
+    /// A task, from its spawn to its end.
+    Task(TaskId),
+    /// A request, from when it went out until it ended.
+    Request(RequestId),
+    /// A worker thread of the blocking pool.
+    Worker(WorkerId),
+}
+
+/// A wake-up drawn on a lane: who woke the task, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WakeMark {
+    /// When, in microseconds since the run started.
+    pub at_us: u64,
+    /// What woke the task.
+    pub by: WakeSource,
+}
+
+/// One row of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lane {
+    /// The task, request or worker the lane follows.
+    pub of: LaneOf,
+    /// "main", "task 3", "GET page 4" (or the URL), "worker 2".
+    pub label: String,
+    /// When it was spawned, sent or started, in microseconds since the run started.
+    pub start_us: u64,
+    /// Its stretches, in order; only the last may still be open.
+    pub segments: Vec<Segment>,
+    /// The wake-ups of a task, in order.
+    pub wakes: Vec<WakeMark>,
+    /// When and how it ended, if it has.
+    pub end: Option<(u64, LaneEnd)>,
+    /// A request's task; a task's parent.
+    pub owner: Option<TaskId>,
+}
+
+impl Lane {
+    fn current(&self) -> Option<SegmentKind> {
+        self.segments
+            .last()
+            .filter(|s| s.end_us.is_none())
+            .map(|s| s.kind)
+    }
+}
+
+/// How long the run's waits would take one after another: every request from start to end,
+/// every job a worker ran, plus every stretch a task spent waiting on a timer. Set against the run's total, it is the
+/// speed-up that overlapping the waits bought (about 1 for a run that waits one by one).
+pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
+    let span = |start: u64, end: Option<u64>| end.map_or(0, |e| e.saturating_sub(start));
+    lanes
+        .iter()
+        .map(|lane| match lane.of {
+            LaneOf::Request(_) => span(lane.start_us, lane.end.as_ref().map(|e| e.0)),
+            LaneOf::Task(_) | LaneOf::Worker(_) => lane
+                .segments
+                .iter()
+                .filter(|s| matches!(s.kind, SegmentKind::Timer | SegmentKind::Job))
+                .map(|s| span(s.start_us, s.end_us))
+                .sum(),
+        })
+        .sum()
+}
+
+/// The lanes of a trace: tasks in spawn order, each followed by the requests it made, then
+/// the blocking pool's workers.
+pub fn timeline(records: &[Record]) -> Vec<Lane> {
+    let mut builder = TimelineBuilder::default();
+    for r in records {
+        builder.push(r);
+    }
+    builder.lanes_at(records.len())
+}
+
+/// Where a segment's record numbers are: the record that opened it, the one that closed it
+/// (`usize::MAX` while open), and the record that told what it waits for with the kind it had
+/// before (a `Wait` after a `PollEnd`).
+#[derive(Clone, Copy, Debug)]
+struct SegAt {
+    start: usize,
+    end: usize,
+    refined: Option<(usize, SegmentKind)>,
+}
+
+/// A lane with the record number of each of its changes, so the lane as it was after any
+/// first `n` records can be cut out of it.
+#[derive(Clone, Debug)]
+struct LaneAt {
+    lane: Lane,
+    born: usize,
+    segs: Vec<SegAt>,
+    wakes: Vec<usize>,
+    end: usize,
+}
+
+impl LaneAt {
+    fn new(lane: Lane, born: usize) -> LaneAt {
+        LaneAt {
+            lane,
+            born,
+            segs: Vec::new(),
+            wakes: Vec::new(),
+            end: usize::MAX,
+        }
+    }
+
+    fn open(&mut self, kind: SegmentKind, at: u64, i: usize) {
+        self.close(at, i);
+        self.lane.segments.push(Segment {
+            kind,
+            start_us: at,
+            end_us: None,
+        });
+        self.segs.push(SegAt {
+            start: i,
+            end: usize::MAX,
+            refined: None,
+        });
+    }
+
+    fn close(&mut self, at: u64, i: usize) {
+        if let Some(last) = self.lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+            last.end_us = Some(at);
+            if let Some(seg) = self.segs.last_mut() {
+                seg.end = i;
+            }
+        }
+    }
+
+    /// The kind of the open segment becomes `kind`, as of record `i`.
+    fn refine(&mut self, kind: SegmentKind, i: usize) {
+        if let (Some(last), Some(seg)) = (self.lane.segments.last_mut(), self.segs.last_mut()) {
+            seg.refined = Some((i, last.kind));
+            last.kind = kind;
+        }
+    }
+
+    fn finish(&mut self, at: u64, end: LaneEnd, i: usize) {
+        self.lane.end = Some((at, end));
+        self.end = i;
+    }
+
+    /// The lane as it was after the first `n` records (which must include its birth).
+    fn at(&self, n: usize) -> Lane {
+        let lane = &self.lane;
+        let segs = self.segs.partition_point(|s| s.start < n);
+        let wakes = self.wakes.partition_point(|w| *w < n);
+        Lane {
+            of: lane.of,
+            label: match lane.of {
+                // A task with no name: labelled when copied out, not for each of 50 000 tasks.
+                LaneOf::Task(id) if lane.label.is_empty() => format!("task {id}"),
+                _ => lane.label.clone(),
+            },
+            start_us: lane.start_us,
+            segments: lane.segments[..segs]
+                .iter()
+                .zip(&self.segs)
+                .map(|(s, at)| Segment {
+                    kind: match at.refined {
+                        Some((i, before)) if i >= n => before,
+                        _ => s.kind,
+                    },
+                    start_us: s.start_us,
+                    end_us: s.end_us.filter(|_| at.end < n),
+                })
+                .collect(),
+            wakes: lane.wakes[..wakes].to_vec(),
+            end: lane.end.clone().filter(|_| self.end < n),
+            owner: lane.owner,
+        }
+    }
+}
+
+/// Lanes left out by [`TimelineBuilder::lanes_at_most`]: how many, and their segments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Lanes left out.
+    pub lanes: usize,
+    /// Segments in the lanes left out.
+    pub segments: usize,
+}
+
+/// Builds the lanes of a trace one record at a time, and gives the lanes as they were after
+/// any first `n` records without going through the trace again.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineBuilder {
+    tasks: Vec<LaneAt>,
+    requests: Vec<LaneAt>,
+    workers: Vec<LaneAt>,
+    /// Which worker runs each job that has started and not ended.
+    job_worker: std::collections::HashMap<JobId, WorkerId>,
+    /// The requests each task made: indices into `requests`, in order.
+    requests_of: std::collections::HashMap<TaskId, Vec<usize>>,
+    running: Option<TaskId>,
+    rewoken: bool,
+    /// Records pushed so far.
+    len: usize,
+}
+
+/// Where the lane of `of` is. Task and request ids count up from 1 in the order their lanes
+/// are made, so the id is the place to look first; a scan is the fallback.
+fn lane_at_index(lanes: &[LaneAt], of: LaneOf) -> Option<usize> {
+    let id = match of {
+        LaneOf::Task(id) | LaneOf::Request(id) => id,
+        LaneOf::Worker(id) => id.into(),
+    };
+    let guess = (id as usize).wrapping_sub(1);
+    if lanes.get(guess).is_some_and(|l| l.lane.of == of) {
+        return Some(guess);
+    }
+    lanes.iter().rposition(|l| l.lane.of == of)
+}
+
+impl TimelineBuilder {
+    /// Records pushed so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True before the first record.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn task(&mut self, id: TaskId) -> Option<&mut LaneAt> {
+        lane_at_index(&self.tasks, LaneOf::Task(id)).map(|i| &mut self.tasks[i])
+    }
+
+    fn worker(&mut self, id: WorkerId) -> Option<&mut LaneAt> {
+        self.workers
+            .iter()
+            .position(|l| l.lane.of == LaneOf::Worker(id))
+            .map(|i| &mut self.workers[i])
+    }
+
+    /// Adds the next record of the trace.
+    pub fn push(&mut self, r: &Record) {
+        let i = self.len;
+        self.len += 1;
+        let at = r.t_us;
+        let new_lane = |of, label, owner| Lane {
+            of,
+            label,
+            start_us: at,
+            segments: Vec::new(),
+            wakes: Vec::new(),
+            end: None,
+            owner,
+        };
+        match &r.event {
+            Event::Spawn { task, name, parent } => {
+                // (Labelled "task N" when copied out, see `LaneAt::at`.)
+                let label = name.clone().unwrap_or_default();
+                let mut lane = LaneAt::new(new_lane(LaneOf::Task(*task), label, *parent), i);
+                lane.open(SegmentKind::Ready, at, i);
+                self.tasks.push(lane);
+            }
+            Event::PollStart { task } => {
+                self.running = Some(*task);
+                if let Some(lane) = self.task(*task) {
+                    lane.open(SegmentKind::Running, at, i);
+                }
+            }
+            Event::PollEnd { task, ready } => {
+                self.running = None;
+                let requeued = std::mem::take(&mut self.rewoken);
+                if let Some(lane) = self.task(*task) {
+                    if *ready {
+                        lane.close(at, i);
+                    } else if requeued {
+                        lane.open(SegmentKind::Ready, at, i);
+                    } else {
+                        lane.open(SegmentKind::Other, at, i);
+                    }
+                }
+            }
+            Event::Wait { task, on } => {
+                if let Some(lane) = self.task(*task) {
+                    if lane.lane.current() == Some(SegmentKind::Other) {
+                        lane.refine(SegmentKind::waiting(*on), i);
+                    }
+                }
+            }
+            Event::Diagnostic {
+                task,
+                problem: Diagnostic::LostWakeup,
+            } => {
+                if let Some(lane) = self.task(*task) {
+                    if lane.lane.current() == Some(SegmentKind::Other) {
+                        lane.refine(SegmentKind::Stuck, i);
+                    }
+                }
+            }
+            Event::Wake { task, by } => {
+                let mut rewoken = false;
+                if let Some(lane) = self.task(*task) {
+                    lane.lane.wakes.push(WakeMark { at_us: at, by: *by });
+                    lane.wakes.push(i);
+                    if lane.lane.current() == Some(SegmentKind::Running) {
+                        rewoken = true; // ready again once the poll returns
+                    } else {
+                        lane.open(SegmentKind::Ready, at, i);
+                    }
+                }
+                self.rewoken |= rewoken;
+            }
+            Event::Done { task, outcome } => {
+                if let Some(lane) = self.task(*task) {
+                    lane.close(at, i);
+                    lane.finish(
+                        at,
+                        match outcome {
+                            Outcome::Finished => LaneEnd::Done,
+                            Outcome::Panicked(m) => LaneEnd::Failed(m.clone()),
+                            Outcome::Cancelled => LaneEnd::Cancelled,
+                        },
+                        i,
+                    );
+                }
+            }
+            Event::FetchStart { request, task, url } => {
+                let label = format!("GET {}", request_label(url));
+                if let Some(task) = task {
+                    self.requests_of
+                        .entry(*task)
+                        .or_default()
+                        .push(self.requests.len());
+                }
+                let mut lane = LaneAt::new(new_lane(LaneOf::Request(*request), label, *task), i);
+                lane.open(SegmentKind::Request, at, i);
+                self.requests.push(lane);
+                // A request made while a task is being polled, that ends inside the same poll,
+                // was a blocking call: marked when it ends.
+            }
+            Event::FetchEnd {
+                request, status, ..
+            } => {
+                let ok = (200..300).contains(status);
+                let end = if ok {
+                    LaneEnd::Done
+                } else {
+                    LaneEnd::Failed(format!("HTTP {status}"))
+                };
+                self.end_request(*request, at, end, i);
+            }
+            Event::FetchError { request, message } => {
+                self.end_request(*request, at, LaneEnd::Failed(message.clone()), i)
+            }
+            Event::FetchAbort { request } => self.end_request(*request, at, LaneEnd::Cancelled, i),
+            Event::WorkerStart { worker } => {
+                let label = format!("worker {worker}");
+                let mut lane = LaneAt::new(new_lane(LaneOf::Worker(*worker), label, None), i);
+                lane.open(SegmentKind::Starting, at, i);
+                self.workers.push(lane);
+            }
+            Event::WorkerReady { worker, .. } => {
+                if let Some(lane) = self.worker(*worker) {
+                    lane.close(at, i);
+                }
+            }
+            Event::WorkerGone { worker, reason } => {
+                if let Some(lane) = self.worker(*worker) {
+                    lane.close(at, i);
+                    lane.finish(at, LaneEnd::Failed(reason.clone()), i);
+                }
+            }
+            Event::JobStart { job, worker } => {
+                self.job_worker.insert(*job, *worker);
+                if let Some(lane) = self.worker(*worker) {
+                    lane.open(SegmentKind::Job, at, i);
+                }
+            }
+            Event::JobEnd { job, .. } => {
+                if let Some(w) = self.job_worker.remove(job) {
+                    if let Some(lane) = self.worker(w) {
+                        lane.close(at, i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_request(&mut self, request: RequestId, at: u64, end: LaneEnd, i: usize) {
+        let Some(lane) =
+            lane_at_index(&self.requests, LaneOf::Request(request)).map(|r| &mut self.requests[r])
+        else {
+            return;
+        };
+        lane.close(at, i);
+        lane.finish(at, end, i);
+        let (owner, start) = (lane.lane.owner, lane.lane.start_us);
+        // Started and ended within one poll of its task: the task (and the thread) was blocked.
+        let running = self.running;
+        if owner.is_some() && owner == running {
+            if let Some(task) = running.and_then(|t| self.task(t)) {
+                let poll_start = task
+                    .lane
+                    .segments
+                    .last()
+                    .filter(|s| s.end_us.is_none() && s.kind == SegmentKind::Running)
+                    .map(|s| s.start_us);
+                if poll_start.is_some_and(|p| p <= start) {
+                    task.close(start, i);
+                    task.lane.segments.push(Segment {
+                        kind: SegmentKind::Blocked,
+                        start_us: start,
+                        end_us: Some(at),
+                    });
+                    task.segs.push(SegAt {
+                        start: i,
+                        end: i,
+                        refined: None,
+                    });
+                    task.open(SegmentKind::Running, at, i);
+                }
+            }
+        }
+    }
+
+    /// The lanes as they were after the first `n` records pushed: tasks in spawn order, each
+    /// followed by the requests it made, then the blocking pool's workers.
+    pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
+        self.lanes_at_most(n, usize::MAX).0
+    }
+
+    /// The first `max` of the lanes after the first `n` records, and how many lanes and
+    /// segments the rest have: a run of thousands of tasks copies only the lanes it draws.
+    pub fn lanes_at_most(&self, n: usize, max: usize) -> (Vec<Lane>, Hidden) {
+        let n = n.min(self.len);
+        let born = |lanes: &[LaneAt]| lanes.partition_point(|l| l.born < n);
+        let tasks = &self.tasks[..born(&self.tasks)];
+        let requests = &self.requests[..born(&self.requests)];
+        let workers = &self.workers[..born(&self.workers)];
+        let shown = self.first_lanes(tasks, requests, workers, max);
+        let segments = |l: &LaneAt| l.segs.partition_point(|s| s.start < n);
+        let hidden = Hidden {
+            lanes: tasks.len() + requests.len() + workers.len() - shown.len(),
+            segments: tasks
+                .iter()
+                .chain(requests)
+                .chain(workers)
+                .map(segments)
+                .sum::<usize>()
+                - shown.iter().map(|l| segments(l)).sum::<usize>(),
+        };
+        (shown.iter().map(|l| l.at(n)).collect(), hidden)
+    }
+
+    /// The first `max` lanes in the timeline's order: tasks in spawn order, each followed by
+    /// the requests it made, then requests of no task (or of a task the trace never spawned),
+    /// then the blocking pool's workers.
+    fn first_lanes<'a>(
+        &'a self,
+        tasks: &'a [LaneAt],
+        requests: &'a [LaneAt],
+        workers: &'a [LaneAt],
+        max: usize,
+    ) -> Vec<&'a LaneAt> {
+        let mut order: Vec<&LaneAt> = Vec::with_capacity(max.min(1024));
+        for task in tasks {
+            if order.len() >= max {
+                break;
+            }
+            order.push(task);
+            let LaneOf::Task(id) = task.lane.of else {
+                unreachable!("task lanes only")
+            };
+            let made = self
+                .requests_of
+                .get(&id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            order.extend(
+                made.iter()
+                    .take_while(|r| **r < requests.len())
+                    .map(|r| &requests[*r]),
+            );
+        }
+        if order.len() >= max {
+            order.truncate(max);
+            return order;
+        }
+        // Every task fitted: the rest come after them, requests by task (none first).
+        let mut orphans: Vec<&LaneAt> = requests
+            .iter()
+            .filter(|r| {
+                r.lane
+                    .owner
+                    .is_none_or(|t| lane_at_index(tasks, LaneOf::Task(t)).is_none())
+            })
+            .collect();
+        orphans.sort_by_key(|r| r.lane.owner);
+        order.extend(orphans);
+        order.extend(workers);
+        order.truncate(max);
+        order
+    }
+}
