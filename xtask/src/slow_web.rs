@@ -1,6 +1,8 @@
-//! `cargo xtask slow-web`: the service worker's slow web (`executor::slow_web`) as a native HTTP server on 127.0.0.1.
+//! `cargo xtask slow-web`: the service worker's slow web (the `slow-web` crate) as a native HTTP
+//! server on 127.0.0.1. (Past 600 lines with its tests, a third of the file, which drive the
+//! server over real sockets.)
 
-// The rules are `executor::slow_web`'s, answered the way `www/sw.js` answers them:
+// The rules are the `slow-web` crate's, answered the way `www/sw.js` answers them:
 //
 //   - a path holding `api/page/` goes to `PageRequest::parse` (a prefix before it is ignored);
 //     a parse error is HTTP 400 with the error's message as a text/plain body;
