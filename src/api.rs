@@ -9,18 +9,16 @@
 //!   `options` is `{ scheduler?: "microtask" | "message-channel" | "timeout", virtualTime?:
 //!   boolean }`: how the executor gets its turns, and whether to run on the virtual clock.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use executor::host::Scheduler;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use protocol::{KnobValues, Network, Report, RunError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::content::LESSONS;
 use crate::i18n::Lang;
-use crate::runner::{bridge, NetStatus, RunEnd, RunEvents, RunOptions};
+use crate::runner::{bridge, js_error_text, NetStatus, RunEnd, RunOptions};
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
@@ -34,47 +32,68 @@ fn report_js(mut report: Report) -> JsValue {
     to_js(&report)
 }
 
-/// The report of a run that never started.
-fn refused(error: RunError) -> JsValue {
-    report_js(Report::from_trace(&[], 0.0, Some(error), Network::Virtual))
+/// A lesson as `asyncTutor.lessons()` lists it.
+#[derive(Serialize)]
+struct LessonJs {
+    id: &'static str,
+    number: u32,
+    /// The English title.
+    title: &'static str,
+    /// The languages the lesson is written in.
+    languages: Vec<&'static str>,
+    snippets: Vec<SnippetJs>,
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &key.into(), value);
+/// A snippet of a [`LessonJs`].
+#[derive(Serialize)]
+struct SnippetJs {
+    id: &'static str,
+    title: &'static str,
+    blocking: bool,
+    knobs: Vec<KnobJs>,
+}
+
+/// A knob of a [`SnippetJs`].
+#[derive(Serialize)]
+struct KnobJs {
+    name: &'static str,
+    min: u32,
+    max: u32,
+    default: u32,
+    unit: &'static str,
 }
 
 fn lessons() -> JsValue {
-    let list = Array::new();
-    for lesson in LESSONS {
-        let l = Object::new();
-        set(&l, "id", &lesson.id.into());
-        set(&l, "number", &lesson.number.into());
-        set(&l, "title", &lesson.text(Lang::En).title.into());
-        let languages: Array = lesson.texts.iter().map(|t| JsValue::from(t.lang)).collect();
-        set(&l, "languages", &languages);
-        let snippets = Array::new();
-        for snippet in lesson.snippets {
-            let s = Object::new();
-            set(&s, "id", &snippet.id.into());
-            set(&s, "title", &snippet.title.into());
-            set(&s, "blocking", &snippet.blocking.into());
-            let knobs = Array::new();
-            for knob in snippet.knobs {
-                let k = Object::new();
-                set(&k, "name", &knob.spec.name.into());
-                set(&k, "min", &knob.spec.min.into());
-                set(&k, "max", &knob.spec.max.into());
-                set(&k, "default", &knob.spec.default.into());
-                set(&k, "unit", &knob.unit.into());
-                knobs.push(&k);
-            }
-            set(&s, "knobs", &knobs);
-            snippets.push(&s);
-        }
-        set(&l, "snippets", &snippets);
-        list.push(&l);
-    }
-    list.into()
+    let list: Vec<LessonJs> = LESSONS
+        .iter()
+        .map(|lesson| LessonJs {
+            id: lesson.id,
+            number: lesson.number,
+            title: lesson.text(Lang::En).title,
+            languages: lesson.texts.iter().map(|t| t.lang).collect(),
+            snippets: lesson
+                .snippets
+                .iter()
+                .map(|snippet| SnippetJs {
+                    id: snippet.id,
+                    title: snippet.title,
+                    blocking: snippet.blocking,
+                    knobs: snippet
+                        .knobs
+                        .iter()
+                        .map(|knob| KnobJs {
+                            name: knob.spec.name,
+                            min: knob.spec.min,
+                            max: knob.spec.max,
+                            default: knob.spec.default,
+                            unit: knob.unit,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    to_js(&list)
 }
 
 /// `options` of `asyncTutor.run`, as JavaScript writes them.
@@ -118,12 +137,7 @@ fn id_text(value: &JsValue) -> Result<String, String> {
 /// throws: a getter or a proxy that throws is a problem like any other.
 fn knob_values(knobs: &JsValue) -> Result<KnobValues, RunError> {
     let bad = |detail: String| RunError::BadKnobs { detail };
-    let why = |e: JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "an exception".into())
-    };
+    let why = |e: JsValue| js_error_text(&e);
     if knobs.is_undefined() || knobs.is_null() {
         return Ok(KnobValues::new());
     }
@@ -151,91 +165,63 @@ fn knob_values(knobs: &JsValue) -> Result<KnobValues, RunError> {
     Ok(values)
 }
 
-/// The report of a refused run, once the page knows which network it would have used.
-fn refuse_when_known(error: RunError, resolve: Function) {
-    when_network_known(move |network| {
-        let report = Report::from_trace(&[], 0.0, Some(error), network);
-        let _ = resolve.call1(&JsValue::NULL, &report_js(report));
-    });
-}
-
-/// Calls `then` with the network runs use, once the page knows it.
-fn when_network_known(then: impl FnOnce(Network) + 'static) {
-    let then = Rc::new(RefCell::new(Some(then)));
-    let network = |status: &NetStatus| match status {
+/// The network a run uses on `status` (the virtual one unless the slow web is up).
+fn network(status: &NetStatus) -> Network {
+    match status {
         NetStatus::SlowWeb => Network::SlowWeb,
         _ => Network::Virtual,
-    };
-    if bridge().net() != NetStatus::Pending {
-        if let Some(then) = then.borrow_mut().take() {
-            then(network(&bridge().net()));
-        }
-        return;
     }
-    let listener = Rc::new(std::cell::Cell::new(None));
-    let me = listener.clone();
-    let id = bridge().on_net(move |status| {
-        if *status == NetStatus::Pending {
-            return;
-        }
-        if let Some(id) = me.take() {
-            bridge().off_net(id);
-        }
-        if let Some(then) = then.borrow_mut().take() {
-            then(network(status));
-        }
-    });
-    listener.set(Some(id));
 }
 
-fn run(lesson: JsValue, snippet: JsValue, knobs: JsValue, options: JsValue) -> Promise {
-    Promise::new(&mut |resolve: Function, _reject| {
-        let (lesson, snippet) = match (id_text(&lesson), id_text(&snippet)) {
-            (Ok(lesson), Ok(snippet)) => (lesson, snippet),
-            (lesson, snippet) => {
-                let kind = |r: Result<String, String>| r.map_or_else(|k| k, |_| "string".into());
-                let error = RunError::BadIds {
-                    lesson: kind(lesson),
-                    snippet: kind(snippet),
-                };
-                refuse_when_known(error, resolve);
-                return;
-            }
-        };
-        let options = match run_options(&options) {
-            Ok(o) => o,
-            Err(error) => {
-                refuse_when_known(error, resolve);
-                return;
-            }
-        };
-        let knobs = match knob_values(&knobs) {
-            Ok(k) => k,
-            Err(error) => {
-                refuse_when_known(error, resolve);
-                return;
-            }
-        };
-        // Wait until the page knows which network runs use.
-        when_network_known(move |_| {
-            bridge().run(
-                &lesson,
-                &snippet,
-                knobs,
-                options,
-                RunEvents {
-                    on_trace: Box::new(|_| {}),
-                    on_end: Box::new(move |end| {
-                        let report = match end {
-                            RunEnd::Finished(report) => report_js(report),
-                            RunEnd::Stopped => refused(RunError::Stopped),
-                        };
-                        let _ = resolve.call1(&JsValue::NULL, &report);
-                    }),
-                },
-            );
-        });
-    })
+/// What `asyncTutor.run` resolves to, given its arguments checked: the report of the run, or
+/// of the run it refused, once the page knows which network runs use.
+async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
+    let status = bridge().net_ready().await;
+    let (lesson, snippet, knobs, options) = match checked {
+        Ok(run) => run,
+        Err(error) => {
+            let report = Report::from_trace(&[], 0.0, Some(error), network(&status));
+            return report_js(report);
+        }
+    };
+    match bridge().run(&lesson, &snippet, knobs, options).await {
+        RunEnd::Finished(report) => report_js(report),
+        RunEnd::Stopped => report_js(Report::from_trace(
+            &[],
+            0.0,
+            Some(RunError::Stopped),
+            Network::Virtual,
+        )),
+    }
+}
+
+/// The lesson id, snippet id, knobs and options of a run.
+type CheckedRun = (String, String, KnobValues, RunOptions);
+
+/// The arguments of `asyncTutor.run`, checked: ids, options, then knobs.
+fn checked_run(
+    lesson: &JsValue,
+    snippet: &JsValue,
+    knobs: &JsValue,
+    options: &JsValue,
+) -> Result<CheckedRun, RunError> {
+    let (lesson, snippet) = match (id_text(lesson), id_text(snippet)) {
+        (Ok(lesson), Ok(snippet)) => (lesson, snippet),
+        (lesson, snippet) => {
+            let kind = |r: Result<String, String>| r.map_or_else(|k| k, |_| "string".into());
+            return Err(RunError::BadIds {
+                lesson: kind(lesson),
+                snippet: kind(snippet),
+            });
+        }
+    };
+    let options = run_options(options)?;
+    let knobs = knob_values(knobs)?;
+    Ok((lesson, snippet, knobs, options))
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &key.into(), value);
 }
 
 /// Puts `asyncTutor` on `window`.
@@ -243,7 +229,14 @@ pub fn install() {
     let api = Object::new();
     let lessons_fn = Closure::<dyn Fn() -> JsValue>::new(lessons);
     // Every argument as a plain value: a wrong type is reported in `error`, never thrown.
-    let run_fn = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> Promise>::new(run);
+    let run_fn = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> Promise>::new(
+        |lesson, snippet, knobs, options| {
+            // The arguments are read now, while the caller waits (a knob's getter runs before
+            // `run` returns). The future never fails: every problem is in the report's `error`.
+            let checked = checked_run(&lesson, &snippet, &knobs, &options);
+            future_to_promise(async move { Ok(run(checked).await) })
+        },
+    );
     set(&api, "lessons", lessons_fn.as_ref());
     set(&api, "run", run_fn.as_ref());
     lessons_fn.forget();

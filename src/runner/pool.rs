@@ -1,0 +1,203 @@
+//! The runner worker pool: the runner compiled once, workers booted with it, a few kept warm.
+//!
+//! The page compiles `runner_bg.wasm` once and hands the compiled module to each new worker,
+//! so replacing a worker (after Stop or a panic) takes milliseconds. A worker serves one run
+//! and is then terminated; [`WARM_WORKERS`](super::WARM_WORKERS) booted ones wait for the next.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use protocol::{RunError, RunnerProblem};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::latch::Latch;
+use super::runs::runner_error;
+use super::{js_error_text, Bridge, NetStatus, WARM_WORKERS};
+
+/// The compiled runner module, or why it could not be had.
+pub(super) type Module = Result<JsValue, String>;
+
+/// The runner's compiled module and the workers waiting for a run.
+#[derive(Default)]
+pub(super) struct Pool {
+    /// Set once the runner is compiled (or failed to).
+    pub(super) module: Latch<Module>,
+    warm: RefCell<Vec<Rc<Slot>>>,
+}
+
+/// One runner worker and the run it serves.
+pub(super) struct Slot {
+    pub(super) worker: Worker,
+    /// The worker has booted and can take a run.
+    pub(super) ready: Cell<bool>,
+    /// The id of the run it serves.
+    pub(super) run: Cell<Option<u32>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl Slot {
+    /// The slot's worker is done with: stop it, and unhook its handlers first, so an event it
+    /// queued before it stopped (the error that follows a panic) finds no handler of ours.
+    pub(super) fn retire(&self) {
+        self.worker.set_onmessage(None);
+        // The error that follows a panic may still be on its way: it is swallowed, not left
+        // to reach the page's window as an uncaught `RuntimeError: unreachable`.
+        SWALLOW_ERROR.with(|f| self.worker.set_onerror(Some(f.unchecked_ref())));
+        self.worker.terminate();
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.retire();
+    }
+}
+
+thread_local! {
+    /// An `onerror` handler that only marks the error handled.
+    static SWALLOW_ERROR: JsValue =
+        Closure::<dyn FnMut(ErrorEvent)>::new(|e: ErrorEvent| e.prevent_default()).into_js_value();
+}
+
+/// The message that boots a runner worker (www/runner-boot.js).
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "boot")]
+struct Boot {
+    /// The compiled `WebAssembly.Module`, passed as it is.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    module: JsValue,
+}
+
+impl Bridge {
+    /// Compiles the runner, then warms workers. Call once the network is known (a worker
+    /// inherits its page's controller when it starts).
+    pub(super) fn compile_module(&self) {
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = compile_runner().await;
+            let Some(bridge) = me.upgrade() else { return };
+            bridge.pool.module.set(result);
+            bridge.top_up();
+        });
+    }
+
+    /// Warm workers were started uncontrolled when the service worker takes control late:
+    /// replace them, so that every run from now on uses the slow web.
+    pub(super) fn on_net_change(&self, status: &NetStatus) {
+        if *status != NetStatus::SlowWeb {
+            return;
+        }
+        for slot in self.pool.warm.borrow_mut().drain(..) {
+            slot.worker.terminate();
+        }
+        self.top_up();
+    }
+
+    /// Keeps `WARM_WORKERS` booted workers waiting.
+    pub(super) fn top_up(&self) {
+        if !matches!(self.pool.module.get(), Some(Ok(_))) {
+            return;
+        }
+        while self.pool.warm.borrow().len() < WARM_WORKERS {
+            match self.spawn_worker() {
+                Ok(slot) => self.pool.warm.borrow_mut().push(slot),
+                Err(e) => {
+                    web_sys::console::error_1(&format!("async-tutor: {e}").into());
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A worker for a run: a warm one, else a new one.
+    pub(super) fn take_worker(&self) -> Result<Rc<Slot>, RunError> {
+        let warm = self.pool.warm.borrow_mut().pop();
+        match warm {
+            Some(slot) => Ok(slot),
+            None => self.spawn_worker(),
+        }
+    }
+
+    /// Forgets `slot` if it is a warm one (it crashed before its run).
+    pub(super) fn forget_warm(&self, slot: &Rc<Slot>) {
+        self.pool.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
+    }
+
+    fn spawn_worker(&self) -> Result<Rc<Slot>, RunError> {
+        let Some(Ok(module)) = self.pool.module.get() else {
+            return Err(runner_error(RunnerProblem::NotCompiled));
+        };
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name("async-tutor runner");
+        let worker = Worker::new_with_options("runner-boot.js", &options).map_err(|e| {
+            runner_error(RunnerProblem::Start {
+                detail: js_error_text(&e),
+            })
+        })?;
+        let slot = Rc::new_cyclic(|weak: &Weak<Slot>| {
+            let (bridge, w) = (self.me.clone(), weak.clone());
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                if let (Some(bridge), Some(slot)) = (bridge.upgrade(), w.upgrade()) {
+                    bridge.on_message(&slot, e.data());
+                }
+            });
+            let (bridge, w) = (self.me.clone(), weak.clone());
+            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                // Handled here: unhandled, a panic's trap would also reach the page's window
+                // as an uncaught `RuntimeError: unreachable`.
+                e.prevent_default();
+                if let (Some(bridge), Some(slot)) = (bridge.upgrade(), w.upgrade()) {
+                    bridge.on_crash(&slot, e.message());
+                }
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Slot {
+                worker: worker.clone(),
+                ready: Cell::new(false),
+                run: Cell::new(None),
+                _on_message: on_message,
+                _on_error: on_error,
+            }
+        });
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let boot = Boot { module }.serialize(&serializer).map_err(|e| {
+            runner_error(RunnerProblem::Boot {
+                detail: e.to_string(),
+            })
+        })?;
+        worker.post_message(&boot).map_err(|e| {
+            runner_error(RunnerProblem::Boot {
+                detail: js_error_text(&e),
+            })
+        })?;
+        Ok(slot)
+    }
+}
+
+/// Fetches and compiles the runner's wasm once; every worker instantiates the same module.
+async fn compile_runner() -> Module {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("runner_bg.wasm"))
+        .await
+        .map_err(|e| js_error_text(&e))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "runner_bg.wasm answered HTTP {}",
+            response.status()
+        ));
+    }
+    let bytes = JsFuture::from(response.array_buffer().map_err(|e| js_error_text(&e))?)
+        .await
+        .map_err(|e| js_error_text(&e))?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes))
+        .await
+        .map_err(|e| js_error_text(&e))
+}
