@@ -12,7 +12,6 @@ mod progress;
 mod route;
 mod runner;
 mod store;
-mod update;
 
 fn main() {
     panic::install();

@@ -30,7 +30,7 @@
  * installs beside the running one and waits: the page sees `registration.waiting`, offers
  * "a new version is available — reload", and on the reader's click posts {type: 'skip-waiting'};
  * this worker then activates, deletes this scope's other caches and claims the open pages. A
- * page of another build reloads as soon as it sees the new controller (src/update.rs), so no
+ * page of another build reloads as soon as it sees the new controller (src/runner/sw/update.rs), so no
  * page runs a mix of two builds. In a DEV build (trunk serve) the network comes first and
  * updates take over at once, so a rebuild shows up on reload.
  *
@@ -97,7 +97,7 @@ self.addEventListener('activate', (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
       }
-      // Open pages of another build reload when they see the new controller (src/update.rs).
+      // Open pages of another build reload when they see the new controller (src/runner/sw/update.rs).
       await self.clients.claim();
     })(),
   );

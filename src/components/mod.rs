@@ -20,18 +20,18 @@ pub struct UpdateBannerProps {
     pub lang: Lang,
 }
 
-/// "A new version is available — Reload", while a new build waits (src/update.rs).
+/// "A new version is available — Reload", while a new build waits (src/runner/sw/update.rs).
 #[component]
 pub fn UpdateBanner(props: &UpdateBannerProps) -> Html {
     let t = props.lang.t();
-    if !crate::update::use_update_ready() {
+    if !crate::runner::sw::update::use_update_ready() {
         return html! {};
     }
     html! {
         <div class="update-banner" role="status">
             <span>{ t.update_ready }</span>
             <button type="button" class="update-reload"
-                    onclick={Callback::from(|_: MouseEvent| crate::update::apply())}>{ t.update_reload }</button>
+                    onclick={Callback::from(|_: MouseEvent| crate::runner::sw::update::apply())}>{ t.update_reload }</button>
         </div>
     }
 }

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use executor::trace::{Event, Record};
-use replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
 use protocol::{KnobValues, Report};
+use replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -204,7 +204,7 @@ impl Reducible for RunState {
                 if records.is_empty() {
                     // A heartbeat: the worker's thread is free. (Trace batches do not count:
                     // a blocking snippet sends them between its blocking calls.)
-                    next.alive_ms = page_now_ms();
+                    next.alive_ms = crate::runner::now_ms();
                     return Rc::new(next);
                 }
                 let mut replay = next.replay.borrow_mut();
@@ -279,13 +279,6 @@ impl Reducible for RunState {
         }
         Rc::new(next)
     }
-}
-
-pub fn page_now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
 }
 
 impl RunState {
@@ -383,7 +376,7 @@ pub fn launch(
     let run = bridge().next_run_id();
     state.dispatch(Action::Start {
         run,
-        at_ms: page_now_ms(),
+        at_ms: crate::runner::now_ms(),
         stepping: options.step_mode && !virtual_run,
         replay_from_start: options.step_mode && virtual_run,
         virtual_time: virtual_run,
@@ -446,7 +439,7 @@ pub fn use_run_clock(state: &UseReducerHandle<RunState>) {
     use_effect_with(state.phase, move |phase| {
         let interval = phase.live().then(|| {
             gloo_timers::callback::Interval::new(100, move || {
-                dispatcher.dispatch(Action::Tick(page_now_ms()))
+                dispatcher.dispatch(Action::Tick(crate::runner::now_ms()))
             })
         });
         move || drop(interval)
@@ -512,10 +505,7 @@ mod tests {
             let replay = state.replay.borrow();
             let end = replay.end_state().expect("a state past the cut");
             assert_eq!(end, &replay::ExecState::at(&all, all.len()));
-            assert_eq!(
-                replay.state_at(kept),
-                replay::ExecState::at(&all, kept)
-            );
+            assert_eq!(replay.state_at(kept), replay::ExecState::at(&all, kept));
         }
         assert!(state.replay.borrow().trace().bytes() <= protocol::MAX_TRACE_BYTES + 4100);
         // The runner still sends what is printed past the cut.

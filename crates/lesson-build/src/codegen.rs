@@ -89,7 +89,9 @@ pub fn runner_module(catalog: &Catalog) -> String {
             let module = format!("lesson_{module}");
             let _ = writeln!(
                 s,
-                "#[path = {:?}]\npub mod {module};\n",
+                "/// `{}/{}`: its prose is the lesson's.\n#[path = {:?}]\n#[allow(missing_docs, reason = \"a snippet's `run` is explained by its lesson\")]\npub mod {module};\n",
+                lesson.id,
+                snippet.id,
                 snippet.path.display().to_string()
             );
             let call = if snippet.is_async {
@@ -109,6 +111,9 @@ pub fn runner_module(catalog: &Catalog) -> String {
             );
         }
     }
-    let _ = write!(s, "pub static SNIPPETS: &[Snippet] = &[\n{entries}];\n");
+    let _ = write!(
+        s,
+        "/// Every snippet of every lesson, in lesson order.\npub static SNIPPETS: &[Snippet] = &[\n{entries}];\n"
+    );
     s
 }

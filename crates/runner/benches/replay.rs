@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use replay::{timeline, ExecState, Replay};
 use protocol::RunRequest;
+use replay::{timeline, ExecState, Replay};
 use runner::run::run_virtual;
 
 fn main() {

@@ -90,12 +90,15 @@ pub fn fetch_future(url: impl Into<String>) -> Shared<Page> {
 
 /// What a coroutine does when resumed: stop at a future it waits for, or finish.
 pub enum Step<T> {
+    /// Stopped at this page's download: resume it with the page once it is there.
     Wait(Shared<Page>),
+    /// Finished, with its result.
     Done(T),
 }
 
 /// A computation that stops at futures and is resumed with their results.
 pub trait Coroutine: 'static {
+    /// What it finishes with.
     type Output: 'static;
 
     /// Runs from where it stopped to the next wait; `value` is what it waited for (`None` on

@@ -6,6 +6,8 @@
 //! The build script compiles each file into [`registry`]; [`run::run_virtual`] runs one on the
 //! virtual host, and (on wasm32) `worker` runs them on the browser host in the runner worker.
 
+#![deny(missing_docs)]
+
 // Snippets say `tutor::…`: the name learners see, whatever this crate is called.
 extern crate self as tutor;
 
@@ -154,7 +156,10 @@ macro_rules! knobs {
         /// The knob values of this run.
         #[derive(Clone, Copy, Debug)]
         pub struct Knobs {
-            $(pub $name: u32,)*
+            $(
+                #[doc = concat!("The `", stringify!($name), "` knob.")]
+                pub $name: u32,
+            )*
         }
 
         impl Knobs {

@@ -77,8 +77,11 @@ pub enum Backend {
     Virtual,
     /// Web Workers that run this snippet's jobs (in the runner worker, on wasm32).
     Web {
+        /// The lesson of the snippet whose jobs the workers run.
         lesson: String,
+        /// The snippet, within that lesson.
         snippet: String,
+        /// Where the site is served from, for the workers' requests.
         base_url: String,
     },
     /// No worker threads here, and why.

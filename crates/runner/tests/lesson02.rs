@@ -1,8 +1,8 @@
 //! Lesson 2's worker-thread snippets on the virtual host (simulated workers).
 
 use executor::trace::{Event, Record};
-use replay::{timeline, LaneOf, SegmentKind};
 use protocol::Report;
+use replay::{timeline, LaneOf, SegmentKind};
 use runner::threads::VIRTUAL_STARTUP;
 
 mod common;

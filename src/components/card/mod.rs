@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use replay::one_by_one_us;
 use protocol::{KnobValues, Network};
+use replay::one_by_one_us;
 use yew::prelude::*;
 
 use super::frames::FrameCounter;
