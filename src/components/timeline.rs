@@ -365,8 +365,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 };
                 // Keyed: moving the replay keeps each lane, and redraws only those it changed.
                 let lanes = props.groups[g].lanes.clone();
-                let detail = lod::detailed(lane.segments.len(), lane.wakes.len());
-                let wake_from = if detail {
+                let drawn = drawn(y);
+                // Arrows only for a lane drawn in detail.
+                let wake_from = if drawn && lod::detailed(lane.segments.len(), lane.wakes.len()) {
                     lane.wakes.iter().map(|w| match w.by {
                         executor::trace::WakeSource::Task(t)
                         | executor::trace::WakeSource::Channel(Some(t)) => lane_mid(g, LaneOf::Task(t)),
@@ -380,7 +381,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 html! {
                     <LaneRow key={format!("{g}{:?}", lane.of)} {lanes} {index} group={g} {y} {scale}
                              open_to={lane::has_open(lane).then(|| props.cursor_ms.unwrap_or(span))}
-                             {wake_from} {place} drawn={drawn(y)} picked={picked_row == Some(r)} on_pick={on_pick.clone()} {lang} />
+                             {wake_from} {place} {drawn} picked={picked_row == Some(r)} on_pick={on_pick.clone()} {lang} />
                 }
             }) }
             if let Some(c) = props.cursor_ms {

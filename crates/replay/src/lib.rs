@@ -17,8 +17,9 @@ pub use timeline::*;
 
 /// A run's trace, packed, with what the views need at any point of it without replaying it
 /// from the start: fed the trace as it arrives, it keeps a snapshot of the state every so many
-/// records (at least [`Replay::EVERY`], and further apart as the state grows, so the snapshots
-/// never weigh much more than the trace) and replays from the nearest one; it grows the lanes,
+/// records (at least [`Replay::EVERY`], and as many records apart as the state holds items, so
+/// the snapshots never hold many more items than the trace has records) and replays from the
+/// nearest one; it grows the lanes,
 /// and keeps the printed lines and the step-mode pauses where they fell.
 #[derive(Clone, Debug)]
 pub struct Replay {
