@@ -1,5 +1,5 @@
 //! A recorded run, seen again at any point: the executor's state ([`state`]) and the
-//! timeline's lanes ([`timeline`]) after any first `n` records of a trace, and [`Replay`],
+//! timeline's lanes ([`timeline`](mod@timeline)) after any first `n` records of a trace, and [`Replay`],
 //! which keeps a run's packed trace with snapshots so the inspector, the timeline and the
 //! replay scrubber reach any moment without replaying from the start.
 
