@@ -27,7 +27,7 @@ mod source;
 use hooks::LinkNote;
 pub use knob_fields::{knob_field, virtual_toggle};
 use output::OutputLog;
-use replay_bar::ReplayBar;
+use replay_bar::{replay_bar, ReplayProps};
 use source::SourceBox;
 
 /// A run whose worker has not shown its thread free for this long is reported as blocked.
@@ -240,6 +240,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     };
     let replayable = !matches!(state.phase, Phase::Running | Phase::Idle) && state.len > 0;
     // A link to the moment shown, once the run is over: the same knobs and clock, and this event.
+    let link_copied = use_state(|| false);
     let moment_link = (!state.phase.live() && !snippet.page_thread)
         .then_some(state.report.as_ref())
         .flatten()
@@ -452,8 +453,15 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 </figure>
             }
             if replayable {
-                <ReplayBar state={state.clone()} {shown} moment_link={moment_link.clone()} {embedded}
-                           dom_id={dom_id.clone()} {lang} />
+                { replay_bar(&ReplayProps {
+                    state: state.clone(),
+                    shown,
+                    moment_link: moment_link.clone(),
+                    embedded,
+                    dom_id: dom_id.clone().into(),
+                    link_copied: link_copied.clone(),
+                    lang,
+                }) }
             }
             if state.phase != Phase::Idle {
                 <Inspector state={exec.clone()} {lang} level={props.level + 1}

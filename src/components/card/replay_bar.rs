@@ -1,5 +1,8 @@
 //! A card's replay bar: the scrubber over the run's events, ◀ and ▶ (one step while stepping,
 //! one event after a run), and a link to the moment shown.
+//!
+//! Drawn in the card's own render, not as a component of its own: a component's render can be
+//! put off to a later task, and a scrubber key pressed in between would be set back.
 
 use yew::prelude::*;
 
@@ -8,7 +11,7 @@ use crate::components::run_state::{Action, Phase, RunState};
 use crate::i18n::Lang;
 use crate::route;
 
-#[derive(Properties, PartialEq)]
+/// What the replay bar shows.
 pub struct ReplayProps {
     pub state: UseReducerHandle<RunState>,
     /// Events shown.
@@ -19,12 +22,13 @@ pub struct ReplayProps {
     pub embedded: bool,
     /// The card's element id, for the scrubber's label.
     pub dom_id: AttrValue,
+    /// "Copied" shows for a moment after the link is copied.
+    pub link_copied: UseStateHandle<bool>,
     pub lang: Lang,
 }
 
 /// The scrubber, the step buttons and the moment link.
-#[component]
-pub fn ReplayBar(props: &ReplayProps) -> Html {
+pub fn replay_bar(props: &ReplayProps) -> Html {
     let (lang, t) = (props.lang, props.lang.t());
     let (state, shown) = (&props.state, props.shown);
     // While stepping, ◀ and ▶ move between the moments the executor paused (one step each);
@@ -61,7 +65,7 @@ pub fn ReplayBar(props: &ReplayProps) -> Html {
             }
         })
     };
-    let link_copied = use_state(|| false);
+    let link_copied = &props.link_copied;
     let on_moment_link = {
         let link_copied = link_copied.clone();
         let link = props.moment_link.clone().unwrap_or_default();
@@ -89,7 +93,7 @@ pub fn ReplayBar(props: &ReplayProps) -> Html {
             if let Some(link) = props.moment_link.clone() {
                 <a class="moment-link" href={if props.embedded { route::course_url(&link) } else { link }}
                    onclick={on_moment_link}>
-                    { if *link_copied { t.link_copied } else { t.link_to_moment } }
+                    { if **link_copied { t.link_copied } else { t.link_to_moment } }
                 </a>
             }
         </div>
