@@ -75,7 +75,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         s.tasks.iter().collect()
     };
     html! {
-        <section class="inspector" aria-label={t.inspector}>
+        <section class="inspector" aria-label={t.inspector} data-applied={s.applied.to_string()} data-t-us={s.t_us.to_string()}>
             <@{format!("h{}", props.level)} class="inspector-title">{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></@>
             <dl class="inspector-grid">
                 <dt>{ t.ready_queue }</dt>

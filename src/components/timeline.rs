@@ -385,7 +385,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 }
             }) }
             if let Some(c) = props.cursor_ms {
-                <line class="cursor" x1={x(c).to_string()} x2={x(c).to_string()} y1="0" y2={axis_y.to_string()} />
+                <line class="cursor" data-t-us={((c * 1000.0).round() as u64).to_string()} x1={x(c).to_string()} x2={x(c).to_string()} y1="0" y2={axis_y.to_string()} />
             }
         </svg>
         </div>

@@ -22,8 +22,18 @@ const untilPainted = (page, what, c, at) =>
         } else {
           card.querySelector("button.stop").click();
         }
-        const shown = () =>
-          what === "scrub" ? card.querySelector(".replay .position")?.dataset.shown === String(at) : card.dataset.state === "stopped";
+        // A move is shown when the position, the inspector and the timeline's cursor all are
+        // at the new moment: the last two are components of their own that can come a frame later.
+        const moved = () => {
+          const inspector = card.querySelector(".inspector")?.dataset;
+          const cursor = card.querySelector(".timeline .cursor")?.dataset;
+          return (
+            card.querySelector(".replay .position")?.dataset.shown === String(at) &&
+            inspector?.applied === String(at) &&
+            (!cursor || cursor.tUs === inspector.tUs)
+          );
+        };
+        const shown = () => (what === "scrub" ? moved() : card.dataset.state === "stopped");
         const check = () => (shown() ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(check, 0));
         check();
       }),

@@ -251,9 +251,10 @@ impl ExecState {
         self.applied += 1;
         self.t_us = record.t_us;
         let now = record.t_us;
-        // Sleepers are kept in deadline order: the ones due are at the front.
-        let due = self.sleepers.partition_point(|s| s.until_us <= now);
-        if due > 0 {
+        // Sleepers are kept in deadline order: the ones due are at the front. Most records
+        // find none due, and a look at the first is cheaper than a search of thousands.
+        if self.sleepers.first().is_some_and(|s| s.until_us <= now) {
+            let due = self.sleepers.partition_point(|s| s.until_us <= now);
             self.sleepers.drain(..due);
         }
         match &record.event {
@@ -350,14 +351,17 @@ impl ExecState {
                 }
             }
             Event::Sleep { task, until_us } => {
-                let at = self.sleepers.partition_point(|s| s.until_us <= *until_us);
-                self.sleepers.insert(
-                    at,
-                    SleeperView {
-                        task: *task,
-                        until_us: *until_us,
-                    },
-                );
+                let sleeper = SleeperView {
+                    task: *task,
+                    until_us: *until_us,
+                };
+                // A sleep started later usually ends later too: then it goes at the end.
+                if self.sleepers.last().is_none_or(|s| s.until_us <= *until_us) {
+                    self.sleepers.push(sleeper);
+                } else {
+                    let at = self.sleepers.partition_point(|s| s.until_us <= *until_us);
+                    self.sleepers.insert(at, sleeper);
+                }
             }
             Event::TimerArmed { at_us } => {
                 self.alarm_us = Some(*at_us);
