@@ -73,7 +73,7 @@ impl RunRequest {
 /// `cargo xtask bench`'s big runs), so this is what holds the page under 300 MB.
 ///
 /// The runner sends every record; past the cut the page keeps none, but its state at the end
-/// and its output follow them (see [`Replay::follow`](crate::replay::Replay::follow)).
+/// and its output follow them (see `replay::Replay::follow`).
 pub const MAX_TRACE_BYTES: usize = 1 << 20;
 
 /// Whether a trace packed to `bytes` so far ([`Packed::bytes`], [`Measure::bytes`]) takes one

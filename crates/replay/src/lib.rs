@@ -8,8 +8,11 @@
 use executor::trace::{Event, Record};
 use protocol::packed::Packed;
 
+mod chunks;
 pub mod state;
 pub mod timeline;
+
+pub use chunks::Chunks;
 
 pub use protocol::request_label;
 pub use state::*;
@@ -17,10 +20,16 @@ pub use timeline::*;
 
 /// A run's trace, packed, with what the views need at any point of it without replaying it
 /// from the start: fed the trace as it arrives, it keeps a snapshot of the state every so many
-/// records (at least [`Replay::EVERY`], and as many records apart as the state holds items, so
-/// the snapshots never hold many more items than the trace has records) and replays from the
-/// nearest one; it grows the lanes,
-/// and keeps the printed lines and the step-mode pauses where they fell.
+/// records and replays from the nearest one; it grows the lanes, and keeps the printed lines
+/// and the step-mode pauses where they fell.
+///
+/// A snapshot costs little to take: the state's long sequences are [`Chunks`], and a
+/// snapshot shares their chunks with the live state until a later record changes them. What a
+/// snapshot comes to hold alone is the chunks changed before the next one, usually a few
+/// hundred items; at worst all of them. So snapshots are at least [`Replay::EVERY`] records
+/// apart, and at least an eighth of the state's items ([`Replay::SHARED`]): even if every
+/// record changed a chunk of its own, the snapshots would hold no more than eight items per
+/// record.
 #[derive(Clone, Debug)]
 pub struct Replay {
     trace: Packed,
@@ -69,6 +78,9 @@ impl Replay {
     /// The fewest records between two snapshots.
     pub const EVERY: usize = 4096;
 
+    /// Snapshots are at least the state's items over this many records apart.
+    pub const SHARED: usize = 8;
+
     /// Records fed so far.
     pub fn len(&self) -> usize {
         self.live.applied
@@ -111,7 +123,7 @@ impl Replay {
         self.live.apply(r);
         self.lanes.push(r);
         self.since += 1;
-        if self.since >= Self::EVERY.max(self.live.weight()) {
+        if self.since >= Self::EVERY.max(self.live.weight() / Self::SHARED) {
             self.snapshots.push(self.live.clone());
             self.since = 0;
         }

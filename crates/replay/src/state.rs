@@ -2,7 +2,7 @@
 //! phase, the ready queue, sleepers, requests in flight, the blocking pool, counters.
 //! [`ExecState::apply`] folds one trace record into it.
 
-use std::collections::VecDeque;
+use crate::Chunks;
 
 use executor::trace::{
     Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource, WorkerId,
@@ -162,25 +162,24 @@ pub struct Counters {
 }
 
 /// The executor at one moment of a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExecState {
     /// Records applied so far.
     pub applied: usize,
     /// The time of the last record applied, in microseconds since the run started.
     pub t_us: u64,
     /// Every task spawned so far, by id.
-    pub tasks: Vec<TaskView>,
+    pub tasks: Chunks<TaskView>,
     /// Tasks waiting to be polled, next first.
-    pub ready: VecDeque<TaskId>,
+    pub ready: Chunks<TaskId>,
     /// The task being polled.
     pub running: Option<TaskId>,
     /// Sleepers whose deadline has not passed, earliest first.
-    pub sleepers: Vec<SleeperView>,
+    pub sleepers: Chunks<SleeperView>,
     /// When the host's timer is armed for.
     pub alarm_us: Option<u64>,
     /// Requests started and not yet ended.
-    pub requests: Vec<RequestView>,
+    pub requests: Chunks<RequestView>,
     /// The blocking pool's worker threads, in the order they started.
     pub workers: Vec<WorkerView>,
     /// Jobs queued or running on a worker, oldest first.
@@ -188,13 +187,12 @@ pub struct ExecState {
     /// Counts of polls, wakes, requests and the rest since the run started.
     pub counters: Counters,
     /// Problems the executor reported, oldest first.
-    pub diagnostics: Vec<(TaskId, Diagnostic)>,
+    pub diagnostics: Chunks<(TaskId, Diagnostic)>,
     /// Step mode: the task the executor will poll at the next step.
     pub paused_before: Option<TaskId>,
     /// The latest mark (`tutor::state!`): its label and source line.
     pub mark: Option<(String, u32)>,
     /// The task that woke itself during the poll in progress.
-    #[serde(skip)]
     woke_itself: bool,
 }
 
@@ -208,7 +206,7 @@ impl ExecState {
         state
     }
 
-    /// About how many items the state holds: what a copy of it costs.
+    /// About how many items the state holds: the most a snapshot of it can come to hold alone.
     pub(crate) fn weight(&self) -> usize {
         self.tasks.len()
             + self.ready.len()
@@ -234,7 +232,8 @@ impl ExecState {
         if self.tasks.get(guess).is_some_and(|t| t.id == id) {
             return self.tasks.get_mut(guess);
         }
-        self.tasks.iter_mut().find(|t| t.id == id)
+        let at = self.tasks.iter().position(|t| t.id == id)?;
+        self.tasks.get_mut(at)
     }
 
     fn unready(&mut self, task: TaskId) {
@@ -242,7 +241,7 @@ impl ExecState {
         if self.ready.front() == Some(&task) {
             self.ready.pop_front();
         } else {
-            self.ready.retain(|t| *t != task);
+            self.ready.remove_where(|t| *t == task);
         }
     }
 
@@ -253,13 +252,13 @@ impl ExecState {
         let now = record.t_us;
         // Sleepers are kept in deadline order: the ones due are at the front. Most records
         // find none due, and a look at the first is cheaper than a search of thousands.
-        if self.sleepers.first().is_some_and(|s| s.until_us <= now) {
+        if self.sleepers.front().is_some_and(|s| s.until_us <= now) {
             let due = self.sleepers.partition_point(|s| s.until_us <= now);
-            self.sleepers.drain(..due);
+            self.sleepers.drain_front(due);
         }
         match &record.event {
             Event::Spawn { task, name, parent } => {
-                self.tasks.push(TaskView {
+                self.tasks.push_back(TaskView {
                     id: *task,
                     name: name.clone(),
                     parent: *parent,
@@ -327,7 +326,7 @@ impl ExecState {
                         t.phase = TaskPhase::Stuck;
                     }
                 }
-                self.diagnostics.push((*task, *problem));
+                self.diagnostics.push_back((*task, *problem));
             }
             Event::Done { task, outcome } => {
                 // A task that finished in its poll is not queued; one aborted from outside
@@ -340,7 +339,7 @@ impl ExecState {
                     self.unready(*task);
                 }
                 if !self.sleepers.is_empty() {
-                    self.sleepers.retain(|s| s.task != Some(*task));
+                    self.sleepers.remove_where(|s| s.task == Some(*task));
                 }
                 if let Some(t) = self.task_mut(*task) {
                     t.phase = match outcome {
@@ -356,8 +355,8 @@ impl ExecState {
                     until_us: *until_us,
                 };
                 // A sleep started later usually ends later too: then it goes at the end.
-                if self.sleepers.last().is_none_or(|s| s.until_us <= *until_us) {
-                    self.sleepers.push(sleeper);
+                if self.sleepers.back().is_none_or(|s| s.until_us <= *until_us) {
+                    self.sleepers.push_back(sleeper);
                 } else {
                     let at = self.sleepers.partition_point(|s| s.until_us <= *until_us);
                     self.sleepers.insert(at, sleeper);
@@ -374,7 +373,7 @@ impl ExecState {
             }
             Event::FetchStart { request, task, url } => {
                 self.counters.requests += 1;
-                self.requests.push(RequestView {
+                self.requests.push_back(RequestView {
                     id: *request,
                     url: url.clone(),
                     task: *task,
@@ -387,13 +386,13 @@ impl ExecState {
                 if !(200..300).contains(status) {
                     self.counters.failed_requests += 1;
                 }
-                self.requests.retain(|r| r.id != *request);
+                self.requests.remove_where(|r| r.id == *request);
             }
             Event::FetchError { request, .. } => {
                 self.counters.failed_requests += 1;
-                self.requests.retain(|r| r.id != *request);
+                self.requests.remove_where(|r| r.id == *request);
             }
-            Event::FetchAbort { request } => self.requests.retain(|r| r.id != *request),
+            Event::FetchAbort { request } => self.requests.remove_where(|r| r.id == *request),
             Event::Paused { next } => self.paused_before = Some(*next),
             Event::Print { .. } => self.counters.prints += 1,
             Event::Mark { task, label, line } => {

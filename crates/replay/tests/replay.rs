@@ -127,7 +127,7 @@ fn earlier_states_can_be_revisited() {
         early.task(1).unwrap().phase,
         TaskPhase::Waiting(WaitOn::Channel)
     );
-    assert_eq!(early.ready, [2, 3]);
+    assert_eq!(early.ready.iter().copied().collect::<Vec<_>>(), [2, 3]);
     assert_eq!(early.task(2).unwrap().label(), "sleeper");
     // When the sleeper sleeps, the inspector lists it with its deadline.
     let sleeping = records
