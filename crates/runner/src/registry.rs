@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// A snippet's future, started with checked knob values.
-pub type Start = fn(Vec<u32>) -> Pin<Box<dyn Future<Output = crate::Result>>>;
+pub type Start = fn(Vec<u32>) -> Pin<Box<dyn Future<Output = tutor::Result>>>;
 
 /// One runnable snippet.
 pub struct Snippet {
@@ -15,9 +15,9 @@ pub struct Snippet {
     /// True for a blocking `pub fn run`.
     pub blocking: bool,
     /// Its knobs.
-    pub knobs: &'static [crate::KnobSpec],
+    pub knobs: &'static [tutor::KnobSpec],
     /// The jobs its worker threads can run (`tutor::jobs!`), found by name in each worker.
-    pub jobs: &'static [crate::threads::Job],
+    pub jobs: &'static [tutor::threads::Job],
     /// Starts it.
     pub start: Start,
 }

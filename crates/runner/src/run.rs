@@ -12,8 +12,8 @@ use crate::registry::{self, Snippet};
 /// Finds the requested snippet and checks its knobs, and clears what an earlier run left. The
 /// error says what is wrong (an unknown snippet, every knob out of range).
 pub fn prepare(request: &RunRequest) -> Result<(&'static Snippet, Vec<u32>), RunError> {
-    crate::callbacks::reset();
-    crate::threads::forget_failures();
+    tutor::callbacks::reset();
+    tutor::threads::forget_failures();
     let snippet = registry::find(&request.lesson, &request.snippet)?;
     let values = knobs::resolve(snippet.knobs, &request.knobs)
         .map_err(|errors| RunError::Knobs { errors })?;
@@ -36,7 +36,7 @@ pub fn report(
 ///
 /// ```
 /// use protocol::{FetchProblem, RunError};
-/// let e: runner::Result = Err(executor::FetchError {
+/// let e: tutor::Result = Err(executor::FetchError {
 ///     url: "api/page/3".into(),
 ///     kind: executor::FetchErrorKind::Status(500),
 /// }
@@ -45,7 +45,7 @@ pub fn report(
 ///     runner::run::snippet_error(&*e.unwrap_err()),
 ///     RunError::Fetch { url: "api/page/3".into(), problem: FetchProblem::Status { code: 500 } }
 /// );
-/// let e: runner::Result = Err(format!("page {}: no title", 3).into());
+/// let e: tutor::Result = Err(format!("page {}: no title", 3).into());
 /// assert_eq!(
 ///     runner::run::snippet_error(&*e.unwrap_err()),
 ///     RunError::Snippet { message: "page 3: no title".into() }
@@ -55,7 +55,7 @@ pub fn snippet_error(error: &(dyn std::error::Error + 'static)) -> RunError {
     if let Some(e) = error.downcast_ref::<BlockingError>() {
         return RunError::Job {
             job: e.job.to_owned(),
-            failure: crate::threads::failure_of(&e.reason),
+            failure: tutor::threads::failure_of(&e.reason),
         };
     }
     RunError::of_executor(error).unwrap_or_else(|| RunError::Snippet {
@@ -87,7 +87,7 @@ pub fn run_virtual(request: &RunRequest) -> (Report, Vec<Record>) {
         Ok(ready) => ready,
         Err(why) => return (report(&[], 0, Some(why), Network::Virtual), Vec::new()),
     };
-    crate::threads::set_backend(crate::threads::Backend::Virtual);
+    tutor::threads::set_backend(tutor::threads::Backend::Virtual);
     let ex = Executor::new(VirtualHost::new());
     let log = ex.record_trace();
     VIRTUAL_LOG.with(|l| *l.borrow_mut() = Some(log.clone()));
@@ -207,9 +207,9 @@ mod tests {
     #[test]
     fn a_pools_failure_comes_back_as_the_value_it_was() {
         let ex = Executor::new(VirtualHost::new());
-        crate::threads::forget_failures();
+        tutor::threads::forget_failures();
         let error: Box<dyn std::error::Error> = ex
-            .block_on(crate::threads::start_pool(40))
+            .block_on(tutor::threads::start_pool(40))
             .unwrap()
             .unwrap_err()
             .into();
@@ -219,7 +219,7 @@ mod tests {
                 job: "start-up".into(),
                 failure: JobFailure::PoolSize {
                     workers: 40,
-                    max: crate::threads::MAX_WORKERS
+                    max: tutor::threads::MAX_WORKERS
                 }
             }
         );

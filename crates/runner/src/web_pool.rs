@@ -8,6 +8,8 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use executor::blocking::{pending, BlockingDone, BlockingJob, BlockingPool};
@@ -22,7 +24,7 @@ use web_sys::{
     DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use crate::threads::failure_text;
+use tutor::threads::{failure_text, WorkersReady};
 
 /// The `name` a pool worker is started with: how the module knows its role when it boots.
 pub const POOL_WORKER_NAME: &str = "async-tutor-pool";
@@ -102,6 +104,33 @@ struct State {
 
 /// A pool of Web Workers; dropping it stops them.
 pub struct WebPool(Rc<RefCell<State>>);
+
+/// Where the pools of a run in the browser get their workers: Web Workers that run the jobs of
+/// this snippet ([`tutor::threads::Backend::Workers`]).
+pub struct WebWorkers {
+    /// The lesson of the snippet whose jobs the workers run.
+    pub lesson: String,
+    /// The snippet, within that lesson.
+    pub snippet: String,
+    /// Where the site is served from, for the workers' requests.
+    pub base_url: String,
+}
+
+impl tutor::threads::Workers for WebWorkers {
+    fn start(&self, workers: u32) -> Pin<Box<dyn Future<Output = WorkersReady>>> {
+        let (pool, ready) = WebPool::start(
+            workers,
+            self.lesson.clone(),
+            self.snippet.clone(),
+            self.base_url.clone(),
+        );
+        executor::blocking::install(pool);
+        Box::pin(async move {
+            let memory = ready.await?;
+            Ok(memory.try_into().ok().map(u64::from_le_bytes))
+        })
+    }
+}
 
 impl WebPool {
     /// Starts `workers` pool workers. The future resolves when none is starting any more: to

@@ -179,11 +179,13 @@ fn start_run(request: RunRequest) {
         RUN_ID.with(|r| r.set(None));
         return;
     }
-    crate::threads::set_backend(crate::threads::Backend::Web {
-        lesson: request.lesson.clone(),
-        snippet: request.snippet.clone(),
-        base_url: request.base_url.clone(),
-    });
+    tutor::threads::set_backend(tutor::threads::Backend::Workers(std::rc::Rc::new(
+        crate::web_pool::WebWorkers {
+            lesson: request.lesson.clone(),
+            snippet: request.snippet.clone(),
+            base_url: request.base_url.clone(),
+        },
+    )));
     let (snippet, values) = match prepare(&request) {
         Ok(ready) => ready,
         Err(why) => {
@@ -338,7 +340,7 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
                 return;
             }
         };
-        crate::threads::set_backend(crate::threads::Backend::Unavailable(
+        tutor::threads::set_backend(tutor::threads::Backend::Unavailable(
             JobFailure::OnPageThread,
         ));
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();

@@ -42,7 +42,7 @@ fn two_workers_run_at_once_and_take_one_jobs_time_plus_start_up() {
     let knobs = [("slices", 4.0), ("slice_ms", 50.0)];
     let (report, trace) = common::run("00-concepts", "parallel", &knobs);
     assert_eq!(report.error, None);
-    let startup = runner::threads::VIRTUAL_STARTUP.as_millis() as f64;
+    let startup = tutor::threads::VIRTUAL_STARTUP.as_millis() as f64;
     assert_eq!(report.elapsed_ms, 2.0 * startup + 4.0 * 50.0);
     let jobs: Vec<(u64, u64)> = timeline(&trace)
         .iter()

@@ -3,7 +3,7 @@
 use executor::trace::{Event, Record};
 use protocol::Report;
 use replay::{timeline, LaneOf, SegmentKind};
-use runner::threads::VIRTUAL_STARTUP;
+use tutor::threads::VIRTUAL_STARTUP;
 
 mod common;
 
@@ -135,7 +135,7 @@ fn the_counter_adds_up_the_workers_messages() {
 fn a_pool_of_too_many_workers_is_refused_with_a_reason() {
     let ex = executor::Executor::new(executor::VirtualHost::new());
     let err = ex
-        .block_on(runner::threads::start_pool(1000))
+        .block_on(tutor::threads::start_pool(1000))
         .unwrap()
         .unwrap_err();
     assert_eq!(

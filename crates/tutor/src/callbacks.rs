@@ -6,7 +6,7 @@
 //! ```
 //! use std::{cell::Cell, rc::Rc};
 //! use executor::{Executor, VirtualHost};
-//! use runner::callbacks::{run_until_idle, set_timeout};
+//! use tutor::callbacks::{run_until_idle, set_timeout};
 //!
 //! let ex = Executor::new(VirtualHost::new());
 //! let fired = Rc::new(Cell::new(0));
@@ -37,7 +37,7 @@ thread_local! {
 }
 
 /// Forgets callbacks left over from an earlier run (one that failed or was stopped).
-pub(crate) fn reset() {
+pub fn reset() {
     PENDING.with(|p| p.set(0));
     IDLE.with(|w| w.borrow_mut().take());
 }

@@ -7,6 +7,9 @@
 //! [`executor::blocking::VirtualPool`], so runs stay deterministic.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::time::Duration;
 
 use executor::blocking::{self, VirtualPool};
@@ -41,7 +44,7 @@ impl Job {
 ///     fn shout(text: Vec<u8>) -> Vec<u8> {
 ///         text.to_ascii_uppercase()
 ///     }
-///     runner::jobs! { shout }
+///     tutor::jobs! { shout }
 /// }
 /// assert_eq!(snippet::JOBS[0].name, "shout");
 /// assert_eq!((snippet::jobs::shout.run)(b"hi".to_vec()), b"HI");
@@ -69,23 +72,39 @@ macro_rules! jobs {
     };
 }
 
+/// Real worker threads: what starts a pool of them. The runner gives one per run in the
+/// browser (Web Workers that run the snippet's jobs); a test could give its own.
+pub trait Workers {
+    /// Starts `workers` worker threads, installs them as the executor's blocking pool
+    /// ([`executor::blocking::install`]) and resolves when none is starting any more: to the
+    /// heap size of one worker's copy of the program, if it measured it, or to why none could
+    /// start.
+    fn start(&self, workers: u32) -> Pin<Box<dyn Future<Output = WorkersReady>>>;
+}
+
+/// What [`Workers::start`] resolves to.
+pub type WorkersReady = Result<Option<u64>, BlockingError>;
+
 /// Where pools of the current run get their workers; set by whoever runs the snippet.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub enum Backend {
     /// Simulated workers on the virtual clock.
     #[default]
     Virtual,
-    /// Web Workers that run this snippet's jobs (in the runner worker, on wasm32).
-    Web {
-        /// The lesson of the snippet whose jobs the workers run.
-        lesson: String,
-        /// The snippet, within that lesson.
-        snippet: String,
-        /// Where the site is served from, for the workers' requests.
-        base_url: String,
-    },
+    /// Real worker threads.
+    Workers(Rc<dyn Workers>),
     /// No worker threads here, and why.
     Unavailable(JobFailure),
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Backend::Virtual => f.write_str("Virtual"),
+            Backend::Workers(_) => f.write_str("Workers"),
+            Backend::Unavailable(why) => f.debug_tuple("Unavailable").field(why).finish(),
+        }
+    }
 }
 
 thread_local! {
@@ -120,7 +139,7 @@ pub fn failure_of(reason: &str) -> JobFailure {
 }
 
 /// Forgets the failures of an earlier run.
-pub(crate) fn forget_failures() {
+pub fn forget_failures() {
     FAILURES.with(|f| f.borrow_mut().clear());
 }
 
@@ -169,8 +188,8 @@ impl Pool {
 /// ```
 /// use executor::{Executor, VirtualHost};
 /// let ex = Executor::new(VirtualHost::new());
-/// let pool = ex.block_on(runner::threads::start_pool(4)).unwrap().unwrap();
-/// assert_eq!(pool.startup(), 4 * runner::threads::VIRTUAL_STARTUP);
+/// let pool = ex.block_on(tutor::threads::start_pool(4)).unwrap().unwrap();
+/// assert_eq!(pool.startup(), 4 * tutor::threads::VIRTUAL_STARTUP);
 /// ```
 pub async fn start_pool(workers: u32) -> Result<Pool, BlockingError> {
     let fail = |failure: JobFailure| BlockingError {
@@ -192,19 +211,7 @@ pub async fn start_pool(workers: u32) -> Result<Pool, BlockingError> {
             pool.ready().await?;
             None
         }
-        #[cfg(target_arch = "wasm32")]
-        Backend::Web {
-            lesson,
-            snippet,
-            base_url,
-        } => {
-            let (pool, ready) = crate::web_pool::WebPool::start(workers, lesson, snippet, base_url);
-            blocking::install(pool);
-            let memory = ready.await?;
-            memory.try_into().ok().map(u64::from_le_bytes)
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        Backend::Web { .. } => return Err(fail(JobFailure::NotInBrowser)),
+        Backend::Workers(workers_of) => workers_of.start(workers).await?,
         Backend::Unavailable(why) => return Err(fail(why)),
     };
     Ok(Pool {

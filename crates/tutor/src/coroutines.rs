@@ -4,8 +4,8 @@
 //!
 //! ```
 //! use executor::{Executor, VirtualHost};
-//! use runner::callbacks::run_until_idle;
-//! use runner::coroutines::{fetch_future, spawn_task, Coroutine, Page, Step};
+//! use tutor::callbacks::run_until_idle;
+//! use tutor::coroutines::{fetch_future, spawn_task, Coroutine, Page, Step};
 //!
 //! /// Waits for one page, then finishes with its size.
 //! struct One(Option<String>);
