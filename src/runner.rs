@@ -118,11 +118,13 @@ pub fn now_ms() -> f64 {
 }
 
 /// What a JavaScript exception says: an `Error`'s message, a thrown string, or else the
-/// value as Rust prints it.
+/// value as JSON (or as Rust prints it, if it has no JSON).
 pub fn js_error_text(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
+        // Anything else thrown (`throw 42`, `throw {…}`) as JSON says it best.
+        .or_else(|| js_sys::JSON::stringify(e).ok().and_then(|s| s.as_string()))
         .unwrap_or_else(|| format!("{e:?}"))
 }
 

@@ -123,6 +123,12 @@ describe("rough edges", () => {
               throw new Error("no pages for you");
             },
           }),
+        throwingNumber: () =>
+          asyncTutor.run("08-async-await", "crawl", {
+            get pages() {
+              throw 42;
+            },
+          }),
         throwingProxy: () =>
           asyncTutor.run("08-async-await", "crawl", new Proxy({}, { ownKeys() { throw new Error("no keys"); } })),
         stringKnob: () => asyncTutor.run("08-async-await", "crawl", { pages: "3" }),
@@ -151,6 +157,7 @@ describe("rough edges", () => {
     assert.match(results.objectSnippet.error, /got string and object/);
     assert.match(results.nothing.error, /got undefined and undefined/);
     assert.match(results.throwingGetter.error, /pages: no pages for you/);
+    assert.match(results.throwingNumber.error, /pages: 42\b/);
     assert.match(results.throwingProxy.error, /no keys/);
     assert.match(results.stringKnob.error, /pages is string, not a number/);
     // The page still runs after all that.
