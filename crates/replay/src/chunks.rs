@@ -205,7 +205,10 @@ impl<T: Clone> Chunks<T> {
         let whole = self
             .chunks
             .partition_point(|c| c.last().is_some_and(&mut before));
-        let skipped: usize = if self.even && whole > 0 {
+        let skipped: usize = if whole == self.chunks.len() {
+            self.len
+        } else if self.even && whole > 0 {
+            // Chunks 1 to whole - 1 are in the middle, so full.
             self.chunks[0].len() + (whole - 1) * CHUNK
         } else {
             self.chunks.iter().take(whole).map(|c| c.len()).sum()

@@ -350,17 +350,14 @@ impl ExecState {
                 }
             }
             Event::Sleep { task, until_us } => {
-                let sleeper = SleeperView {
-                    task: *task,
-                    until_us: *until_us,
-                };
-                // A sleep started later usually ends later too: then it goes at the end.
-                if self.sleepers.back().is_none_or(|s| s.until_us <= *until_us) {
-                    self.sleepers.push_back(sleeper);
-                } else {
-                    let at = self.sleepers.partition_point(|s| s.until_us <= *until_us);
-                    self.sleepers.insert(at, sleeper);
-                }
+                let at = self.sleepers.partition_point(|s| s.until_us <= *until_us);
+                self.sleepers.insert(
+                    at,
+                    SleeperView {
+                        task: *task,
+                        until_us: *until_us,
+                    },
+                );
             }
             Event::TimerArmed { at_us } => {
                 self.alarm_us = Some(*at_us);

@@ -88,6 +88,19 @@ proptest! {
     }
 
     #[test]
+    fn finds_where_a_stretch_ends(len in 0u32..600, taken in 0u32..600, at in 0u32..700) {
+        // Chunks as pushes and takes from the front leave them: every one full but the first
+        // and the last.
+        let mut chunks: Chunks<u32> = (0..len).collect();
+        chunks.drain_front(taken as usize);
+        let model: Vec<u32> = (taken.min(len)..len).collect();
+        prop_assert_eq!(
+            chunks.partition_point(|v| *v < at),
+            model.partition_point(|v| *v < at)
+        );
+    }
+
+    #[test]
     fn keeps_order_by_a_key(ops in prop::collection::vec((any::<bool>(), 0u32..5000), 1..600)) {
         // As the sleepers: inserted where their deadline puts them, the due ones taken from the
         // front.
