@@ -102,7 +102,9 @@ impl Route {
             .trim_start_matches('/')
             .split('/')
             .filter(|p| !p.is_empty())
-            .map(percent_decoded);
+            // Browsers escape a heading id written in Chinese (`#/00-concepts/怎样读…`) in links
+            // and in `location.hash`.
+            .map(knobs::percent_decoded);
         Route {
             lesson: parts.next(),
             snippet: parts.next(),
@@ -117,12 +119,6 @@ impl Route {
             .unwrap_or_default();
         Route::parse(&hash)
     }
-}
-
-/// A path segment with its `%XX` escapes decoded: browsers escape a heading id written in
-/// Chinese (`#/00-concepts/怎样读…`) in links and in `location.hash`.
-fn percent_decoded(segment: &str) -> String {
-    knobs::percent_decoded(segment)
 }
 
 /// The link to a lesson, or to one of its snippets.
@@ -181,7 +177,7 @@ mod tests {
         // A heading id in Chinese arrives escaped.
         let r = Route::parse("#/00-concepts/%E6%80%8E%E6%A0%B7?x=1");
         assert_eq!(r.snippet.as_deref(), Some("怎样"));
-        assert_eq!(percent_decoded("100%-sure%2"), "100%-sure%2");
+        assert_eq!(knobs::percent_decoded("100%-sure%2"), "100%-sure%2");
     }
 
     #[test]

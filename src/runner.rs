@@ -239,7 +239,7 @@ impl Bridge {
                     (events.on_end)(RunEnd::Finished(report));
                 }
                 Err(why) => {
-                    let report = failure_report(&request, &[], 0.0, why);
+                    let report = failure_report(&request, why);
                     (events.on_end)(RunEnd::Finished(report));
                 }
             }
@@ -292,14 +292,14 @@ impl Bridge {
     fn place(&self, module: pool::Module, request: RunRequest, events: Rc<RunEvents>) {
         if let Err(detail) = module {
             let error = runner_error(RunnerProblem::Load { detail });
-            let report = failure_report(&request, &[], 0.0, error);
+            let report = failure_report(&request, error);
             (events.on_end)(RunEnd::Finished(report));
             return;
         }
         let slot = match self.take_worker() {
             Ok(slot) => slot,
             Err(e) => {
-                (events.on_end)(RunEnd::Finished(failure_report(&request, &[], 0.0, e)));
+                (events.on_end)(RunEnd::Finished(failure_report(&request, e)));
                 return;
             }
         };

@@ -6,7 +6,6 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use executor::trace::Record;
 use js_sys::Reflect;
 use protocol::{FromRunner, Report, RunError, RunRequest, RunnerProblem, Tally, ToRunner};
 use wasm_bindgen::prelude::*;
@@ -299,13 +298,8 @@ fn trace_batch(data: &JsValue) -> Option<FromRunner> {
 }
 
 /// A report for a run that ended without the worker's own report.
-pub(super) fn failure_report(
-    request: &RunRequest,
-    records: &[Record],
-    elapsed_ms: f64,
-    error: RunError,
-) -> Report {
-    Report::from_trace(records, elapsed_ms, Some(error), request.network)
+pub(super) fn failure_report(request: &RunRequest, error: RunError) -> Report {
+    Report::from_trace(&[], 0.0, Some(error), request.network)
 }
 
 /// A problem of the runner itself, as a run's error.

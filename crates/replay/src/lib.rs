@@ -14,7 +14,6 @@ pub mod timeline;
 
 pub use chunks::Chunks;
 
-pub use protocol::request_label;
 pub use state::*;
 pub use timeline::*;
 

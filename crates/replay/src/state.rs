@@ -9,8 +9,7 @@ use executor::trace::{
 };
 
 /// Where a task is, as the inspector shows it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskPhase {
     /// Spawned or woken, on the ready queue.
     Scheduled,
@@ -39,8 +38,7 @@ impl TaskPhase {
 }
 
 /// One task as the inspector shows it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskView {
     /// The task's number.
     pub id: TaskId,
@@ -68,8 +66,7 @@ impl TaskView {
 }
 
 /// A request in flight.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestView {
     /// The request's number.
     pub id: RequestId,
@@ -82,8 +79,7 @@ pub struct RequestView {
 }
 
 /// A sleeping task and its deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SleeperView {
     /// The sleeping task; `None` for a sleep started outside any task.
     pub task: Option<TaskId>,
@@ -92,8 +88,7 @@ pub struct SleeperView {
 }
 
 /// What a worker thread of a blocking pool is doing.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkerPhase {
     /// Loading its own copy of the program.
     Starting,
@@ -106,8 +101,7 @@ pub enum WorkerPhase {
 }
 
 /// One worker thread of a blocking pool.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkerView {
     /// The worker's number.
     pub id: WorkerId,
@@ -124,8 +118,7 @@ pub struct WorkerView {
 }
 
 /// A job handed to the blocking pool that has not ended yet.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobView {
     /// The job's number.
     pub id: JobId,
@@ -140,8 +133,7 @@ pub struct JobView {
 }
 
 /// Counters since the run started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     /// Polls of any task.
     pub polls: u64,
