@@ -18,7 +18,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::content::LESSONS;
 use crate::i18n::Lang;
-use crate::runner::{bridge, js_error_text, NetStatus, RunEnd, RunOptions};
+use crate::runner::{bridge, js_error_text, RunEnd, RunOptions};
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
@@ -165,14 +165,6 @@ fn knob_values(knobs: &JsValue) -> Result<KnobValues, RunError> {
     Ok(values)
 }
 
-/// The network a run uses on `status` (the virtual one unless the slow web is up).
-fn network(status: &NetStatus) -> Network {
-    match status {
-        NetStatus::SlowWeb => Network::SlowWeb,
-        _ => Network::Virtual,
-    }
-}
-
 /// What `asyncTutor.run` resolves to, given its arguments checked: the report of the run, or
 /// of the run it refused, once the page knows which network runs use.
 async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
@@ -180,7 +172,7 @@ async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
     let (lesson, snippet, knobs, options) = match checked {
         Ok(run) => run,
         Err(error) => {
-            let report = Report::from_trace(&[], 0.0, Some(error), network(&status));
+            let report = Report::from_trace(&[], 0.0, Some(error), status.network(false));
             return report_js(report);
         }
     };

@@ -256,10 +256,7 @@ impl Bridge {
         options: RunOptions,
         events: RunEvents,
     ) {
-        let network = match self.net() {
-            NetStatus::SlowWeb if !options.virtual_time => Network::SlowWeb,
-            _ => Network::Virtual,
-        };
+        let network = self.net().network(options.virtual_time);
         let request = RunRequest {
             id,
             lesson: lesson.to_owned(),

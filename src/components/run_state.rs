@@ -372,7 +372,7 @@ pub fn launch(
     on_finished: OnFinished,
 ) {
     let (on_trace, on_end) = (state.dispatcher(), state.dispatcher());
-    let virtual_run = options.virtual_time || bridge().net() != crate::runner::NetStatus::SlowWeb;
+    let virtual_run = bridge().net().network(options.virtual_time) == protocol::Network::Virtual;
     let run = bridge().next_run_id();
     state.dispatch(Action::Start {
         run,

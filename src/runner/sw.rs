@@ -6,8 +6,8 @@
 //! page notices and offers a new build is in [`update`].
 
 pub mod update;
+mod watched;
 
-use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
@@ -20,6 +20,7 @@ use web_sys::ServiceWorker;
 
 use super::js_error_text;
 use super::latch::Latch;
+use watched::Watched;
 
 /// How long the page waits for its service worker to take control.
 const CONTROL_TIMEOUT_MS: i32 = 4000;
@@ -36,6 +37,15 @@ pub enum NetStatus {
 }
 
 impl NetStatus {
+    /// The network a run uses on this status: the slow web when it is up and the run is not
+    /// asked to use virtual time, else the virtual network.
+    pub fn network(&self, virtual_time: bool) -> protocol::Network {
+        match self {
+            NetStatus::SlowWeb if !virtual_time => protocol::Network::SlowWeb,
+            _ => protocol::Network::Virtual,
+        }
+    }
+
     /// The status as a `data-network` attribute value: `pending`, `slow-web` or `virtual`.
     pub fn attr(&self) -> &'static str {
         match self {
@@ -68,90 +78,48 @@ impl ToServiceWorker {
     }
 }
 
-/// Called when the network status changes.
-type NetListener = Rc<dyn Fn(&NetStatus)>;
-
-/// The network status and who follows it.
-struct Net {
-    status: RefCell<NetStatus>,
-    /// Set once the status is first known (no longer [`NetStatus::Pending`]).
-    known: Latch<()>,
-    listeners: RefCell<Vec<(u32, NetListener)>>,
-    next_listener: Cell<u32>,
-}
-
 thread_local! {
-    static NET: Net = Net {
-        status: RefCell::new(NetStatus::Pending),
-        known: Latch::new(),
-        listeners: RefCell::new(Vec::new()),
-        next_listener: Cell::new(0),
-    };
+    /// The network runs will use.
+    static NET: Watched<NetStatus> = const { Watched::new(NetStatus::Pending) };
+    /// Set once the status is first known (no longer [`NetStatus::Pending`]).
+    static KNOWN: Latch<()> = Latch::new();
 }
 
 /// The network runs will use.
 pub fn net() -> NetStatus {
-    NET.with(|n| n.status.borrow().clone())
+    NET.with(Watched::get)
 }
 
 /// The network runs will use, once the page knows it (never [`NetStatus::Pending`]).
 pub fn net_ready() -> impl Future<Output = NetStatus> + 'static {
-    let known = NET.with(|n| n.known.wait());
+    let known = KNOWN.with(|k| k.wait());
     async move {
         known.await;
         net()
     }
 }
 
-/// Calls `listener` now and whenever the network status changes, until [`off_net`] with the
-/// returned id.
-pub fn on_net(listener: impl Fn(&NetStatus) + 'static) -> u32 {
-    let listener: NetListener = Rc::new(listener);
-    let id = NET.with(|n| {
-        let id = n.next_listener.get() + 1;
-        n.next_listener.set(id);
-        n.listeners.borrow_mut().push((id, listener.clone()));
-        id
+/// Calls `listener` now and whenever the network status changes.
+pub fn on_net(listener: impl Fn(&NetStatus) + 'static) {
+    let listener = Rc::new(listener);
+    NET.with(|n| {
+        let listener = listener.clone();
+        n.follow(move |s| listener(s))
     });
-    // No borrow is held while the listener runs (it may call off_net).
     listener(&net());
-    id
-}
-
-/// Stops a listener added with [`on_net`].
-pub fn off_net(id: u32) {
-    NET.with(|n| n.listeners.borrow_mut().retain(|(i, _)| *i != id));
 }
 
 fn set_net(status: NetStatus) {
-    let listeners: Vec<_> = NET.with(|n| {
-        *n.status.borrow_mut() = status.clone();
-        n.listeners
-            .borrow()
-            .iter()
-            .map(|(_, l)| l.clone())
-            .collect()
-    });
     if status != NetStatus::Pending {
-        NET.with(|n| n.known.clone()).set(());
+        KNOWN.with(|k| k.clone()).set(());
     }
-    for listener in listeners {
-        listener(&status);
-    }
+    watched::set(&NET, status);
 }
 
 /// The network status, kept current for a component.
 #[yew::hook]
 pub fn use_net_status() -> NetStatus {
-    let status = yew::use_state(net);
-    {
-        let status = status.clone();
-        yew::use_effect_with((), move |_| {
-            let id = on_net(move |s| status.set(s.clone()));
-            move || off_net(id)
-        });
-    }
-    (*status).clone()
+    watched::use_watched(&NET)
 }
 
 /// Registers the service worker and settles the network status: the slow web once it controls

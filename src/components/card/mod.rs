@@ -297,10 +297,22 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 .checked_sub(1)
                 .and_then(|last| state.replay.borrow().trace().get(last))
                 .map(|r| r.t_us as f64 / 1000.0);
-            (Rc::new(lanes), hidden, Rc::new(exec), output, cursor_ms)
+            // Once the run is over: what its waits would have taken one after another.
+            // (Not for a cut trace: its lanes are only the first part of the run.)
+            let one_by_one_ms =
+                (state.report.is_some() && state.cursor.is_none() && state.partial().is_none())
+                    .then(|| one_by_one_us(&lanes) as f64 / 1000.0);
+            (
+                Rc::new(lanes),
+                hidden,
+                Rc::new(exec),
+                output,
+                cursor_ms,
+                one_by_one_ms,
+            )
         },
     );
-    let (lanes, hidden, exec, output, cursor_ms) = &*view;
+    let (lanes, hidden, exec, output, cursor_ms, one_by_one_ms) = &*view;
     // The run's error ends the output, set apart from what the snippet printed.
     let error = state.report.as_ref().and_then(|r| lang.report_error(r));
     let end_error = state.cursor.is_none().then(|| error.clone()).flatten();
@@ -309,15 +321,9 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         let started = exec.counters.requests;
         (started - exec.requests.len() as u64, started)
     });
-    // Once the run is over: what its waits would have taken one after another.
-    // (Not for a cut trace: its lanes are only the first part of the run.)
     let partial = state.partial();
-    let speed_up = state
-        .report
-        .as_ref()
-        .filter(|_| state.cursor.is_none() && total_ms > 0.0 && partial.is_none())
-        .map(|_| one_by_one_us(lanes) as f64 / 1000.0)
-        .filter(|one_by_one| *one_by_one > 0.0)
+    let speed_up = one_by_one_ms
+        .filter(|one_by_one| *one_by_one > 0.0 && total_ms > 0.0)
         .map(|one_by_one| (one_by_one, one_by_one / total_ms));
     let network_note = state.report.as_ref().map(|r| match r.network {
         Network::SlowWeb => t.ran_slow_web,

@@ -12,7 +12,6 @@
 //! once, with nothing to ask.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 
 use js_sys::{Array, Promise};
 use serde::Deserialize;
@@ -21,6 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{MessageChannel, MessageEvent, ServiceWorker, ServiceWorkerRegistration};
 
+use super::watched::{self, Watched};
 use super::{post, ToServiceWorker};
 
 /// How often an open page asks whether a new build is out.
@@ -32,14 +32,10 @@ const PING_TIMEOUT_MS: i32 = 2000;
 /// After the reader's click, how long to wait for the new worker before reloading anyway.
 const APPLY_TIMEOUT_MS: i32 = 5000;
 
-/// Told whether a new build waits.
-type Listener = Rc<dyn Fn(bool)>;
-
 thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
-    static READY: Cell<bool> = const { Cell::new(false) };
-    static LISTENERS: RefCell<Vec<(u32, Listener)>> = const { RefCell::new(Vec::new()) };
-    static NEXT_LISTENER: Cell<u32> = const { Cell::new(0) };
+    /// Whether a new build is installed and waits for the reader's reload.
+    static READY: Watched<bool> = const { Watched::new(false) };
     static LAST_CHECK_MS: Cell<f64> = const { Cell::new(0.0) };
 }
 
@@ -199,18 +195,7 @@ async fn check_controller() {
 }
 
 fn set_ready(ready: bool) {
-    if READY.with(|r| r.replace(ready)) == ready {
-        return;
-    }
-    let listeners: Vec<_> = LISTENERS.with(|l| l.borrow().iter().map(|(_, f)| f.clone()).collect());
-    for listener in listeners {
-        listener(ready);
-    }
-}
-
-/// True when a new build is installed and waiting for the reader's reload.
-pub fn ready() -> bool {
-    READY.with(Cell::get)
+    watched::set(&READY, ready);
 }
 
 /// Lets the waiting build take over; the page reloads once the new worker controls it (or
@@ -240,18 +225,5 @@ pub fn apply() {
 /// Whether a new build waits, kept current for a component.
 #[yew::hook]
 pub fn use_update_ready() -> bool {
-    let state = yew::use_state(ready);
-    {
-        let state = state.clone();
-        yew::use_effect_with((), move |_| {
-            state.set(ready());
-            let id = NEXT_LISTENER.with(|n| {
-                n.set(n.get() + 1);
-                n.get()
-            });
-            LISTENERS.with(|l| l.borrow_mut().push((id, Rc::new(move |r| state.set(r)))));
-            move || LISTENERS.with(|l| l.borrow_mut().retain(|(i, _)| *i != id))
-        });
-    }
-    *state
+    watched::use_watched(&READY)
 }
