@@ -302,7 +302,7 @@ impl RunState {
         if !self.phase.live() && whole && !self.capped {
             let end_us = replay.trace().last_us();
             for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
-                if let Some(seg) = lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+                if let Some(seg) = lane.open_segment_mut() {
                     seg.end_us = Some(end_us);
                 }
                 lane.end = Some((end_us, LaneEnd::Cancelled));

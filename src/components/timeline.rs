@@ -380,7 +380,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 let place = lane_rows.iter().position(|lr| *lr == r);
                 html! {
                     <LaneRow key={format!("{g}{:?}", lane.of)} {lanes} {index} group={g} {y} {scale}
-                             open_to={lane::has_open(lane).then(|| props.cursor_ms.unwrap_or(span))}
+                             open_to={lane.open_segment().is_some().then(|| props.cursor_ms.unwrap_or(span))}
                              {wake_from} {place} {drawn} picked={picked_row == Some(r)} on_pick={on_pick.clone()} {lang} />
                 }
             }) }

@@ -132,11 +132,18 @@ pub struct Lane {
 }
 
 impl Lane {
+    /// The segment still going, if one is: only the last can be.
+    pub fn open_segment(&self) -> Option<&Segment> {
+        self.segments.last().filter(|s| s.end_us.is_none())
+    }
+
+    /// The segment still going, to change.
+    pub fn open_segment_mut(&mut self) -> Option<&mut Segment> {
+        self.segments.last_mut().filter(|s| s.end_us.is_none())
+    }
+
     fn current(&self) -> Option<SegmentKind> {
-        self.segments
-            .last()
-            .filter(|s| s.end_us.is_none())
-            .map(|s| s.kind)
+        self.open_segment().map(|s| s.kind)
     }
 }
 
@@ -216,7 +223,7 @@ impl LaneAt {
     }
 
     fn close(&mut self, at: u64, i: usize) {
-        if let Some(last) = self.lane.segments.last_mut().filter(|s| s.end_us.is_none()) {
+        if let Some(last) = self.lane.open_segment_mut() {
             last.end_us = Some(at);
             if let Some(seg) = self.segs.last_mut() {
                 seg.end = i;
@@ -494,9 +501,8 @@ impl TimelineBuilder {
             if let Some(task) = running.and_then(|t| self.task(t)) {
                 let poll_start = task
                     .lane
-                    .segments
-                    .last()
-                    .filter(|s| s.end_us.is_none() && s.kind == SegmentKind::Running)
+                    .open_segment()
+                    .filter(|s| s.kind == SegmentKind::Running)
                     .map(|s| s.start_us);
                 if poll_start.is_some_and(|p| p <= start) {
                     task.close(start, i);

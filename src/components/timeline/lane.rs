@@ -132,7 +132,7 @@ pub fn LaneRow(props: &LaneRowProps) -> Html {
     );
     // Only the last segment can be still going. It is drawn apart, as an element patched in
     // place: a move of the replay that only stretches it leaves the markup as it was.
-    let open = still_going(lane);
+    let open = lane.open_segment();
     let closed = &lane.segments[..lane.segments.len() - usize::from(open.is_some())];
     let seg_title = |s: &Segment| {
         format!(
@@ -262,16 +262,6 @@ fn escape(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
-}
-
-/// The segment of `lane` still going, if one is: only its last can be.
-fn still_going(lane: &Lane) -> Option<&Segment> {
-    lane.segments.last().filter(|s| s.end_us.is_none())
-}
-
-/// True when some segment of `lane` is still going.
-pub fn has_open(lane: &Lane) -> bool {
-    still_going(lane).is_some()
 }
 
 #[cfg(test)]
