@@ -126,14 +126,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                 if let (crate::runner::RunEnd::Finished(_), Some((knobs, options))) =
                     (end, second.take())
                 {
-                    // Each side counts as run for the reader's progress, as on its own card.
-                    crate::progress::ran(la, ia);
-                    let ran_b = Box::new(move |end: &crate::runner::RunEnd| {
-                        if matches!(end, crate::runner::RunEnd::Finished(_)) {
-                            crate::progress::ran(lb, ib);
-                        }
-                    });
-                    launch(&run_b, (lb, ib), knobs, options, ran_b);
+                    launch(&run_b, (lb, ib), knobs, options, Box::new(|_| {}));
                 }
             });
             launch(

@@ -363,7 +363,8 @@ impl RunState {
 /// What a run reports back besides its trace: called once it has ended.
 pub type OnFinished = Box<dyn Fn(&RunEnd)>;
 
-/// Starts a run of `lesson/snippet` whose trace and end go to `state`.
+/// Starts a run of `lesson/snippet` whose trace and end go to `state`. A run that finishes
+/// counts for the reader's progress.
 pub fn launch(
     state: &UseReducerHandle<RunState>,
     (lesson, snippet): (&'static str, &'static str),
@@ -390,6 +391,9 @@ pub fn launch(
             })
         }),
         on_end: Box::new(move |end| {
+            if matches!(end, RunEnd::Finished(_)) {
+                crate::progress::ran(lesson, snippet);
+            }
             on_finished(&end);
             on_end.dispatch(Action::End { run, end })
         }),

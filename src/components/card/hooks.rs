@@ -8,27 +8,26 @@ use yew::prelude::*;
 
 use super::{Remote, RunEvent};
 use crate::components::run_state::{launch, Action, Phase, RunState};
-use crate::content::{self, Snippet};
+use crate::content::Snippet;
 use crate::i18n::Lang;
 use crate::knobs::{self, check};
 use crate::route;
-use crate::runner::{RunEnd, RunOptions};
+use crate::runner::RunOptions;
 
 /// Sets the knob texts; `true` remembers them for the next visit.
 pub type SetValues = Rc<dyn Fn(Vec<String>, bool)>;
 
-/// The knob texts of the snippet `at` (lesson, id): `initial` if given, else the ones remembered from
+/// The knob texts of the snippet `at` (its lesson, and it): `initial` if given, else the ones remembered from
 /// the last visit, else the defaults; and how to set them. An embed (`embedded`) leaves the
 /// course's remembered knobs alone.
 #[hook]
 pub fn use_knob_values(
-    at: (&'static str, &'static str),
+    at: (&'static str, &'static Snippet),
     initial: Option<Rc<Vec<(String, String)>>>,
     embedded: bool,
 ) -> (UseStateHandle<Vec<String>>, SetValues) {
-    let (lesson, id) = at;
-    let snippet = snippet(lesson, id);
-    let key = format!("knobs.{lesson}/{id}");
+    let (lesson, snippet) = at;
+    let key = format!("knobs.{lesson}/{}", snippet.id);
     let values = {
         let key = key.clone();
         use_state(move || {
@@ -58,10 +57,6 @@ pub fn defaults(snippet: &Snippet) -> Vec<String> {
         .iter()
         .map(|k| k.spec.default.to_string())
         .collect()
-}
-
-fn snippet(lesson: &str, id: &str) -> &'static Snippet {
-    content::snippet(lesson, id).expect("cards are only placed for snippets that exist")
 }
 
 /// Something a link to a moment asked that could not be done as asked.
@@ -96,8 +91,8 @@ pub struct MomentLink {
     pub virtual_time: UseStateHandle<bool>,
     /// Where to say what the link asked that could not be done as asked.
     pub notes: UseStateHandle<Vec<LinkNote>>,
-    /// The snippet: lesson and id.
-    pub at: (&'static str, &'static str),
+    /// The snippet, and its lesson.
+    pub at: (&'static str, &'static Snippet),
     /// The moment the URL asks for.
     pub moment: Option<route::Moment>,
     /// The runner can take the run.
@@ -115,12 +110,11 @@ pub fn use_moment(link: MomentLink) {
         values,
         virtual_time,
         notes,
-        at: (lesson, id),
+        at: (lesson, snippet),
         moment,
         ready,
         lang,
     } = link;
-    let snippet = snippet(lesson, id);
     let pending_seek = use_mut_ref(|| None::<usize>);
     let clean = moment.as_ref().is_some_and(|m| m.problem.is_none());
     {
@@ -154,13 +148,13 @@ pub fn use_moment(link: MomentLink) {
                     virtual_time: moment.virtual_time,
                     ..RunOptions::default()
                 };
-                // A run from a link counts for the reader's progress like any other.
-                let ran = Box::new(move |end: &RunEnd| {
-                    if matches!(end, RunEnd::Finished(_)) {
-                        crate::progress::ran(lesson, id);
-                    }
-                });
-                launch(&state, (lesson, id), given, options, ran);
+                launch(
+                    &state,
+                    (lesson, snippet.id),
+                    given,
+                    options,
+                    Box::new(|_| {}),
+                );
             }
         });
     }

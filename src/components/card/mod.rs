@@ -100,7 +100,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let defaults = hooks::defaults(snippet);
     let embedded = props.embedded;
     let (values, set_values) = hooks::use_knob_values(
-        (props.lesson, props.snippet),
+        (props.lesson, snippet),
         props.initial_knobs.clone(),
         embedded,
     );
@@ -145,9 +145,6 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             }
             let ended = on_run_event.clone();
             let on_finished = Box::new(move |end: &RunEnd| {
-                if matches!(end, RunEnd::Finished(_)) {
-                    crate::progress::ran(lesson, id);
-                }
                 ended.emit(match end {
                     RunEnd::Finished(report) => RunEvent::Ended {
                         elapsed_ms: Some(report.elapsed_ms),
@@ -190,7 +187,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         values: values.clone(),
         virtual_time: virtual_time.clone(),
         notes: link_notes.clone(),
-        at: (props.lesson, props.snippet),
+        at: (props.lesson, snippet),
         moment: props.moment.clone(),
         ready,
         lang,
