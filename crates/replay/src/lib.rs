@@ -177,6 +177,12 @@ impl Replay {
         self.lanes.lanes_at(n)
     }
 
+    /// What the run's waits would take one after another ([`one_by_one_us`]), over every lane
+    /// of the whole trace; lanes still open count as ending at `open_to`, if given.
+    pub fn one_by_one_us(&self, open_to: Option<u64>) -> u64 {
+        self.lanes.one_by_one_us(open_to)
+    }
+
     /// The first `max` lanes after the first `n` records, and what the rest hold.
     pub fn lanes_at_most(&self, n: usize, max: usize) -> (Vec<Lane>, Hidden) {
         self.lanes.lanes_at_most(n, max)

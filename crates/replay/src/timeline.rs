@@ -151,19 +151,25 @@ impl Lane {
 /// every job a worker ran, plus every stretch a task spent waiting on a timer. Set against the run's total, it is the
 /// speed-up that overlapping the waits bought (about 1 for a run that waits one by one).
 pub fn one_by_one_us(lanes: &[Lane]) -> u64 {
-    let span = |start: u64, end: Option<u64>| end.map_or(0, |e| e.saturating_sub(start));
     lanes
         .iter()
-        .map(|lane| match lane.of {
-            LaneOf::Request(_) => span(lane.start_us, lane.end.as_ref().map(|e| e.0)),
-            LaneOf::Task(_) | LaneOf::Worker(_) => lane
-                .segments
-                .iter()
-                .filter(|s| matches!(s.kind, SegmentKind::Timer | SegmentKind::Job))
-                .map(|s| span(s.start_us, s.end_us))
-                .sum(),
-        })
+        .map(|lane| lane_one_by_one_us(lane, None))
         .sum()
+}
+
+/// One lane's part of [`one_by_one_us`]; what is still open counts up to `open_to`, if given.
+fn lane_one_by_one_us(lane: &Lane, open_to: Option<u64>) -> u64 {
+    let span =
+        |start: u64, end: Option<u64>| end.or(open_to).map_or(0, |e| e.saturating_sub(start));
+    match lane.of {
+        LaneOf::Request(_) => span(lane.start_us, lane.end.as_ref().map(|e| e.0)),
+        LaneOf::Task(_) | LaneOf::Worker(_) => lane
+            .segments
+            .iter()
+            .filter(|s| matches!(s.kind, SegmentKind::Timer | SegmentKind::Job))
+            .map(|s| span(s.start_us, s.end_us))
+            .sum(),
+    }
 }
 
 /// The lanes of a trace: tasks in spawn order, each followed by the requests it made, then
@@ -300,6 +306,44 @@ pub struct TimelineBuilder {
     rewoken: bool,
     /// Records pushed so far.
     len: usize,
+    /// How many segments each record opened, so that the segments of the lanes not copied out
+    /// are counted without looking at each of them.
+    opened: Counts,
+}
+
+/// A small count for each record, with the sum over any first `n` records at hand: a byte a
+/// record and a running total every 64 records.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    each: Vec<u8>,
+    /// The sum of the first `64 × k` counts, at `k`.
+    totals: Vec<u32>,
+    sum: u32,
+}
+
+impl Counts {
+    const EVERY: usize = 64;
+
+    fn push(&mut self, count: u32) {
+        if self.each.len().is_multiple_of(Self::EVERY) {
+            self.totals.push(self.sum);
+        }
+        let count = u8::try_from(count).expect("a record opens a few segments at most");
+        self.each.push(count);
+        self.sum += u32::from(count);
+    }
+
+    /// The sum of the first `n` counts.
+    fn before(&self, n: usize) -> usize {
+        let n = n.min(self.each.len());
+        let k = n / Self::EVERY;
+        let base = self.totals.get(k).copied().unwrap_or(self.sum);
+        let rest: u32 = self.each[(k * Self::EVERY).min(n)..n]
+            .iter()
+            .map(|c| u32::from(*c))
+            .sum();
+        (base + rest) as usize
+    }
 }
 
 /// Where the lane of `of` is. Task and request ids count up from 1 in the order their lanes
@@ -343,6 +387,8 @@ impl TimelineBuilder {
         let i = self.len;
         self.len += 1;
         let at = r.t_us;
+        // Segments this record opens (at most a few), for `segments_before`.
+        let mut opened = 0u32;
         let new_lane = |of, label, owner| Lane {
             of,
             label,
@@ -358,12 +404,14 @@ impl TimelineBuilder {
                 let label = name.clone().unwrap_or_default();
                 let mut lane = LaneAt::new(new_lane(LaneOf::Task(*task), label, *parent), i);
                 lane.open(SegmentKind::Ready, at, i);
+                opened += 1;
                 self.tasks.push(lane);
             }
             Event::PollStart { task } => {
                 self.running = Some(*task);
                 if let Some(lane) = self.task(*task) {
                     lane.open(SegmentKind::Running, at, i);
+                    opened += 1;
                 }
             }
             Event::PollEnd { task, ready } => {
@@ -374,8 +422,10 @@ impl TimelineBuilder {
                         lane.close(at, i);
                     } else if requeued {
                         lane.open(SegmentKind::Ready, at, i);
+                        opened += 1;
                     } else {
                         lane.open(SegmentKind::Other, at, i);
+                        opened += 1;
                     }
                 }
             }
@@ -405,6 +455,7 @@ impl TimelineBuilder {
                         rewoken = true; // ready again once the poll returns
                     } else {
                         lane.open(SegmentKind::Ready, at, i);
+                        opened += 1;
                     }
                 }
                 self.rewoken |= rewoken;
@@ -433,6 +484,7 @@ impl TimelineBuilder {
                 }
                 let mut lane = LaneAt::new(new_lane(LaneOf::Request(*request), label, *task), i);
                 lane.open(SegmentKind::Request, at, i);
+                opened += 1;
                 self.requests.push(lane);
                 // A request made while a task is being polled, that ends inside the same poll,
                 // was a blocking call: marked when it ends.
@@ -446,16 +498,19 @@ impl TimelineBuilder {
                 } else {
                     LaneEnd::Failed(format!("HTTP {status}"))
                 };
-                self.end_request(*request, at, end, i);
+                opened += self.end_request(*request, at, end, i);
             }
             Event::FetchError { request, message } => {
-                self.end_request(*request, at, LaneEnd::Failed(message.clone()), i)
+                opened += self.end_request(*request, at, LaneEnd::Failed(message.clone()), i);
             }
-            Event::FetchAbort { request } => self.end_request(*request, at, LaneEnd::Cancelled, i),
+            Event::FetchAbort { request } => {
+                opened += self.end_request(*request, at, LaneEnd::Cancelled, i);
+            }
             Event::WorkerStart { worker } => {
                 let label = format!("worker {worker}");
                 let mut lane = LaneAt::new(new_lane(LaneOf::Worker(*worker), label, None), i);
                 lane.open(SegmentKind::Starting, at, i);
+                opened += 1;
                 self.workers.push(lane);
             }
             Event::WorkerReady { worker, .. } => {
@@ -473,6 +528,7 @@ impl TimelineBuilder {
                 self.job_worker.insert(*job, *worker);
                 if let Some(lane) = self.worker(*worker) {
                     lane.open(SegmentKind::Job, at, i);
+                    opened += 1;
                 }
             }
             Event::JobEnd { job, .. } => {
@@ -484,13 +540,15 @@ impl TimelineBuilder {
             }
             _ => {}
         }
+        self.opened.push(opened);
     }
 
-    fn end_request(&mut self, request: RequestId, at: u64, end: LaneEnd, i: usize) {
+    /// Ends a request's lane; returns how many segments that opened (a blocked task's).
+    fn end_request(&mut self, request: RequestId, at: u64, end: LaneEnd, i: usize) -> u32 {
         let Some(lane) =
             lane_at_index(&self.requests, LaneOf::Request(request)).map(|r| &mut self.requests[r])
         else {
-            return;
+            return 0;
         };
         lane.close(at, i);
         lane.finish(at, end, i);
@@ -517,15 +575,29 @@ impl TimelineBuilder {
                         refined: None,
                     });
                     task.open(SegmentKind::Running, at, i);
+                    return 2;
                 }
             }
         }
+        0
     }
 
     /// The lanes as they were after the first `n` records pushed: tasks in spawn order, each
     /// followed by the requests it made, then the blocking pool's workers.
     pub fn lanes_at(&self, n: usize) -> Vec<Lane> {
         self.lanes_at_most(n, usize::MAX).0
+    }
+
+    /// [`one_by_one_us`] of every lane at the end of the trace, worked out in place (a run of
+    /// 50 000 tasks copies none out). Lanes still open count as ending at `open_to`, if given:
+    /// the end of a run that is over.
+    pub fn one_by_one_us(&self, open_to: Option<u64>) -> u64 {
+        self.tasks
+            .iter()
+            .chain(&self.requests)
+            .chain(&self.workers)
+            .map(|l| lane_one_by_one_us(&l.lane, open_to))
+            .sum()
     }
 
     /// The first `max` of the lanes after the first `n` records, and how many lanes and
@@ -540,13 +612,7 @@ impl TimelineBuilder {
         let segments = |l: &LaneAt| l.segs.partition_point(|s| s.start < n);
         let hidden = Hidden {
             lanes: tasks.len() + requests.len() + workers.len() - shown.len(),
-            segments: tasks
-                .iter()
-                .chain(requests)
-                .chain(workers)
-                .map(segments)
-                .sum::<usize>()
-                - shown.iter().map(|l| segments(l)).sum::<usize>(),
+            segments: self.opened.before(n) - shown.iter().map(|l| segments(l)).sum::<usize>(),
         };
         (shown.iter().map(|l| l.at(n)).collect(), hidden)
     }

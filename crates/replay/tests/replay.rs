@@ -9,7 +9,9 @@ use executor::trace::{Record, WaitOn, WakeSource};
 use executor::{
     fetch, fetch_blocking, sleep, spawn, spawn_named, Executor, Host, TaskState, VirtualHost,
 };
-use replay::{one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase};
+use replay::{
+    one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase, TimelineBuilder,
+};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -226,6 +228,10 @@ fn one_by_one_adds_up_the_waits_that_overlapped() {
     });
     let lanes = timeline(&concurrent);
     assert_eq!(one_by_one_us(&lanes), 350_000);
+    // Worked out in place over the builder's lanes, it is the same sum.
+    let mut builder = TimelineBuilder::default();
+    concurrent.iter().for_each(|r| builder.push(r));
+    assert_eq!(builder.one_by_one_us(None), 350_000);
     // Blocking requests already wait one by one: the sum is the run's own length.
     let blocking = trace_of(async {
         for n in 1..=3 {
@@ -236,4 +242,21 @@ fn one_by_one_adds_up_the_waits_that_overlapped() {
     let total = blocking.last().unwrap().t_us;
     assert_eq!(one_by_one_us(&lanes), 300_000);
     assert!(total >= 300_000, "{total}");
+}
+
+#[test]
+fn one_by_one_counts_a_wait_left_open_up_to_the_end_given() {
+    // A task still asleep when `main` returns after 30 ms: its 1 s sleep has no end in the trace.
+    let records = trace_of(async {
+        let _left = spawn(sleep(ms(1000)));
+        sleep(ms(30)).await;
+    });
+    let end_us = records.last().unwrap().t_us;
+    assert_eq!(end_us, 30_000);
+    let mut builder = TimelineBuilder::default();
+    records.iter().for_each(|r| builder.push(r));
+    // Without an end, only the closed wait counts (main's 30 ms); closed at the end of the run,
+    // the task's sleep counts its 30 ms too.
+    assert_eq!(builder.one_by_one_us(None), 30_000);
+    assert_eq!(builder.one_by_one_us(Some(end_us)), 60_000);
 }
