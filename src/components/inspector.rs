@@ -66,11 +66,13 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let c = s.counters;
     let queued = s.jobs.iter().filter(|j| j.worker.is_none()).count();
-    let marks = s.tasks.iter().any(|t| t.state.is_some());
-    // A run with thousands of tasks: show the ones still going, then the ended ones, up to a cap.
+    let marks = s.any_marked();
+    // A run with thousands of tasks: show the ones still going, then the ended ones, up to a
+    // cap. (Lazily: a move of the replay looks at as few of 50 000 tasks as it can.)
     let rows: Vec<&replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
-        let (live, ended): (Vec<_>, Vec<_>) = s.tasks.iter().partition(|t| !t.phase.ended());
-        live.into_iter().chain(ended).take(MAX_TASK_ROWS).collect()
+        let live = s.tasks.iter().filter(|t| !t.phase.ended());
+        let ended = s.tasks.iter().filter(|t| t.phase.ended());
+        live.chain(ended).take(MAX_TASK_ROWS).collect()
     } else {
         s.tasks.iter().collect()
     };

@@ -50,9 +50,9 @@ impl Phase {
 }
 
 /// Lanes copied out of the trace for a view while a run goes on or is replayed: as many as the
-/// timeline's table has rows (each lane has at least one segment, a row each), more than the
-/// drawing draws.
-pub const LANES_MADE: usize = super::timeline::MAX_TABLE_ROWS;
+/// timeline draws (its table lists the segments of the same lanes). A move of the replay copies
+/// these out again, so it costs the same with 100 lanes or 50 000.
+pub const LANES_MADE: usize = super::timeline::MAX_LANES;
 
 /// The card's run, as a reducer so worker callbacks can update it.
 #[derive(Clone, Debug)]
@@ -286,21 +286,11 @@ impl RunState {
     /// behind) and the whole trace is shown, lanes still open are closed as cancelled.
     ///
     /// Only the first [`LANES_MADE`] lanes are copied out of the trace, with a count of the
-    /// rest, except at the end of a finished run whose trace is whole (its speed-up adds up
-    /// every lane).
+    /// rest.
     pub fn lanes(&self, shown: usize) -> (Vec<Lane>, Hidden) {
         let replay = self.replay.borrow();
-        let whole = shown >= replay.len();
-        // (A cut trace shows no speed-up: its first lanes are enough.)
-        let max = if !self.phase.live() && whole && !self.capped {
-            usize::MAX
-        } else {
-            LANES_MADE
-        };
-        let (mut lanes, hidden) = replay.lanes_at_most(shown, max);
-        // A cut trace ends before the run did: its open lanes went on, they were not cancelled.
-        if !self.phase.live() && whole && !self.capped {
-            let end_us = replay.trace().last_us();
+        let (mut lanes, hidden) = replay.lanes_at_most(shown, LANES_MADE);
+        if let Some(end_us) = self.closed_at(shown) {
             for lane in lanes.iter_mut().filter(|l| l.end.is_none()) {
                 if let Some(seg) = lane.open_segment_mut() {
                     seg.end_us = Some(end_us);
@@ -309,6 +299,22 @@ impl RunState {
             }
         }
         (lanes, hidden)
+    }
+
+    /// When lanes still open at `shown` were cut off: the end of the trace, once the run is
+    /// over and the whole trace is shown. (A cut trace ends before the run did: its open
+    /// lanes went on, they were not cancelled.)
+    fn closed_at(&self, shown: usize) -> Option<u64> {
+        let replay = self.replay.borrow();
+        (!self.phase.live() && shown >= replay.len() && !self.capped)
+            .then(|| replay.trace().last_us())
+    }
+
+    /// What the run's waits would have taken one after another, over every lane of the whole
+    /// trace ([`replay::one_by_one_us`]), in ms.
+    pub fn one_by_one_ms(&self) -> f64 {
+        let open_to = self.closed_at(usize::MAX);
+        self.replay.borrow().one_by_one_us(open_to) as f64 / 1000.0
     }
 
     /// The executor's state after the first `shown` events, from the nearest snapshot.

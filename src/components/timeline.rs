@@ -131,14 +131,14 @@ const GAP: f64 = 5.0;
 const HEADER_H: f64 = 22.0;
 const AXIS_H: f64 = 24.0;
 /// Lanes drawn per group; a run with thousands of tasks draws the first ones and a note.
-const MAX_LANES: usize = 100;
+pub const MAX_LANES: usize = 100;
 /// A drawing of more lanes than this draws only those on screen or near it (the others are
 /// empty rows until the page is scrolled to them).
 const DRAW_ALL_LANES: usize = 40;
 /// The drawing's stretch near the screen is rounded out to this many lanes.
 const NEAR_STEP_LANES: f64 = 10.0;
 /// Rows of the table view.
-pub const MAX_TABLE_ROWS: usize = 500;
+const MAX_TABLE_ROWS: usize = 500;
 /// A table of more rows than this is only made while it is open.
 const TABLE_ALWAYS: usize = 200;
 
@@ -154,12 +154,13 @@ enum Row<'a> {
 }
 
 /// "page 3: 2 ms → 1004 ms (done) · running 2 ms, network 1001 ms": a lane in words, for the
-/// tooltip and the readout under the drawing.
-fn describe(lane: &Lane, span_ms: f64, lang: Lang) -> String {
+/// tooltip and the readout under the drawing. A stretch still going counts up to `now_ms`, the
+/// moment shown.
+fn describe(lane: &Lane, now_ms: f64, lang: Lang) -> String {
     let end_ms = lane.end.as_ref().map(|(at, _)| us_ms(*at));
     let mut by_kind: Vec<(SegmentKind, f64)> = Vec::new();
     for s in &lane.segments {
-        let d = s.end_us.map(us_ms).unwrap_or(span_ms) - us_ms(s.start_us);
+        let d = s.end_us.map(us_ms).unwrap_or(now_ms) - us_ms(s.start_us);
         match by_kind.iter_mut().find(|(k, _)| *k == s.kind) {
             Some((_, total)) => *total += d,
             None => by_kind.push((s.kind, d)),
@@ -280,7 +281,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let axis_y = height - AXIS_H + 4.0;
     let picked_row = picked.and_then(|p| lane_rows.get(p).copied());
     let detail = picked_row.and_then(|r| match rows[r] {
-        Row::Lane { lane, .. } => Some(describe(lane, span, lang)),
+        Row::Lane { lane, .. } => Some(describe(lane, props.cursor_ms.unwrap_or(span), lang)),
         _ => None,
     });
 
@@ -413,13 +414,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     let rows = group.lanes.iter().flat_map(|lane| lane.segments.iter().map(move |s| (lane, s)));
                     let total: usize = group.lanes.iter().map(|l| l.segments.len()).sum::<usize>() + group.hidden.segments;
                     // A long table costs thousands of elements: made only while it is open.
-                    let rows = rows.take(if *table_open || total <= TABLE_ALWAYS { MAX_TABLE_ROWS } else { 0 });
+                    let made = if *table_open || total <= TABLE_ALWAYS { MAX_TABLE_ROWS } else { 0 };
+                    let rows: Vec<_> = rows.take(made).collect();
+                    let left_out = total - rows.len();
                     html! {
                         <tbody>
                             if let Some(title) = &group.title {
                                 <tr class="group-row"><th scope="rowgroup" colspan="4">{ title.clone() }</th></tr>
                             }
-                            { for rows.map(|(lane, s)| html! {
+                            { for rows.into_iter().map(|(lane, s)| html! {
                                 <tr>
                                     <th scope="row">{ &lane.label }</th>
                                     <td>{ fmt_ms(us_ms(s.start_us)) }</td>
@@ -427,8 +430,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                                     <td>{ lang.segment(s.kind) }</td>
                                 </tr>
                             }) }
-                            if total > MAX_TABLE_ROWS && *table_open {
-                                <tr><td colspan="4">{ lang.rows_not_shown(total - MAX_TABLE_ROWS) }</td></tr>
+                            if left_out > 0 && *table_open {
+                                <tr><td colspan="4">{ lang.rows_not_shown(left_out) }</td></tr>
                             }
                         </tbody>
                     }

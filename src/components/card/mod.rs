@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use protocol::{KnobValues, Network};
-use replay::one_by_one_us;
 use yew::prelude::*;
 
 use super::frames::FrameCounter;
@@ -298,7 +297,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             // (Not for a cut trace: its lanes are only the first part of the run.)
             let one_by_one_ms =
                 (state.report.is_some() && state.cursor.is_none() && state.partial().is_none())
-                    .then(|| one_by_one_us(&lanes) as f64 / 1000.0);
+                    .then(|| state.one_by_one_ms());
             (
                 Rc::new(lanes),
                 hidden,

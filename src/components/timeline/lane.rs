@@ -236,7 +236,7 @@ pub fn LaneRow(props: &LaneRowProps) -> Html {
     });
     g(html! {
         <>
-            <title>{ describe(lane, span, lang) }</title>
+            <title>{ describe(lane, open_to, lang) }</title>
             { Html::from_html_unchecked(head.into()) }
             { for pieces.into_iter().map(|p| Html::from_html_unchecked(p.into())) }
             { for open }
