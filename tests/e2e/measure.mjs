@@ -7,7 +7,8 @@ export const timelineNodes = (page, c) =>
 
 /**
  * Does `what` to card `c` in the page (`scrub` to `at`, or `stop`); resolves to the ms until
- * the card shows it, plus the frame that paints it.
+ * the card shows it and the frame that paints it is done: a message posted from that frame's
+ * animation callback is handled once its style, layout and paint have run.
  */
 const untilPainted = (page, what, c, at) =>
   page.evaluate(
@@ -34,7 +35,12 @@ const untilPainted = (page, what, c, at) =>
           );
         };
         const shown = () => (what === "scrub" ? moved() : card.dataset.state === "stopped");
-        const check = () => (shown() ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(check, 0));
+        const painted = () => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => done(performance.now() - t0);
+          channel.port2.postMessage(null);
+        };
+        const check = () => (shown() ? requestAnimationFrame(painted) : setTimeout(check, 0));
         check();
       }),
     [what, c, at],
