@@ -120,7 +120,6 @@ mod zh {
             JobFailure::PoolSize { workers, max } => {
                 format!("线程池可以有 1 到 {max} 个工作线程，不能是 {workers} 个")
             }
-            JobFailure::NotInBrowser => "Web Worker 只有在浏览器里才有".into(),
             JobFailure::OnPageThread => "在页面自己的线程上不能启动工作线程".into(),
             JobFailure::Other { reason } => reason.clone(),
         }
@@ -255,7 +254,6 @@ mod tests {
                 workers: 40,
                 max: 32,
             }),
-            job(JobFailure::NotInBrowser),
             job(JobFailure::OnPageThread),
             job(JobFailure::Other { reason: "x".into() }),
             RunError::RunnerCrashed {

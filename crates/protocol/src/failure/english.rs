@@ -122,7 +122,6 @@ impl fmt::Display for JobFailure {
             JobFailure::PoolSize { workers, max } => {
                 write!(f, "a pool has 1 to {max} workers, not {workers}")
             }
-            JobFailure::NotInBrowser => f.write_str("Web Workers exist only in a browser"),
             JobFailure::OnPageThread => {
                 f.write_str("worker threads are not started from the page's own thread")
             }

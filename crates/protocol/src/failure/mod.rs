@@ -188,8 +188,6 @@ pub enum JobFailure {
         /// The most a pool may have.
         max: u32,
     },
-    /// Worker threads exist only in a browser.
-    NotInBrowser,
     /// A snippet on the page's own thread cannot start worker threads.
     OnPageThread,
     /// Anything else, in the words it came with.
