@@ -18,7 +18,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::content::LESSONS;
 use crate::i18n::Lang;
-use crate::runner::{bridge, js_error_text, RunEnd, RunOptions};
+use crate::runner::{RunEnd, RunOptions, bridge, js_error_text};
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value

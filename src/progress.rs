@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn every_lesson_can_be_completed_by_its_cards() {
-        use crate::content::{Segment, LESSONS};
+        use crate::content::{LESSONS, Segment};
         // What a lesson's cards record: a card its snippet, a comparison both of its sides.
         for lesson in LESSONS {
             let mut p = Progress::default();

@@ -28,14 +28,14 @@ use std::rc::{Rc, Weak};
 use executor::host::Scheduler;
 use executor::trace::Record;
 use protocol::{KnobValues, Network, Report, RunRequest, RunnerProblem, ToRunner};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use latch::Latch;
 use pool::Pool;
-use runs::{failure_report, post_to, runner_error, ActiveRun};
-pub use sw::{use_net_status, NetStatus};
+use runs::{ActiveRun, failure_report, post_to, runner_error};
+pub use sw::{NetStatus, use_net_status};
 
 /// Workers kept booted and waiting for the next run.
 const WARM_WORKERS: usize = 2;

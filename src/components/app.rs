@@ -4,10 +4,10 @@ use yew::prelude::*;
 
 use super::lesson::LessonPage;
 use crate::content::{self, LESSONS};
-use crate::i18n::{lesson_label, Lang};
+use crate::i18n::{Lang, lesson_label};
 use crate::progress::{self, use_progress};
 use crate::route::{self, use_route};
-use crate::runner::{use_net_status, NetStatus};
+use crate::runner::{NetStatus, use_net_status};
 use crate::store;
 use wasm_bindgen::JsCast;
 

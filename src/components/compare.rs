@@ -4,13 +4,13 @@ use protocol::KnobValues;
 use yew::prelude::*;
 
 use super::card::{knob_field, virtual_toggle};
-use super::run_state::{launch, use_run_clock, Phase, RunState};
-use super::timeline::{fmt_ms, LaneGroup, Timeline};
+use super::run_state::{Phase, RunState, launch, use_run_clock};
+use super::timeline::{LaneGroup, Timeline, fmt_ms};
 use crate::content::{self, Knob, Snippet};
 use crate::i18n::Lang;
 use crate::knobs::{self, check};
 use crate::route;
-use crate::runner::{bridge, use_net_status, NetStatus, RunOptions};
+use crate::runner::{NetStatus, RunOptions, bridge, use_net_status};
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {

@@ -3,17 +3,17 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use super::card::{Remote, RunEvent, SnippetCard};
 use super::UpdateBanner;
+use super::card::{Remote, RunEvent, SnippetCard};
 use crate::content;
 use crate::embed::{Command, Host, KnobInfo, Notice, Params};
 use crate::i18n::Lang;
 use crate::route;
-use crate::runner::{use_net_status, NetStatus};
+use crate::runner::{NetStatus, use_net_status};
 
 #[component]
 pub fn EmbedPage() -> Html {

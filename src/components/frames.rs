@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -34,17 +34,17 @@ pub fn FrameCounter(props: &FramesProps) -> Html {
                 *next.borrow_mut() = Some(Closure::new(move || {
                     *count.borrow_mut() += 1;
                     frames.set(*count.borrow());
-                    if let Some(f) = next2.borrow().as_ref() {
-                        if let Ok(h) = window2.request_animation_frame(f.as_ref().unchecked_ref()) {
-                            *handle2.borrow_mut() = h;
-                        }
+                    if let Some(f) = next2.borrow().as_ref()
+                        && let Ok(h) = window2.request_animation_frame(f.as_ref().unchecked_ref())
+                    {
+                        *handle2.borrow_mut() = h;
                     }
                 }));
             }
-            if let Some(f) = next.borrow().as_ref() {
-                if let Ok(h) = window.request_animation_frame(f.as_ref().unchecked_ref()) {
-                    *handle.borrow_mut() = h;
-                }
+            if let Some(f) = next.borrow().as_ref()
+                && let Ok(h) = window.request_animation_frame(f.as_ref().unchecked_ref())
+            {
+                *handle.borrow_mut() = h;
             }
             move || {
                 let _ = window.cancel_animation_frame(*handle.borrow());

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use super::card::SnippetCard;
 use super::compare::CompareCard;
-use crate::content::{self, Segment, LESSONS};
-use crate::i18n::{lesson_label, Lang};
+use crate::content::{self, LESSONS, Segment};
+use crate::i18n::{Lang, lesson_label};
 use crate::route;
 
 #[derive(Properties, PartialEq)]
@@ -72,11 +72,7 @@ pub fn LessonPage(props: &LessonProps) -> Html {
         if let Segment::Html(html) = segment {
             sections_started |= html.contains("<h2");
         }
-        if sections_started {
-            3
-        } else {
-            2
-        }
+        if sections_started { 3 } else { 2 }
     };
     html! {
         <article class="lesson" lang={text.lang} data-lesson={lesson.id}>

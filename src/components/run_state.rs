@@ -10,7 +10,7 @@ use replay::{ExecState, Hidden, Lane, LaneEnd, Replay};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::runner::{bridge, RunEnd, RunEvents, RunOptions};
+use crate::runner::{RunEnd, RunEvents, RunOptions, bridge};
 
 /// Where a card's run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,9 @@ impl Lang {
             Lang::En => format!(
                 "This page hit a bug and stopped: {message}. Reload it to go on; your progress is kept."
             ),
-            Lang::Zh => format!("页面遇到错误，已停止运行：{message}。请重新加载；你的学习进度不会丢失。"),
+            Lang::Zh => {
+                format!("页面遇到错误，已停止运行：{message}。请重新加载；你的学习进度不会丢失。")
+            }
         }
     }
 
@@ -96,9 +98,9 @@ mod zh {
             FetchProblem::Aborted => format!("无法获取 {url}：请求已中止"),
             FetchProblem::SimulatedFailure => format!("无法获取 {url}：连接失败（模拟的）"),
             FetchProblem::Network { detail } => format!("无法获取 {url}：{detail}"),
-            FetchProblem::OnlySlowWeb { detail } => format!(
-                "网址无效 {url}：虚拟网络只提供慢网的页面（api/page/<n>）：{detail}"
-            ),
+            FetchProblem::OnlySlowWeb { detail } => {
+                format!("网址无效 {url}：虚拟网络只提供慢网的页面（api/page/<n>）：{detail}")
+            }
             FetchProblem::InvalidUrl { detail } => format!("网址无效 {url}：{detail}"),
         }
     }

@@ -125,7 +125,9 @@ impl Lang {
                 "{task} woke itself {polls} polls in a row without waiting for anything: it is spinning."
             ),
             (Lang::Zh, Diagnostic::LostWakeup) => {
-                format!("{task} 返回了 Pending，却没有任何地方保存它的 waker：再也没人能唤醒它（丢失唤醒）。")
+                format!(
+                    "{task} 返回了 Pending，却没有任何地方保存它的 waker：再也没人能唤醒它（丢失唤醒）。"
+                )
             }
             (Lang::Zh, Diagnostic::BusySelfWake { polls }) => {
                 format!("{task} 连续 {polls} 次轮询都唤醒了自己，却没有等待任何东西：它在空转。")
@@ -192,7 +194,9 @@ impl Lang {
             Lang::En => format!(
                 "The link asks for event {asked}, but this run has {events} events: showing the end."
             ),
-            Lang::Zh => format!("链接要的是第 {asked} 个事件，但这次运行只有 {events} 个事件：显示结尾。"),
+            Lang::Zh => {
+                format!("链接要的是第 {asked} 个事件，但这次运行只有 {events} 个事件：显示结尾。")
+            }
         }
     }
 
@@ -203,7 +207,9 @@ impl Lang {
             None => id.to_owned(),
         };
         match self {
-            Lang::En => format!("This lesson has no snippet or section \u{201c}{id}\u{201d}: showing the lesson from its start."),
+            Lang::En => format!(
+                "This lesson has no snippet or section \u{201c}{id}\u{201d}: showing the lesson from its start."
+            ),
             Lang::Zh => format!("这一课没有叫“{id}”的代码片段或小节：从头显示这一课。"),
         }
     }
@@ -211,8 +217,12 @@ impl Lang {
     /// A link to a moment of a snippet that runs on the page's own thread: it waits for Run.
     pub fn page_thread_link(self) -> &'static str {
         match self {
-            Lang::En => "The link's knobs are set. This snippet freezes the page while it runs, so it does not start by itself: agree above, then press Run.",
-            Lang::Zh => "链接里的参数已经填好。这个代码片段运行时会冻结页面，所以不会自动开始：先在上面勾选同意，再按“运行”。",
+            Lang::En => {
+                "The link's knobs are set. This snippet freezes the page while it runs, so it does not start by itself: agree above, then press Run."
+            }
+            Lang::Zh => {
+                "链接里的参数已经填好。这个代码片段运行时会冻结页面，所以不会自动开始：先在上面勾选同意，再按“运行”。"
+            }
         }
     }
 

@@ -54,9 +54,11 @@ mod tests {
             Lang::Zh.trace_partial(100_000, Some(350_004)),
             "时间线只显示前 100,000 个事件（共 350,004 个）；输出和总计是完整的。"
         );
-        assert!(Lang::En
-            .trace_partial(7, None)
-            .starts_with("The timeline shows the first 7 events"));
+        assert!(
+            Lang::En
+                .trace_partial(7, None)
+                .starts_with("The timeline shows the first 7 events")
+        );
         assert!(Lang::Zh.trace_partial(7, None).contains("前 7 个事件"));
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");

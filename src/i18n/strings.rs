@@ -133,8 +133,7 @@ static EN: Strings = Strings {
     link_to_snippet: "Link to this snippet",
     net_pending: "Starting the slow web…",
     net_slow_web: "Slow web ready: requests are real fetches answered by a service worker.",
-    net_virtual:
-        "No service worker controls this page: runs use the virtual network (simulated time).",
+    net_virtual: "No service worker controls this page: runs use the virtual network (simulated time).",
     ran_virtual: "Ran on the virtual network: simulated time, finished at once.",
     ran_slow_web: "Ran on the slow web: real requests, real time.",
     not_found: "There is no such lesson.",

@@ -63,7 +63,7 @@ impl<T: Clone + 'static> Latch<T> {
     }
 
     /// The value, once it is set.
-    pub fn wait(&self) -> impl Future<Output = T> + 'static {
+    pub fn wait(&self) -> impl Future<Output = T> + use<T> {
         let state = self.state.clone();
         std::future::poll_fn(move |cx| {
             let mut state = state.borrow_mut();

@@ -9,14 +9,14 @@ use std::rc::{Rc, Weak};
 
 use protocol::{RunError, RunnerProblem};
 use serde::Serialize;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::latch::Latch;
 use super::runs::runner_error;
-use super::{js_error_text, Bridge, NetStatus, WARM_WORKERS};
+use super::{Bridge, NetStatus, WARM_WORKERS, js_error_text};
 
 /// The compiled runner module, or why it could not be had.
 pub(super) type Module = Result<JsValue, String>;

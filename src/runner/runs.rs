@@ -8,11 +8,11 @@ use std::rc::Rc;
 
 use js_sys::Reflect;
 use protocol::{FromRunner, Report, RunError, RunRequest, RunnerProblem, Tally, ToRunner};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use super::pool::Slot;
-use super::{bridge, now_ms, Bridge, RunEnd, RunEvents};
+use super::{Bridge, RunEnd, RunEvents, bridge, now_ms};
 
 /// A run between its start and its end.
 pub(super) struct ActiveRun {
@@ -249,10 +249,10 @@ impl Bridge {
                 None
             }
         };
-        if let Some(mut run) = finished {
-            if let Some(ending) = run.ending.take() {
-                end(run, ending);
-            }
+        if let Some(mut run) = finished
+            && let Some(ending) = run.ending.take()
+        {
+            end(run, ending);
         }
     }
 }

@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use js_sys::Reflect;
 use serde::Serialize;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::ServiceWorker;
 
@@ -178,7 +178,7 @@ async fn register() -> NetStatus {
             return NetStatus::Virtual(format!(
                 "the slow web's service worker could not be registered: {}",
                 js_error_text(&e)
-            ))
+            ));
         }
     };
     update::watch(&registration);

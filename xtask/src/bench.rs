@@ -105,8 +105,12 @@ mod tests {
     fn builds_binds_then_runs_the_site() {
         let root = Path::new("/r");
         let plan: Vec<String> = commands(root, true).iter().map(describe).collect();
-        assert!(plan[0].ends_with("cargo build --release --target wasm32-unknown-unknown -p bench"));
-        assert!(plan[1].starts_with("wasm-bindgen --target web --out-dir /r/target/bench-site/pkg"));
+        assert!(
+            plan[0].ends_with("cargo build --release --target wasm32-unknown-unknown -p bench")
+        );
+        assert!(
+            plan[1].starts_with("wasm-bindgen --target web --out-dir /r/target/bench-site/pkg")
+        );
         assert!(plan[1].contains("--out-name bench"));
         assert!(plan[1].ends_with("/wasm32-unknown-unknown/release/bench.wasm"));
         assert!(plan[2].ends_with("node /r/tests/bench/run.mjs /r/target/bench-site --smoke"));
@@ -117,10 +121,12 @@ mod tests {
         assert!(full[4].ends_with("node /r/tests/bench/big-runs.mjs /r/target/bench-big-site"));
         assert_eq!(plan.len(), 3, "--smoke skips the big runs");
         for (from, _) in SITE_FILES {
-            assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join(from)
-                .is_file());
+            assert!(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("..")
+                    .join(from)
+                    .is_file()
+            );
         }
     }
 }

@@ -114,11 +114,11 @@ fn cargo_install(
         println!("ok {found}");
         return Ok(());
     }
-    if wait_for_running_install(krate) {
-        if let Some(found) = check() {
-            println!("ok {found}");
-            return Ok(());
-        }
+    if wait_for_running_install(krate)
+        && let Some(found) = check()
+    {
+        println!("ok {found}");
+        return Ok(());
     }
     println!("installing {krate} {version} (cargo install from crates.io, {note})");
     let mut install = Command::new("cargo");

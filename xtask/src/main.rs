@@ -230,17 +230,24 @@ fn prepend_cargo_bin() {
         }
     }
     if let Ok(path) = env::join_paths(parts) {
-        // Edition 2021: `set_var` is safe; we are still single-threaded here.
-        env::set_var("PATH", path);
+        #[allow(
+            unsafe_code,
+            reason = "setting PATH once for every child this tool runs, before any thread starts"
+        )]
+        // SAFETY: `main` calls this first, while the process has one thread, so nothing reads
+        // or writes the environment at the same time.
+        unsafe {
+            env::set_var("PATH", path);
+        }
     }
 }
 
 fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
-    if opts.install {
-        if let Err(err) = install::run(root, install::Purpose::Serve) {
-            eprintln!("xtask: tool set-up failed:\n{err}");
-            return ExitCode::FAILURE;
-        }
+    if opts.install
+        && let Err(err) = install::run(root, install::Purpose::Serve)
+    {
+        eprintln!("xtask: tool set-up failed:\n{err}");
+        return ExitCode::FAILURE;
     }
     let port = opts.port.to_string();
     let mut trunk = Command::new("trunk");
@@ -262,12 +269,12 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
 }
 
 fn test(root: &std::path::Path, opts: &TestOpts) -> ExitCode {
-    if opts.install {
-        if let Err(err) = install::run(root, install::Purpose::Test) {
-            eprintln!("xtask: tool set-up failed:\n{err}");
-            println!("{}", summary::final_line(0, 1));
-            return ExitCode::FAILURE;
-        }
+    if opts.install
+        && let Err(err) = install::run(root, install::Purpose::Test)
+    {
+        eprintln!("xtask: tool set-up failed:\n{err}");
+        println!("{}", summary::final_line(0, 1));
+        return ExitCode::FAILURE;
     }
     let results = steps::run_all(root, &opts.steps);
     println!();
@@ -283,11 +290,11 @@ fn test(root: &std::path::Path, opts: &TestOpts) -> ExitCode {
 }
 
 fn bench(root: &std::path::Path, opts: &BenchOpts) -> ExitCode {
-    if opts.install {
-        if let Err(err) = install::run(root, install::Purpose::Test) {
-            eprintln!("xtask: tool set-up failed:\n{err}");
-            return ExitCode::FAILURE;
-        }
+    if opts.install
+        && let Err(err) = install::run(root, install::Purpose::Test)
+    {
+        eprintln!("xtask: tool set-up failed:\n{err}");
+        return ExitCode::FAILURE;
     }
     match bench::run(root, opts.smoke) {
         Ok(()) => ExitCode::SUCCESS,

@@ -94,7 +94,7 @@ pub fn target(args: &[String]) -> Result<(PathBuf, bool), String> {
             "--dev" => dev = true,
             "--release" => dev = false,
             other if other.starts_with('-') => {
-                return Err(format!("finish-site: unknown option `{other}`"))
+                return Err(format!("finish-site: unknown option `{other}`"));
             }
             other if dir.is_none() => dir = Some(PathBuf::from(other)),
             other => return Err(format!("finish-site: unexpected argument `{other}`")),

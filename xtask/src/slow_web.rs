@@ -24,12 +24,12 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use executor::slow_web::{is_null_body_status, PageRequest, PageResult, PATH_PREFIX};
+use executor::slow_web::{PATH_PREFIX, PageRequest, PageResult, is_null_body_status};
 
 /// The port `cargo xtask slow-web` listens on unless told otherwise (the asides' default too).
 pub const DEFAULT_PORT: u16 = 8000;
@@ -224,7 +224,7 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, &'static str> {
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => return Err("slow web: too many header lines"),
         Err(httparse::Error::Version) => {
-            return Err("slow web: only HTTP/1.0 and HTTP/1.1 are spoken here")
+            return Err("slow web: only HTTP/1.0 and HTTP/1.1 are spoken here");
         }
         Err(_) => return Err("slow web: bad request (expected `GET /api/page/<n> HTTP/1.1`)"),
     };
@@ -492,7 +492,7 @@ fn overloaded(mut stream: TcpStream, limit: usize, log: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use executor::slow_web::{failure_body, page_html, SlowWebError};
+    use executor::slow_web::{SlowWebError, failure_body, page_html};
 
     /// A raw answer: status (None when closed without a response), headers, body, time taken.
     struct Got {

@@ -27,8 +27,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "clippy",
-        about:
-            "cargo clippy, native (all targets) and wasm32 (app, runner, executor/browser, bench)",
+        about: "cargo clippy, native (all targets) and wasm32 (app, runner, executor/browser, bench)",
         plan: clippy,
     },
     Step {
@@ -44,8 +43,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "browser",
-        about:
-            "wasm-bindgen tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
+        about: "wasm-bindgen tests in headless Chromium (cargo test --target wasm32-unknown-unknown)",
         plan: browser,
     },
     Step {
@@ -231,14 +229,16 @@ fn python(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
     crate::asides::python3()?;
     let me = std::env::current_exe()
         .map_err(|e| format!("cannot find this program to run `xtask asides`: {e}"))?;
-    Ok(vec![Invocation::new(
-        "python",
-        &me.to_string_lossy(),
-        &["asides"],
-        ctx,
-        Parse::Cargo,
-    )
-    .env("XTASK_ROOT", ctx.root.to_string_lossy())])
+    Ok(vec![
+        Invocation::new(
+            "python",
+            &me.to_string_lossy(),
+            &["asides"],
+            ctx,
+            Parse::Cargo,
+        )
+        .env("XTASK_ROOT", ctx.root.to_string_lossy()),
+    ])
 }
 
 fn browser(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
@@ -331,20 +331,16 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
     }
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(files.iter().map(String::as_str));
-    Ok(vec![Invocation::new(
-        "e2e",
-        "node",
-        &args,
-        ctx,
-        Parse::Node,
-    )
-    .env("DIST_DIR", dist.to_string_lossy())
-    .env(
-        "SUBPATH_DIST_DIR",
-        ctx.root.join(SUBPATH_DIST).to_string_lossy(),
-    )
-    .env("SUBPATH", SUBPATH)
-    .env("CHROMIUM", CHROMIUM)])
+    Ok(vec![
+        Invocation::new("e2e", "node", &args, ctx, Parse::Node)
+            .env("DIST_DIR", dist.to_string_lossy())
+            .env(
+                "SUBPATH_DIST_DIR",
+                ctx.root.join(SUBPATH_DIST).to_string_lossy(),
+            )
+            .env("SUBPATH", SUBPATH)
+            .env("CHROMIUM", CHROMIUM),
+    ])
 }
 
 /// The benchmarks at tiny sizes through `cargo xtask bench --smoke` (one check: it passes if
@@ -468,9 +464,11 @@ mod tests {
         );
         let fmt = fmt(&ctx(root)).unwrap();
         assert_eq!(fmt.len(), 2);
-        assert!(fmt[1]
-            .args
-            .contains(&"lessons/08-async-await/crawl.rs".to_string()));
+        assert!(
+            fmt[1]
+                .args
+                .contains(&"lessons/08-async-await/crawl.rs".to_string())
+        );
     }
 
     #[test]
@@ -499,10 +497,12 @@ mod tests {
         let plan = clippy(&ctx(Path::new("/r"))).unwrap();
         let labels: Vec<_> = plan.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["clippy (native)", "clippy (wasm32)"]);
-        assert!(plan[1]
-            .args
-            .windows(2)
-            .any(|w| w == ["--target", WASM_TARGET]));
+        assert!(
+            plan[1]
+                .args
+                .windows(2)
+                .any(|w| w == ["--target", WASM_TARGET])
+        );
     }
 
     #[test]
@@ -540,9 +540,11 @@ mod tests {
             ]
         );
         assert!(plan[0].env.contains(&("CHROMIUM", CHROMIUM.to_string())));
-        assert!(plan[0]
-            .env
-            .contains(&("DIST_DIR", dir.join("dist").to_string_lossy().into_owned())));
+        assert!(
+            plan[0]
+                .env
+                .contains(&("DIST_DIR", dir.join("dist").to_string_lossy().into_owned()))
+        );
         c.failed.push("build");
         assert!(e2e(&c).unwrap_err().contains("build step failed"));
         std::fs::remove_dir_all(&dir).unwrap();

@@ -6,16 +6,16 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
-use executor::host::browser::{BrowserHost, BrowserOptions, Scheduler};
 use executor::Executor;
+use executor::host::browser::{BrowserHost, BrowserOptions, Scheduler};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::kit::{self, median, percentile, Latch, XorShift};
+use crate::kit::{self, Latch, XorShift, median, percentile};
 
 /// A task as both executors take it.
 type Task = Pin<Box<dyn Future<Output = ()>>>;
@@ -295,12 +295,11 @@ fn timer_probe() -> Option<JsValue> {
 }
 
 fn probe_reset() {
-    if let Some(probe) = timer_probe() {
-        if let Ok(reset) = Reflect::get(&probe, &"reset".into()) {
-            if let Some(f) = reset.dyn_ref::<js_sys::Function>() {
-                let _ = f.call0(&probe);
-            }
-        }
+    if let Some(probe) = timer_probe()
+        && let Ok(reset) = Reflect::get(&probe, &"reset".into())
+        && let Some(f) = reset.dyn_ref::<js_sys::Function>()
+    {
+        let _ = f.call0(&probe);
     }
 }
 

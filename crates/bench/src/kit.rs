@@ -1,7 +1,7 @@
 //! Executor-neutral benchmark parts in std only: a latch, a one-slot channel, statistics, a PRNG.
 
 use std::cell::{Cell, RefCell};
-use std::future::{poll_fn, Future};
+use std::future::{Future, poll_fn};
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
@@ -233,7 +233,7 @@ mod tests {
 
     impl Wake for TaskWaker {
         fn wake(self: Arc<Self>) {
-            self.0 .0.lock().unwrap().push_back(self.1);
+            self.0.0.lock().unwrap().push_back(self.1);
         }
     }
 

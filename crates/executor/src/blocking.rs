@@ -22,10 +22,10 @@ use std::task::{Context, Poll, Waker};
 
 use std::time::Duration;
 
+use crate::Executor;
 use crate::host::virtual_host::VirtualHost;
 use crate::runtime::{note_wait, with_current, with_wake_source};
-use crate::trace::{emit, Event, JobId, WaitOn, WakeSource, WorkerId};
-use crate::Executor;
+use crate::trace::{Event, JobId, WaitOn, WakeSource, WorkerId, emit};
 
 /// One blocking job: what a pool runs.
 ///

@@ -47,19 +47,20 @@ pub mod time;
 pub mod trace;
 mod waker;
 
-pub use blocking::{spawn_blocking, Blocking, BlockingError};
+pub use blocking::{Blocking, BlockingError, spawn_blocking};
 pub use combinators::{
-    join, join_all, select, select_all, Either, Join, JoinAll, Select, SelectAll,
+    Either, Join, JoinAll, Select, SelectAll, join, join_all, select, select_all,
 };
-pub use host::virtual_host::VirtualHost;
 pub use host::Host;
+pub use host::virtual_host::VirtualHost;
 pub use net::{
-    fetch, fetch_blocking, Fetch, FetchError, FetchErrorKind, NetworkError, Response, UrlError,
+    Fetch, FetchError, FetchErrorKind, NetworkError, Response, UrlError, fetch, fetch_blocking,
 };
 pub use runtime::{
-    current_task, spawn, spawn_named, stats, yield_now, Driver, Executor, Inspection, JoinError,
-    JoinHandle, Snapshot, Stalled, Stats, TaskInfo, TaskState, YieldNow, BUSY_POLLS, TURN_SLICE_US,
+    BUSY_POLLS, Driver, Executor, Inspection, JoinError, JoinHandle, Snapshot, Stalled, Stats,
+    TURN_SLICE_US, TaskInfo, TaskState, YieldNow, current_task, spawn, spawn_named, stats,
+    yield_now,
 };
 pub use time::{
-    busy, call_at, interval, now, sleep, sleep_until, timeout, Elapsed, Interval, Sleep, Timeout,
+    Elapsed, Interval, Sleep, Timeout, busy, call_at, interval, now, sleep, sleep_until, timeout,
 };

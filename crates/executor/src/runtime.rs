@@ -38,9 +38,9 @@ mod slab;
 mod task;
 
 pub use self::executor::{Driver, Executor, Stalled};
-pub use self::inspect::{stats, Inspection, Snapshot, Stats, TaskInfo, TaskState};
+pub use self::inspect::{Inspection, Snapshot, Stats, TaskInfo, TaskState, stats};
 pub use self::task::{
-    current_task, spawn, spawn_named, yield_now, JoinError, JoinHandle, YieldNow,
+    JoinError, JoinHandle, YieldNow, current_task, spawn, spawn_named, yield_now,
 };
 
 use self::inspect::Counters;
@@ -171,10 +171,10 @@ impl Inner {
             event: event(),
         };
         // A listener that itself emits (or is being replaced) simply misses the nested event.
-        if let Ok(mut slot) = self.listener.try_borrow_mut() {
-            if let Some(listener) = slot.as_mut() {
-                listener(&record);
-            }
+        if let Ok(mut slot) = self.listener.try_borrow_mut()
+            && let Some(listener) = slot.as_mut()
+        {
+            listener(&record);
         }
     }
 
@@ -517,10 +517,10 @@ impl Inner {
                     .map(|s| s.id)
             })
         };
-        if let Some(next) = next {
-            if !self.paused.replace(true) {
-                self.emit(|| Event::Paused { next });
-            }
+        if let Some(next) = next
+            && !self.paused.replace(true)
+        {
+            self.emit(|| Event::Paused { next });
         }
     }
 }

@@ -18,12 +18,12 @@ use crate::trace::WaitOn;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TimerKey {
     index: u32,
-    gen: u32,
+    generation: u32,
 }
 
 #[derive(Default)]
 struct Slot {
-    gen: u32,
+    generation: u32,
     deadline_us: u64,
     waker: Option<Waker>,
 }
@@ -49,19 +49,23 @@ impl Timers {
         slot.deadline_us = deadline_us;
         slot.waker = Some(waker);
         self.arrivals += 1;
-        self.heap
-            .push(Reverse((deadline_us, self.arrivals, index, slot.gen)));
+        self.heap.push(Reverse((
+            deadline_us,
+            self.arrivals,
+            index,
+            slot.generation,
+        )));
         self.live += 1;
         TimerKey {
             index,
-            gen: slot.gen,
+            generation: slot.generation,
         }
     }
 
     fn slot_mut(&mut self, key: TimerKey) -> Option<&mut Slot> {
         self.slots
             .get_mut(key.index as usize)
-            .filter(|s| s.gen == key.gen && s.waker.is_some())
+            .filter(|s| s.generation == key.generation && s.waker.is_some())
     }
 
     /// Replaces the stored waker if the task's waker changed; returns the old one to drop.
@@ -77,7 +81,7 @@ impl Timers {
     pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         let slot = self.slot_mut(key)?;
         let waker = slot.waker.take();
-        slot.gen = slot.gen.wrapping_add(1);
+        slot.generation = slot.generation.wrapping_add(1);
         self.free.push(key.index);
         self.live -= 1;
         waker
@@ -85,12 +89,12 @@ impl Timers {
 
     /// Moves the wakers of every sleeper due at `now_us` into `out`.
     pub(crate) fn take_due(&mut self, now_us: u64, out: &mut Vec<Waker>) {
-        while let Some(&Reverse((deadline, _, index, gen))) = self.heap.peek() {
+        while let Some(&Reverse((deadline, _, index, generation))) = self.heap.peek() {
             if deadline > now_us {
                 break;
             }
             self.heap.pop();
-            if let Some(waker) = self.remove(TimerKey { index, gen }) {
+            if let Some(waker) = self.remove(TimerKey { index, generation }) {
                 out.push(waker);
             }
         }
@@ -98,8 +102,8 @@ impl Timers {
 
     /// The earliest deadline still waiting, dropping cancelled entries from the top.
     pub(crate) fn next_deadline(&mut self) -> Option<u64> {
-        while let Some(&Reverse((deadline, _, index, gen))) = self.heap.peek() {
-            if self.slot_mut(TimerKey { index, gen }).is_some() {
+        while let Some(&Reverse((deadline, _, index, generation))) = self.heap.peek() {
+            if self.slot_mut(TimerKey { index, generation }).is_some() {
                 return Some(deadline);
             }
             self.heap.pop();

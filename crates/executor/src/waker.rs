@@ -25,18 +25,18 @@ pub(crate) const MAX_TASKS: usize = INDEX_MASK;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Key {
     pub index: u32,
-    pub gen: u32,
+    pub generation: u32,
 }
 
 impl Key {
     pub(crate) fn pack(self) -> usize {
-        (self.index as usize) | (((self.gen & GEN_MASK) as usize) << INDEX_BITS)
+        (self.index as usize) | (((self.generation & GEN_MASK) as usize) << INDEX_BITS)
     }
 
     pub(crate) fn unpack(raw: usize) -> Key {
         Key {
             index: (raw & INDEX_MASK) as u32,
-            gen: (raw >> INDEX_BITS) as u32 & GEN_MASK,
+            generation: (raw >> INDEX_BITS) as u32 & GEN_MASK,
         }
     }
 }
@@ -102,8 +102,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip() {
-        for (index, gen) in [(0, 0), (1, 1), (7, 3), (MAX_TASKS as u32 - 1, GEN_MASK)] {
-            let key = Key { index, gen };
+        for (index, generation) in [(0, 0), (1, 1), (7, 3), (MAX_TASKS as u32 - 1, GEN_MASK)] {
+            let key = Key { index, generation };
             assert_eq!(Key::unpack(key.pack()), key);
         }
     }
@@ -112,7 +112,7 @@ mod tests {
     fn generations_wrap_instead_of_spilling_into_the_index() {
         let key = Key {
             index: 5,
-            gen: GEN_MASK.wrapping_add(1),
+            generation: GEN_MASK.wrapping_add(1),
         };
         assert_eq!(Key::unpack(key.pack()).index, 5);
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use executor::blocking::{BlockingDone, BlockingJob, BlockingPool};
 use executor::sync::Semaphore;
-use executor::{join_all, now, sleep, spawn, spawn_blocking, Executor};
+use executor::{Executor, join_all, now, sleep, spawn, spawn_blocking};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use executor::host::browser::{BrowserHost, BrowserOptions, Scheduler};
 use executor::trace::Event;
-use executor::{fetch, now, sleep, spawn, Executor};
+use executor::{Executor, fetch, now, sleep, spawn};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -115,10 +115,11 @@ async fn a_dropped_fetch_aborts_its_signal() {
         signal.aborted(),
         "dropping the fetch future aborted the browser request"
     );
-    assert!(log
-        .borrow()
-        .iter()
-        .any(|r| matches!(r.event, Event::FetchAbort { request: 1 })));
+    assert!(
+        log.borrow()
+            .iter()
+            .any(|r| matches!(r.event, Event::FetchAbort { request: 1 }))
+    );
 }
 
 #[wasm_bindgen_test]

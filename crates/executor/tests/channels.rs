@@ -172,8 +172,8 @@ fn a_sender_cancelled_after_being_given_room_passes_it_on() {
             let b = spawn(async move { tx_b.send("b").await });
             drop(tx);
             yield_now().await; // both are queued now, A first
-                               // Taking "full" hands the free slot to A and wakes it; A is aborted before it
-                               // runs, so its wake-up (and the slot) must go on to B.
+            // Taking "full" hands the free slot to A and wakes it; A is aborted before it
+            // runs, so its wake-up (and the slot) must go on to B.
             assert_eq!(rx.try_recv(), Ok("full"));
             a.abort();
             assert!(a.await.is_err());

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use executor::trace::{Diagnostic, Event};
-use executor::{yield_now, TaskState, BUSY_POLLS};
+use executor::{BUSY_POLLS, TaskState, yield_now};
 
 /// A future with the classic bug: it returns `Pending` without keeping the waker.
 struct ForgetfulTimer {

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use executor::trace::{Event, WakeSource};
-use executor::{fetch, spawn, FetchErrorKind};
+use executor::{FetchErrorKind, fetch, spawn};
 
 fn page(n: u32, latency_ms: u32) -> String {
     format!("api/page/{n}?delay={latency_ms}")
@@ -100,11 +100,13 @@ fn failures_and_bad_urls_come_back_as_clear_errors() {
         })
         .unwrap();
     assert_eq!(status.status, 503);
-    assert!(status
-        .error_for_status()
-        .unwrap_err()
-        .to_string()
-        .contains("HTTP 503"));
+    assert!(
+        status
+            .error_for_status()
+            .unwrap_err()
+            .to_string()
+            .contains("HTTP 503")
+    );
     assert!(
         matches!(network.kind, FetchErrorKind::Network(_)),
         "{network}"

@@ -33,8 +33,8 @@ fn increments_across_an_await_in_the_critical_section_are_never_lost() {
             for t in tasks {
                 t.await.unwrap();
             }
-            let total = *counter.lock().await;
-            total
+
+            *counter.lock().await
         })
         .unwrap();
     assert_eq!(total, 10);
@@ -68,8 +68,8 @@ fn the_lock_goes_to_waiters_in_arrival_order() {
             for t in tasks {
                 t.await.unwrap();
             }
-            let order = log.lock().await.clone();
-            order
+
+            log.lock().await.clone()
         })
         .unwrap();
     assert_eq!(order, [0, 1, 2, 3, 4]);
@@ -90,8 +90,8 @@ fn a_waiter_cancelled_while_queued_does_not_deadlock_the_others() {
             sleep(ms(10)).await;
             drop(guard);
             patient.await.unwrap();
-            let got = (m.lock().await.clone(), now());
-            got
+
+            (m.lock().await.clone(), now())
         })
         .unwrap();
     assert_eq!(got, (vec!["patient"], ms(20)));

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, JoinError};
+use executor::{JoinError, sleep, spawn};
 
 #[test]
 fn a_panic_fails_only_the_panicking_tasks_handle() {

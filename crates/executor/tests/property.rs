@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, yield_now, JoinError, JoinHandle};
+use executor::{JoinError, JoinHandle, sleep, spawn, yield_now};
 use proptest::prelude::*;
 
 /// Panics if its future is polled after it returned `Ready`.

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use executor::trace::{Event, Record};
-use executor::{fetch, now, select, select_all, sleep, Either};
+use executor::{Either, fetch, now, select, select_all, sleep};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -167,7 +167,9 @@ fn select_all_aborts_the_losing_fetches_when_the_rest_is_dropped() {
     let names: Vec<_> = events.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(
         names,
-        ["start 1", "start 2", "start 3", "end 2", "abort 1", "abort 3"]
+        [
+            "start 1", "start 2", "start 3", "end 2", "abort 1", "abort 3"
+        ]
     );
 }
 

@@ -93,8 +93,8 @@ fn waiters_get_permits_in_the_order_they_asked() {
             for t in tasks {
                 t.await.unwrap();
             }
-            let order = order.borrow().clone();
-            order
+
+            order.borrow().clone()
         })
         .unwrap();
     assert_eq!(order, [0, 1, 2, 3, 4, 5]);
@@ -121,8 +121,8 @@ fn a_released_permit_goes_to_the_head_of_the_queue_not_to_a_later_arrival() {
             let _p = sem.acquire().await.unwrap(); // a later arrival waits its turn
             order.borrow_mut().push("arrived later");
             first.await.unwrap();
-            let order = order.borrow().clone();
-            order
+
+            order.borrow().clone()
         })
         .unwrap();
     assert_eq!(order, ["queued first", "arrived later"]);

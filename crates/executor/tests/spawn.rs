@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use executor::trace::{Event, Outcome};
-use executor::{sleep, spawn, JoinError};
+use executor::{JoinError, sleep, spawn};
 
 #[test]
 fn join_handles_return_each_tasks_output() {

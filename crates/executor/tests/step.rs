@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use executor::trace::{Event, Record, WaitOn};
-use executor::{fetch, sleep, TaskState};
+use executor::{TaskState, fetch, sleep};
 
 /// The tasks the trace says the executor paused before, in order.
 fn pauses(log: &[Record]) -> Vec<u64> {

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use executor::trace::{Event, Record};
-use executor::{fetch, interval, now, sleep, sleep_until, spawn, timeout, Elapsed};
+use executor::{Elapsed, fetch, interval, now, sleep, sleep_until, spawn, timeout};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)

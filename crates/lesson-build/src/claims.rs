@@ -412,23 +412,35 @@ mod tests {
 
     #[test]
     fn mistakes_are_named() {
-        assert!(parse("crawl elapsed = 3")
-            .unwrap_err()
-            .contains("snippet knob=value"));
-        assert!(parse("crawl pages: elapsed = 3")
-            .unwrap_err()
-            .contains("name=value"));
-        assert!(parse("crawl: elapsed == 3")
-            .unwrap_err()
-            .contains("expected a number"));
-        assert!(parse("crawl: pols(\"a\") = 3")
-            .unwrap_err()
-            .contains("not a measurement"));
-        assert!(parse("crawl: elapsed = (3")
-            .unwrap_err()
-            .contains("not closed"));
-        assert!(parse("crawl: elapsed = 3 4")
-            .unwrap_err()
-            .contains("at the end"));
+        assert!(
+            parse("crawl elapsed = 3")
+                .unwrap_err()
+                .contains("snippet knob=value")
+        );
+        assert!(
+            parse("crawl pages: elapsed = 3")
+                .unwrap_err()
+                .contains("name=value")
+        );
+        assert!(
+            parse("crawl: elapsed == 3")
+                .unwrap_err()
+                .contains("expected a number")
+        );
+        assert!(
+            parse("crawl: pols(\"a\") = 3")
+                .unwrap_err()
+                .contains("not a measurement")
+        );
+        assert!(
+            parse("crawl: elapsed = (3")
+                .unwrap_err()
+                .contains("not closed")
+        );
+        assert!(
+            parse("crawl: elapsed = 3 4")
+                .unwrap_err()
+                .contains("at the end")
+        );
     }
 }

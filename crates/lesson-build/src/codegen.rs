@@ -41,7 +41,10 @@ pub fn page_module(catalog: &Catalog) -> String {
                         writeln!(
                             s,
                             "                Segment::Compare {{ a: ({:?}, {:?}), b: ({:?}, {:?}), title: {title:?}, sides: {:?} }},",
-                            lesson_of(&a.0), a.1, lesson_of(&b.0), b.1,
+                            lesson_of(&a.0),
+                            a.1,
+                            lesson_of(&b.0),
+                            b.1,
                             sides.as_ref().map(|(x, y)| (x.as_str(), y.as_str()))
                         )
                     }
@@ -54,7 +57,13 @@ pub fn page_module(catalog: &Catalog) -> String {
             let _ = writeln!(
                 s,
                 "            Snippet {{\n                id: {:?},\n                title: {:?},\n                blocking: {},\n                page_thread: {},\n                source: {:?},\n                source_html: {:?},\n                focus_html: {:?},\n                knobs: &[",
-                snippet.id, snippet.title, !snippet.is_async, snippet.page_thread, snippet.text, snippet.html, snippet.focus_html
+                snippet.id,
+                snippet.title,
+                !snippet.is_async,
+                snippet.page_thread,
+                snippet.text,
+                snippet.html,
+                snippet.focus_html
             );
             for knob in &snippet.knobs {
                 let label = catalog

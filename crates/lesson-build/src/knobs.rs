@@ -113,14 +113,20 @@ mod tests {
             let knobs = parse_knobs(src).unwrap();
             assert_eq!((knobs.len(), knobs[0].max), (1, 5), "{src}");
         }
-        assert!(parse_knobs("knobs! { pages: 1..=5 = 10 }")
-            .unwrap_err()
-            .contains("outside"));
-        assert!(parse_knobs("knobs! { pages = 10 }")
-            .unwrap_err()
-            .contains("name: MIN..=MAX = DEFAULT"));
-        assert!(parse_knobs("knobs! { a: 1..=2 = 1, a: 1..=2 = 1 }")
-            .unwrap_err()
-            .contains("twice"));
+        assert!(
+            parse_knobs("knobs! { pages: 1..=5 = 10 }")
+                .unwrap_err()
+                .contains("outside")
+        );
+        assert!(
+            parse_knobs("knobs! { pages = 10 }")
+                .unwrap_err()
+                .contains("name: MIN..=MAX = DEFAULT")
+        );
+        assert!(
+            parse_knobs("knobs! { a: 1..=2 = 1, a: 1..=2 = 1 }")
+                .unwrap_err()
+                .contains("twice")
+        );
     }
 }

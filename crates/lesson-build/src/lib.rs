@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 
 pub use codegen::{page_module, runner_module};
 pub use highlight::{highlight, highlight_lines};
-pub use knobs::{block_start as knobs_block_start, parse_knobs, Knob};
-pub use markdown::{render, Rendered, Segment};
+pub use knobs::{Knob, block_start as knobs_block_start, parse_knobs};
+pub use markdown::{Rendered, Segment, render};
 
 /// The languages lesson prose may be written in; English is required.
 pub const LANGS: &[&str] = &["en", "zh"];

@@ -1,6 +1,6 @@
 //! Lesson prose: Markdown to HTML segments, with snippet cards where the text names them.
 
-use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::claims::{self, Claim};
 use crate::highlight::{escape, highlight};
@@ -143,7 +143,7 @@ pub fn render(source: &str, snippets: &[&str]) -> Result<Rendered, String> {
                         segments.push(Segment::Compare { a, b, title, sides });
                     }
                     ("snippet", _) => {
-                        return Err(fail("`{{#snippet}}` names one snippet id".into()))
+                        return Err(fail("`{{#snippet}}` names one snippet id".into()));
                     }
                     _ => return Err(fail(
                         "`{{#compare}}` names two snippets: `{{#compare 01-blocking/crawl crawl}}`"
@@ -213,7 +213,7 @@ fn parse_directive(line: &str) -> Option<Result<Directive, String>> {
         _ => {
             return Some(Err(
                 "a comparison takes one title, or three: its own and its two sides'".into(),
-            ))
+            ));
         }
     };
     let title = titles.pop();
@@ -441,8 +441,10 @@ mod tests {
 
     #[test]
     fn a_missing_title_is_an_error() {
-        assert!(render("no title here", &[])
-            .unwrap_err()
-            .contains("# Title"));
+        assert!(
+            render("no title here", &[])
+                .unwrap_err()
+                .contains("# Title")
+        );
     }
 }

@@ -10,8 +10,8 @@ pub mod packed;
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};
 pub use messages::{
-    keeps, kept_len, FromRunner, Network, OutputLine, Report, RunRequest, Tally, ToRunner,
-    TraceSummary, ALIVE_MS, MAX_TRACE_BYTES,
+    ALIVE_MS, FromRunner, MAX_TRACE_BYTES, Network, OutputLine, Report, RunRequest, Tally,
+    ToRunner, TraceSummary, keeps, kept_len,
 };
 
 /// "page 3" for a slow-web URL, else the URL itself (request lanes say "GET page 3").

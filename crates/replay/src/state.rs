@@ -287,16 +287,17 @@ impl ExecState {
                     self.counters.self_wakes += 1;
                 }
                 let woke_itself = std::mem::take(&mut self.woke_itself);
-                if let Some(t) = self.task_mut(*task) {
-                    if !*ready && t.phase == TaskPhase::Running {
-                        // A `Wait` or `Diagnostic` follows and says what it waits for; a
-                        // task that woke itself is back on the queue.
-                        t.phase = if woke_itself {
-                            TaskPhase::Scheduled
-                        } else {
-                            TaskPhase::Waiting(WaitOn::Other)
-                        };
-                    }
+                if let Some(t) = self.task_mut(*task)
+                    && !*ready
+                    && t.phase == TaskPhase::Running
+                {
+                    // A `Wait` or `Diagnostic` follows and says what it waits for; a
+                    // task that woke itself is back on the queue.
+                    t.phase = if woke_itself {
+                        TaskPhase::Scheduled
+                    } else {
+                        TaskPhase::Waiting(WaitOn::Other)
+                    };
                 }
             }
             Event::Wake { task, by } => {
@@ -313,17 +314,18 @@ impl ExecState {
                 }
             }
             Event::Wait { task, on } => {
-                if let Some(t) = self.task_mut(*task) {
-                    if !t.phase.ended() && t.phase != TaskPhase::Scheduled {
-                        t.phase = TaskPhase::Waiting(*on);
-                    }
+                if let Some(t) = self.task_mut(*task)
+                    && !t.phase.ended()
+                    && t.phase != TaskPhase::Scheduled
+                {
+                    t.phase = TaskPhase::Waiting(*on);
                 }
             }
             Event::Diagnostic { task, problem } => {
-                if *problem == Diagnostic::LostWakeup {
-                    if let Some(t) = self.task_mut(*task) {
-                        t.phase = TaskPhase::Stuck;
-                    }
+                if *problem == Diagnostic::LostWakeup
+                    && let Some(t) = self.task_mut(*task)
+                {
+                    t.phase = TaskPhase::Stuck;
                 }
                 self.diagnostics.push_back((*task, *problem));
             }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use executor::sync::mpsc;
 use executor::trace::{Record, WaitOn, WakeSource};
 use executor::{
-    fetch, fetch_blocking, sleep, spawn, spawn_named, Executor, Host, TaskState, VirtualHost,
+    Executor, Host, TaskState, VirtualHost, fetch, fetch_blocking, sleep, spawn, spawn_named,
 };
 use replay::{
-    one_by_one_us, timeline, ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase, TimelineBuilder,
+    ExecState, LaneEnd, LaneOf, SegmentKind, TaskPhase, TimelineBuilder, one_by_one_us, timeline,
 };
 
 fn ms(n: u64) -> Duration {
@@ -108,8 +108,8 @@ fn trace_of<F: std::future::Future<Output = ()> + 'static>(f: F) -> Vec<Record> 
     let ex = Executor::new(VirtualHost::new());
     let log = ex.record_trace();
     ex.block_on(f).unwrap();
-    let records = log.borrow().clone();
-    records
+
+    log.borrow().clone()
 }
 
 #[test]
@@ -156,15 +156,18 @@ fn lanes_show_tasks_with_their_waits_and_requests_after_their_task() {
     assert!(kinds.contains(&SegmentKind::Task), "{kinds:?}");
     assert_eq!(main.end.as_ref().map(|e| &e.1), Some(&LaneEnd::Done));
     // The channel wake names the sleeper.
-    assert!(main
-        .wakes
-        .iter()
-        .any(|w| w.by == WakeSource::Channel(Some(2)) && w.at_us == 30_000));
+    assert!(
+        main.wakes
+            .iter()
+            .any(|w| w.by == WakeSource::Channel(Some(2)) && w.at_us == 30_000)
+    );
     let sleeper = &lanes[1];
-    assert!(sleeper
-        .segments
-        .iter()
-        .any(|s| s.kind == SegmentKind::Timer && s.end_us == Some(30_000)));
+    assert!(
+        sleeper
+            .segments
+            .iter()
+            .any(|s| s.kind == SegmentKind::Timer && s.end_us == Some(30_000))
+    );
     let page = &lanes[3];
     assert_eq!(page.of, LaneOf::Request(1));
     assert_eq!(page.owner, Some(3));

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use protocol::RunRequest;
-use replay::{timeline, ExecState, Replay};
+use replay::{ExecState, Replay, timeline};
 use runner::run::run_virtual;
 
 fn main() {

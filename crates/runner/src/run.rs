@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use executor::trace::Record;
 use executor::{BlockingError, Executor, VirtualHost};
-use protocol::{knobs, Network, Report, RunError, RunRequest};
+use protocol::{Network, Report, RunError, RunRequest, knobs};
 
 use crate::registry::{self, Snippet};
 

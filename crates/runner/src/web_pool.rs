@@ -12,19 +12,19 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
-use executor::blocking::{pending, BlockingDone, BlockingJob, BlockingPool};
+use executor::blocking::{BlockingDone, BlockingJob, BlockingPool, pending};
 use executor::host::browser::{BrowserHost, BrowserOptions};
-use executor::trace::{emit, Event, JobId, WorkerId};
+use executor::trace::{Event, JobId, WorkerId, emit};
 use executor::{Blocking, Executor};
 use protocol::{JobFailure, WorkerLoss};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{
     DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use tutor::threads::{failure_text, WorkersReady};
+use tutor::threads::{WorkersReady, failure_text};
 
 /// The `name` a pool worker is started with: how the module knows its role when it boots.
 pub const POOL_WORKER_NAME: &str = "async-tutor-pool";

@@ -9,13 +9,13 @@ use std::rc::Rc;
 
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, Record};
-use executor::{spawn_named, Executor};
+use executor::{Executor, spawn_named};
 use protocol::packed::Batch;
 use protocol::{
-    FromRunner, JobFailure, Network, Report, RunError, RunRequest, Tally, ToRunner, ALIVE_MS,
+    ALIVE_MS, FromRunner, JobFailure, Network, Report, RunError, RunRequest, Tally, ToRunner,
 };
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::run::{prepare, report, run_virtual, snippet_error, virtual_so_far};

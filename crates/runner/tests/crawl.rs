@@ -75,7 +75,9 @@ fn an_out_of_range_knob_runs_nothing_and_says_why() {
     assert!(trace.is_empty(), "nothing ran");
     assert_eq!(
         report.error.as_deref(),
-        Some("pages must be a whole number from 1 to 50 (got 51); latency_ms must be a whole number from 0 to 3000 (got -1)")
+        Some(
+            "pages must be a whole number from 1 to 50 (got 51); latency_ms must be a whole number from 0 to 3000 (got -1)"
+        )
     );
 }
 

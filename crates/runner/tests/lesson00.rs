@@ -1,6 +1,6 @@
 //! Lesson 0's two tiny runs on the virtual host: taking turns on one thread, two workers at once.
 
-use replay::{timeline, LaneOf, SegmentKind};
+use replay::{LaneOf, SegmentKind, timeline};
 
 mod common;
 

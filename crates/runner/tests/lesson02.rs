@@ -2,7 +2,7 @@
 
 use executor::trace::{Event, Record};
 use protocol::Report;
-use replay::{timeline, LaneOf, SegmentKind};
+use replay::{LaneOf, SegmentKind, timeline};
 use tutor::threads::VIRTUAL_STARTUP;
 
 mod common;

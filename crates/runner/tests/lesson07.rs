@@ -49,7 +49,9 @@ fn a_forgotten_waker_is_reported_as_a_lost_wake_up() {
     let (report, trace) = run("lost", &[("keep_waker", 1.0)]);
     assert_eq!(report.elapsed_ms, 500.0);
     assert_eq!(report.output[0].text, "ready after 500 ms");
-    assert!(!trace
-        .iter()
-        .any(|r| matches!(r.event, Event::Diagnostic { .. })));
+    assert!(
+        !trace
+            .iter()
+            .any(|r| matches!(r.event, Event::Diagnostic { .. }))
+    );
 }

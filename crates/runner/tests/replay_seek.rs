@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use executor::trace::Record;
-use replay::{timeline, ExecState, Replay};
+use replay::{ExecState, Replay, timeline};
 
 mod common;
 

@@ -2,7 +2,7 @@
 //! (also asserted by `tests/e2e/slow-web.test.mjs`).
 
 use serde_json::Value;
-use slow_web::{failure_body, PageRequest, PageResult};
+use slow_web::{PageRequest, PageResult, failure_body};
 
 const VECTORS: &str = include_str!("../../../tests/slow-web-vectors.json");
 

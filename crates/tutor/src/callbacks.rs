@@ -27,7 +27,7 @@ use std::future::poll_fn;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use executor::{fetch, sleep, spawn_named, FetchError, Response};
+use executor::{FetchError, Response, fetch, sleep, spawn_named};
 
 thread_local! {
     /// Callbacks registered and not yet called.
@@ -51,10 +51,10 @@ fn called() {
         p.set(p.get().saturating_sub(1));
         p.get()
     });
-    if left == 0 {
-        if let Some(waker) = IDLE.with(|w| w.borrow_mut().take()) {
-            waker.wake();
-        }
+    if left == 0
+        && let Some(waker) = IDLE.with(|w| w.borrow_mut().take())
+    {
+        waker.wake();
     }
 }
 

@@ -25,10 +25,10 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 
 /// Everything a snippet usually needs, in one import.
 pub mod prelude {
-    pub use crate::{poll_once, slow_web, turns, Result};
+    pub use crate::{Result, poll_once, slow_web, turns};
     pub use executor::{
-        busy, fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout, yield_now, Fetch,
-        JoinHandle,
+        Fetch, JoinHandle, busy, fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout,
+        yield_now,
     };
     pub use std::time::Duration;
 }

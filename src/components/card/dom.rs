@@ -16,12 +16,12 @@ pub fn copy_to_clipboard(text: &str) {
     });
     if let (Some(c), Some(write)) = (clipboard, write) {
         // Refused (a frame without clipboard access, no focus): nothing to copy to, no error.
-        if let Ok(promise) = write.call1(&c, &text.into()) {
-            if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                });
-            }
+        if let Ok(promise) = write.call1(&c, &text.into())
+            && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+        {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            });
         }
     }
 }

@@ -7,7 +7,7 @@ use protocol::KnobValues;
 use yew::prelude::*;
 
 use super::{Remote, RunEvent};
-use crate::components::run_state::{launch, Action, Phase, RunState};
+use crate::components::run_state::{Action, Phase, RunState, launch};
 use crate::content::Snippet;
 use crate::i18n::Lang;
 use crate::knobs::{self, check};
@@ -160,16 +160,17 @@ pub fn use_moment(link: MomentLink) {
     }
     let (dispatcher, len) = (state.dispatcher(), state.len);
     use_effect_with(state.phase, move |phase| {
-        if !phase.live() && *phase != Phase::Idle {
-            if let Some(at) = pending_seek.borrow_mut().take() {
-                // An event number past this run's end: the end, and a word why.
-                if clean && at > len {
-                    let mut said = (*notes).clone();
-                    said.push(LinkNote::PastEnd { at, len });
-                    notes.set(said);
-                }
-                dispatcher.dispatch(Action::Seek(at));
+        if !phase.live()
+            && *phase != Phase::Idle
+            && let Some(at) = pending_seek.borrow_mut().take()
+        {
+            // An event number past this run's end: the end, and a word why.
+            if clean && at > len {
+                let mut said = (*notes).clone();
+                said.push(LinkNote::PastEnd { at, len });
+                notes.set(said);
             }
+            dispatcher.dispatch(Action::Seek(at));
         }
     });
 }

@@ -8,13 +8,13 @@ use yew::prelude::*;
 
 use super::frames::FrameCounter;
 use super::inspector::Inspector;
-use super::run_state::{launch, longest_poll_ms, use_run_clock, Action, Phase, RunState};
-use super::timeline::{fmt_ms, LaneGroup, Timeline};
+use super::run_state::{Action, Phase, RunState, launch, longest_poll_ms, use_run_clock};
+use super::timeline::{LaneGroup, Timeline, fmt_ms};
 use crate::content;
 use crate::i18n::Lang;
 use crate::knobs::check;
 use crate::route;
-use crate::runner::{bridge, use_net_status, NetStatus, RunEnd, RunOptions};
+use crate::runner::{NetStatus, RunEnd, RunOptions, bridge, use_net_status};
 
 mod dom;
 mod hooks;
@@ -26,7 +26,7 @@ mod source;
 use hooks::LinkNote;
 pub use knob_fields::{knob_field, virtual_toggle};
 use output::OutputLog;
-use replay_bar::{replay_bar, ReplayProps};
+use replay_bar::{ReplayProps, replay_bar};
 use source::SourceBox;
 
 /// A run whose worker has not shown its thread free for this long is reported as blocked.

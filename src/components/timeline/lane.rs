@@ -7,7 +7,7 @@ use std::rc::Rc;
 use replay::{Lane, LaneOf, Segment, SegmentKind};
 use yew::prelude::*;
 
-use super::{describe, end_class, fit_text, fmt_ms, lod, us_ms, GAP, LABEL_PX, LANE_H, WIDTH};
+use super::{GAP, LABEL_PX, LANE_H, WIDTH, describe, end_class, fit_text, fmt_ms, lod, us_ms};
 use crate::i18n::Lang;
 
 /// Where the lanes' times are drawn: the plot starts at `label_w`, is `plot_w` wide and spans

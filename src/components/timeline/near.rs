@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use gloo_render::{request_animation_frame, AnimationFrame};
+use gloo_render::{AnimationFrame, request_animation_frame};
 use yew::prelude::*;
 
 /// The stretch `(top, bottom)` of the drawing in `node`, in the drawing's units (`units_wide`

@@ -15,13 +15,13 @@ use std::cell::{Cell, RefCell};
 
 use js_sys::{Array, Promise};
 use serde::Deserialize;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{MessageChannel, MessageEvent, ServiceWorker, ServiceWorkerRegistration};
 
 use super::watched::{self, Watched};
-use super::{post, ToServiceWorker};
+use super::{ToServiceWorker, post};
 
 /// How often an open page asks whether a new build is out.
 const CHECK_EVERY_MS: i32 = 30 * 60 * 1000;
@@ -187,10 +187,10 @@ async fn check_controller() {
         return;
     };
     let theirs = ping(&controller).await.and_then(|p| p.build);
-    if theirs.as_deref() != Some(ours.as_str()) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
+    if theirs.as_deref() != Some(ours.as_str())
+        && let Some(window) = web_sys::window()
+    {
+        let _ = window.location().reload();
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::extract::{extract, Aside, Expected};
+use super::extract::{Aside, Expected, extract};
 use super::same_code::same_output;
 
 /// One check: an aside (en, with its zh twin) or a lone one.

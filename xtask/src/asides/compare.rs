@@ -38,11 +38,7 @@ fn number(token: &str) -> Option<f64> {
         }
         None => !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()),
     };
-    if plain {
-        token.parse().ok()
-    } else {
-        None
-    }
+    if plain { token.parse().ok() } else { None }
 }
 
 /// The accepted range for an expected duration of `e` seconds.
@@ -193,9 +189,11 @@ mod tests {
         );
         assert_eq!(line_matches("page … bytes", "page 17 bytes"), Ok(()));
         assert!(line_matches("page … bytes", "page 1 7 bytes").is_err());
-        assert!(line_matches("page 3", "page 4")
-            .unwrap_err()
-            .contains("`4`"));
+        assert!(
+            line_matches("page 3", "page 4")
+                .unwrap_err()
+                .contains("`4`")
+        );
         assert!(line_matches("page 3", "page 3 extra").is_err());
         assert!(line_matches("page 3 extra", "page 3").is_err());
         // A number without a point is not a duration: compared as text.

@@ -69,7 +69,8 @@ pub fn run(lessons: &Path, only: &[String], out: &mut dyn Write) -> Result<Repor
     let differences = same_code(&borrowed, &scratch.join("en-zh"));
 
     let server = slow_web::Server::bind(0)?.spawn();
-    let _ = writeln!(out,
+    let _ = writeln!(
+        out,
         "{version}; slow web on http://127.0.0.1:{} (in-process); {} aside{}; each may take up to {} s",
         server.port(),
         checks.len(),

@@ -79,12 +79,12 @@ pub fn same_code(pairs: &[(&str, &str)], scratch: &Path) -> Vec<Option<String>> 
             return failed(format!(
                 "the en/zh comparison failed: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
-            ))
+            ));
         }
         Err(e) => {
             return failed(format!(
                 "could not run python3 for the en/zh comparison: {e}"
-            ))
+            ));
         }
     };
     let mut result = failed("the en/zh comparison gave no answer".to_string());
@@ -147,9 +147,11 @@ mod tests {
     fn output_blocks_of_en_and_zh_must_agree() {
         let a = expected("x\ny\n", false);
         assert_eq!(same_output(&a, &expected("x \ny\n\n", false)), None);
-        assert!(same_output(&a, &expected("x\nz\n", false))
-            .unwrap()
-            .contains("line 2"));
+        assert!(
+            same_output(&a, &expected("x\nz\n", false))
+                .unwrap()
+                .contains("line 2")
+        );
         assert!(same_output(&a, &expected("x\ny\n", true)).is_some());
     }
 

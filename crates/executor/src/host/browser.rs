@@ -7,8 +7,8 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, MessageChannel, Performance, RequestInit};
 
@@ -243,11 +243,11 @@ impl Host for BrowserHost {
 
 impl Drop for BrowserHost {
     fn drop(&mut self) {
-        if let Some(cb) = self.callbacks.get_mut().take() {
-            if let Some((channel, _)) = &cb.channel {
-                channel.port1().set_onmessage(None);
-                channel.port1().close();
-            }
+        if let Some(cb) = self.callbacks.get_mut().take()
+            && let Some((channel, _)) = &cb.channel
+        {
+            channel.port1().set_onmessage(None);
+            channel.port1().close();
         }
     }
 }

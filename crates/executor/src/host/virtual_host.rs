@@ -110,7 +110,7 @@ fn answer(url: String, request: &PageRequest, outcome: Outcome) -> Result<Respon
             return Err(FetchError {
                 url,
                 kind: FetchErrorKind::Network(NetworkError::Simulated),
-            })
+            });
         }
     };
     Ok(Response {

@@ -12,8 +12,8 @@ use std::task::{Context, Poll, Waker};
 
 use super::inspect::{Counters, Inspection, Snapshot};
 use super::slab::{self, Leftovers, Status};
-use super::task::{spawn_on, JoinError, JoinHandle};
-use super::{Inner, CURRENT};
+use super::task::{JoinError, JoinHandle, spawn_on};
+use super::{CURRENT, Inner};
 use crate::blocking::BlockingPool;
 use crate::host::Host;
 use crate::trace::Record;
@@ -241,7 +241,7 @@ impl Executor {
                 None => {
                     return Err(Stalled {
                         now_us: self.inner.now_us(),
-                    })
+                    });
                 }
             }
         }

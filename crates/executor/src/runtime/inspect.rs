@@ -7,7 +7,7 @@ use std::cell::Cell;
 
 use super::slab::{Stage, Status};
 use super::task::JoinError;
-use super::{with_current, Inner};
+use super::{Inner, with_current};
 use crate::trace::{TaskId, WaitOn};
 
 /// The counters, one cell each, so counting is one add.

@@ -12,7 +12,7 @@ use std::task::Waker;
 
 use super::task::JoinError;
 use crate::trace::{TaskId, WaitOn};
-use crate::waker::{Key, GEN_MASK, MAX_TASKS};
+use crate::waker::{GEN_MASK, Key, MAX_TASKS};
 
 /// A task's future, boxed and with its output boxed too, so every task fits one slot type.
 pub(super) type BoxFuture = Pin<Box<dyn Future<Output = Box<dyn Any>>>>;
@@ -60,7 +60,7 @@ impl Stage {
 /// One task's place in the slab. A vacant slot keeps its generation, so a key to a task that
 /// has gone never matches the next task to move in.
 pub(super) struct Slot {
-    pub(super) gen: u32,
+    pub(super) generation: u32,
     pub(super) status: Status,
     /// Woken while running: goes back on the queue when the poll returns `Pending`.
     pub(super) rescheduled: bool,
@@ -94,7 +94,7 @@ impl Tasks {
     pub(super) fn get_mut(&mut self, key: Key) -> Option<&mut Slot> {
         self.slots
             .get_mut(key.index as usize)
-            .filter(|s| s.gen == key.gen && s.status != Status::Vacant)
+            .filter(|s| s.generation == key.generation && s.status != Status::Vacant)
     }
 
     pub(super) fn insert(&mut self, id: TaskId, future: BoxFuture) -> Key {
@@ -103,7 +103,7 @@ impl Tasks {
             None => {
                 assert!(self.slots.len() < MAX_TASKS, "too many live tasks");
                 self.slots.push(Slot {
-                    gen: NEXT_GEN.with(|g| g.get()),
+                    generation: NEXT_GEN.with(|g| g.get()),
                     status: Status::Vacant,
                     rescheduled: false,
                     abort_requested: false,
@@ -131,14 +131,14 @@ impl Tasks {
         self.live += 1;
         Key {
             index,
-            gen: slot.gen,
+            generation: slot.generation,
         }
     }
 
     /// Empties a task's slot and returns what it held.
     pub(super) fn remove(&mut self, key: Key) -> Option<Leftovers> {
         let slot = self.get_mut(key)?;
-        slot.gen = slot.gen.wrapping_add(1) & GEN_MASK;
+        slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
         slot.status = Status::Vacant;
         let leftovers = (slot.stage.take(), slot.join_waker.take());
         self.free.push(key.index);

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::slab::{BoxFuture, Stage, Status};
-use super::{expect_current, note_wait, with_current, Inner};
+use super::{Inner, expect_current, note_wait, with_current};
 use crate::trace::{TaskId, WaitOn};
 use crate::waker::Key;
 

@@ -1,6 +1,6 @@
 //! The executor's errors as values, known by their types: a request's, a task's, a time limit's, a stall, a channel's or a semaphore's.
 
-use executor::sync::{mpsc, oneshot, AcquireError, TryAcquireError};
+use executor::sync::{AcquireError, TryAcquireError, mpsc, oneshot};
 use executor::{FetchError, FetchErrorKind, JoinError, NetworkError, UrlError};
 
 use super::{FetchProblem, RunError, SyncProblem};
@@ -155,8 +155,8 @@ mod tests {
     use std::time::Duration;
 
     use executor::slow_web::SlowWebError;
-    use executor::sync::{mpsc, oneshot, Semaphore};
-    use executor::{fetch, sleep, timeout, Executor, VirtualHost};
+    use executor::sync::{Semaphore, mpsc, oneshot};
+    use executor::{Executor, VirtualHost, fetch, sleep, timeout};
 
     use super::*;
 

@@ -4,7 +4,7 @@
 use executor::trace::{Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WorkerId};
 use protocol::request_label;
 
-use super::{lane_one_by_one_us, Lane, LaneEnd, LaneOf, Segment, SegmentKind, WakeMark};
+use super::{Lane, LaneEnd, LaneOf, Segment, SegmentKind, WakeMark, lane_one_by_one_us};
 
 /// Where a segment's record numbers are: the record that opened it, the one that closed it
 /// (`usize::MAX` while open), and the record that told what it waits for with the kind it had
@@ -254,20 +254,20 @@ impl TimelineBuilder {
                 }
             }
             Event::Wait { task, on } => {
-                if let Some(lane) = self.task(*task) {
-                    if lane.lane.current() == Some(SegmentKind::Other) {
-                        lane.refine(SegmentKind::waiting(*on), i);
-                    }
+                if let Some(lane) = self.task(*task)
+                    && lane.lane.current() == Some(SegmentKind::Other)
+                {
+                    lane.refine(SegmentKind::waiting(*on), i);
                 }
             }
             Event::Diagnostic {
                 task,
                 problem: Diagnostic::LostWakeup,
             } => {
-                if let Some(lane) = self.task(*task) {
-                    if lane.lane.current() == Some(SegmentKind::Other) {
-                        lane.refine(SegmentKind::Stuck, i);
-                    }
+                if let Some(lane) = self.task(*task)
+                    && lane.lane.current() == Some(SegmentKind::Other)
+                {
+                    lane.refine(SegmentKind::Stuck, i);
                 }
             }
             Event::Wake { task, by } => {
@@ -356,10 +356,10 @@ impl TimelineBuilder {
                 }
             }
             Event::JobEnd { job, .. } => {
-                if let Some(w) = self.job_worker.remove(job) {
-                    if let Some(lane) = self.worker(w) {
-                        lane.close(at, i);
-                    }
+                if let Some(w) = self.job_worker.remove(job)
+                    && let Some(lane) = self.worker(w)
+                {
+                    lane.close(at, i);
                 }
             }
             _ => {}
@@ -379,28 +379,29 @@ impl TimelineBuilder {
         let (owner, start) = (lane.lane.owner, lane.lane.start_us);
         // Started and ended within one poll of its task: the task (and the thread) was blocked.
         let running = self.running;
-        if owner.is_some() && owner == running {
-            if let Some(task) = running.and_then(|t| self.task(t)) {
-                let poll_start = task
-                    .lane
-                    .open_segment()
-                    .filter(|s| s.kind == SegmentKind::Running)
-                    .map(|s| s.start_us);
-                if poll_start.is_some_and(|p| p <= start) {
-                    task.close(start, i);
-                    task.lane.segments.push(Segment {
-                        kind: SegmentKind::Blocked,
-                        start_us: start,
-                        end_us: Some(at),
-                    });
-                    task.segs.push(SegAt {
-                        start: i,
-                        end: i,
-                        refined: None,
-                    });
-                    task.open(SegmentKind::Running, at, i);
-                    return 2;
-                }
+        if owner.is_some()
+            && owner == running
+            && let Some(task) = running.and_then(|t| self.task(t))
+        {
+            let poll_start = task
+                .lane
+                .open_segment()
+                .filter(|s| s.kind == SegmentKind::Running)
+                .map(|s| s.start_us);
+            if poll_start.is_some_and(|p| p <= start) {
+                task.close(start, i);
+                task.lane.segments.push(Segment {
+                    kind: SegmentKind::Blocked,
+                    start_us: start,
+                    end_us: Some(at),
+                });
+                task.segs.push(SegAt {
+                    start: i,
+                    end: i,
+                    refined: None,
+                });
+                task.open(SegmentKind::Running, at, i);
+                return 2;
             }
         }
         0

@@ -19,7 +19,9 @@ fn main() {
     use protocol::{KnobValues, Network, RunRequest};
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [lesson, snippet, knob_args @ ..] = args.as_slice() else {
-        eprintln!("usage: runner LESSON SNIPPET [knob=value ...]   e.g. runner 08-async-await crawl pages=5");
+        eprintln!(
+            "usage: runner LESSON SNIPPET [knob=value ...]   e.g. runner 08-async-await crawl pages=5"
+        );
         std::process::exit(2);
     };
     let mut knobs = KnobValues::new();
