@@ -30,7 +30,7 @@ const VISIBLE_CHECK_GAP_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// How long a worker may take to answer a ping.
 const PING_TIMEOUT_MS: i32 = 2000;
 /// After the reader's click, how long to wait for the new worker before reloading anyway.
-const APPLY_TIMEOUT_MS: i32 = 5000;
+const APPLY_TIMEOUT_MS: u32 = 5000;
 
 thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
@@ -204,15 +204,12 @@ pub fn apply() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let reload = Closure::once_into_js(|| {
+    gloo_timers::callback::Timeout::new(APPLY_TIMEOUT_MS, || {
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
         }
-    });
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-        reload.unchecked_ref(),
-        APPLY_TIMEOUT_MS,
-    );
+    })
+    .forget();
     match REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting())) {
         Some(waiting) => post(&waiting, &ToServiceWorker::SkipWaiting),
         // Another tab already let it in: a reload shows it.
