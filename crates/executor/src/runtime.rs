@@ -11,6 +11,8 @@
 //!
 //! - `runtime/slab.rs`: the slots tasks live in, and the generations that make stale keys miss.
 //! - `runtime/task.rs`: [`spawn`], [`JoinHandle`] (await, abort, detach) and [`yield_now`].
+//! - `runtime/set.rs`: [`TaskSet`], tasks owned together: taken as they finish, cancelled
+//!   together.
 //! - `runtime/executor.rs`: the [`Executor`] handle, [`Executor::block_on`], step mode, and
 //!   the [`Driver`] a host runs turns with.
 //! - `runtime/inspect.rs`: [`Stats`], [`Snapshot`] and the task-by-task [`Inspection`].
@@ -34,11 +36,13 @@ use crate::waker::{self, Key};
 
 mod executor;
 mod inspect;
+mod set;
 mod slab;
 mod task;
 
 pub use self::executor::{Driver, Executor, Stalled};
 pub use self::inspect::{Inspection, Snapshot, Stats, TaskInfo, TaskState, stats};
+pub use self::set::{JoinNext, SetError, TaskSet};
 pub use self::task::{
     JoinError, JoinHandle, YieldNow, current_task, spawn, spawn_named, yield_now,
 };

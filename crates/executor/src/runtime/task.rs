@@ -122,7 +122,7 @@ impl<T> fmt::Debug for JoinHandle<T> {
     }
 }
 
-impl<T: 'static> JoinHandle<T> {
+impl<T> JoinHandle<T> {
     /// The task's id, as the trace names it.
     pub fn id(&self) -> TaskId {
         self.id
