@@ -116,6 +116,10 @@ pub struct TimelineProps {
     /// Replay: the moment shown, drawn as a vertical line.
     #[prop_or_default]
     pub cursor_ms: Option<f64>,
+    /// Replay: how many events the drawing shows (`None` at the live end). A change is a move
+    /// of the replay, even when the clock stands still (as on virtual time).
+    #[prop_or_default]
+    pub at: Option<usize>,
     pub lang: Lang,
 }
 
@@ -137,6 +141,8 @@ pub const MAX_LANES: usize = 100;
 const DRAW_ALL_LANES: usize = 40;
 /// The drawing's stretch near the screen is rounded out to this many lanes.
 const NEAR_STEP_LANES: f64 = 10.0;
+/// How long the replay rests at a moment before the lanes just off screen are drawn for it.
+const SETTLE_MS: u32 = 250;
 /// Rows of the table view.
 const MAX_TABLE_ROWS: usize = 500;
 /// A table of more rows than this is only made while it is open.
@@ -249,14 +255,35 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         NEAR_STEP_LANES * (LANE_H + GAP),
         rows.len() / NEAR_STEP_LANES as usize,
     );
+    // Right after a move of the replay only the lanes on screen are redrawn; those drawn just
+    // off it follow once the moves pause, so a move (or a drag of the scrubber) redraws what
+    // is seen.
+    let settled = use_state_eq(|| props.at);
+    {
+        let settled = settled.setter();
+        use_effect_with(props.at, move |at| {
+            let at = *at;
+            let later = gloo_timers::callback::Timeout::new(SETTLE_MS, move || settled.set(at));
+            move || drop(later)
+        });
+    }
+    let moving = props.at != *settled;
+    let within = |(from, to): (f64, f64), top: f64| top + LANE_H >= from && top <= to;
     // Whether the row at `top` is drawn: all are in a short drawing; in a long one, those near
     // the screen (the first screenful until that is known).
     let drawn = |top: f64| {
         lane_rows.len() <= DRAW_ALL_LANES
             || match near {
-                Some((from, to)) => top + LANE_H >= from && top <= to,
+                Some(near) => within(near.around, top),
                 None => top < DRAW_ALL_LANES as f64 * (LANE_H + GAP),
             }
+    };
+    // Whether the row at `top` may go on showing an earlier moment for now: while the replay
+    // moves, a lane drawn off screen.
+    let may_lag = |top: f64| {
+        moving
+            && lane_rows.len() > DRAW_ALL_LANES
+            && near.is_some_and(|n| !within(n.on_screen, top))
     };
     let lane_count: usize = props
         .groups
@@ -382,7 +409,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 html! {
                     <LaneRow key={format!("{g}{:?}", lane.of)} {lanes} {index} group={g} {y} {scale}
                              open_to={lane.open_segment().is_some().then(|| props.cursor_ms.unwrap_or(span))}
-                             {wake_from} {place} {drawn} picked={picked_row == Some(r)} on_pick={on_pick.clone()} {lang} />
+                             {wake_from} {place} {drawn} may_lag={may_lag(y)} picked={picked_row == Some(r)}
+                             on_pick={on_pick.clone()} {lang} />
                 }
             }) }
             if let Some(c) = props.cursor_ms {

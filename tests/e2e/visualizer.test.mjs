@@ -1,6 +1,7 @@
 // What the card draws beyond one run, in headless Chromium by real clicks and keys: two runs
 // compared on one axis, the marked state while stepping, a link to a moment of a replay, the
-// trace cap on a huge run, and the timeline read lane by lane from the keyboard.
+// trace cap on a huge run, a replay move redrawing what is on screen first, and the timeline read
+// lane by lane from the keyboard.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -154,6 +155,52 @@ describe("the visualizer", () => {
     const gap = await longestGap();
     // A generous bound: the point is that the page never locks up for seconds.
     assert.ok(gap < 1500, `the page could not paint for ${gap} ms`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test("a move of the replay redraws the lanes on screen at once, and those just off it once the moves pause", { timeout: 60000 }, async () => {
+    const page = await open("#/08-async-await");
+    const c = card("many");
+    // 300 tasks: more lanes than a drawing draws whole, so it draws those near the screen.
+    await setKnobs(page, "many", { tasks: 300, sleep_ms: 200 });
+    await page.check(`${c} input.virtual-time`);
+    assert.equal((await runCard(page, "many")).state, "done");
+    const max = Number(await page.getAttribute(`${c} .scrubber`, "max"));
+    // The end of the drawing above the middle of the screen, its lanes partly on screen.
+    await page.$eval(`${c} .scrubber`, (input) => input.scrollIntoView({ block: "center" }));
+    const move = (at) => page.fill(`${c} .scrubber`, String(at));
+    // Each drawn lane's markup, and whether it is on screen.
+    const lanes = () =>
+      page.$$eval(`${c} svg.timeline g.lane`, (gs) =>
+        gs
+          .filter((g) => g.childElementCount > 0)
+          .map((g) => {
+            const { top, bottom } = g.getBoundingClientRect();
+            return { label: g.dataset.label, html: g.innerHTML, seen: bottom > 0 && top < innerHeight };
+          }),
+      );
+    const settled = async () => {
+      await page.waitForTimeout(600);
+      return lanes();
+    };
+    const early = Math.round(max * 0.1);
+    await move(early);
+    const before = await settled();
+    await move(Math.round(max * 0.9));
+    await settled();
+    await move(early);
+    const now = await lanes();
+    const after = await settled();
+    // Settled, the drawing is the same whichever moment the replay came from.
+    assert.deepEqual(after, before);
+    const byLabel = new Map(after.map((l) => [l.label, l.html]));
+    const seen = now.filter((l) => l.seen);
+    assert.ok(seen.length > 0 && seen.length < now.length, `${seen.length} of ${now.length} drawn lanes on screen`);
+    // Right after the move the lanes on screen already show it; some drawn off screen still
+    // showed the moment before.
+    for (const l of seen) assert.equal(l.html, byLabel.get(l.label), l.label);
+    assert.ok(now.some((l) => !l.seen && l.html !== byLabel.get(l.label)), "no lane off screen waited");
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

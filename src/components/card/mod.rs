@@ -451,7 +451,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                         }
                     </figcaption>
                     <Timeline groups={vec![LaneGroup { title: None, lanes: lanes.clone(), hidden: *hidden }]} span_ms={total_ms}
-                              cursor_ms={state.cursor.and(*cursor_ms)} {lang} />
+                              cursor_ms={state.cursor.and(*cursor_ms)} at={state.cursor} {lang} />
                 </figure>
             }
             if replayable {

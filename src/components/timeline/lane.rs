@@ -45,6 +45,9 @@ pub struct LaneRowProps {
     pub picked: bool,
     /// False for a lane far from the screen: an empty row, with the lane's data attributes.
     pub drawn: bool,
+    /// The lane is drawn off screen while the replay moves: it may keep its last drawing (of
+    /// an earlier moment) until the moves pause, if it is still at the same place.
+    pub may_lag: bool,
     pub on_pick: Callback<Option<usize>>,
     pub lang: Lang,
 }
@@ -67,6 +70,7 @@ impl PartialEq for LaneRowProps {
             && self.place == other.place
             && self.picked == other.picked
             && self.drawn == other.drawn
+            && self.may_lag == other.may_lag
             && self.on_pick == other.on_pick
             && self.lang == other.lang
     }
@@ -76,6 +80,23 @@ impl PartialEq for LaneRowProps {
 /// there are few, else as a few paths by level of detail.
 #[component]
 pub fn LaneRow(props: &LaneRowProps) -> Html {
+    // The last drawing of the lane, with where it was drawn.
+    let last = use_mut_ref(|| None::<(f64, bool, Html)>);
+    if props.may_lag
+        && props.drawn
+        && let Some((y, picked, html)) = &*last.borrow()
+        && *y == props.y
+        && *picked == props.picked
+    {
+        return html.clone();
+    }
+    let html = draw(props);
+    *last.borrow_mut() = props.drawn.then(|| (props.y, props.picked, html.clone()));
+    html
+}
+
+/// The lane as its props say it is now.
+fn draw(props: &LaneRowProps) -> Html {
     let (lane, y, scale, lang) = (props.lane(), props.y, props.scale, props.lang);
     let x = |ms: f64| scale.x(ms);
     let span = scale.span_ms;
