@@ -3,7 +3,7 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::claims::{self, Claim};
-use crate::highlight::{escape, highlight};
+use crate::highlight::{escape_attribute, escape_text, highlight};
 
 /// A piece of a lesson page: prose, or the place of a snippet card.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,14 +258,14 @@ fn to_html(markdown: &str) -> String {
                     i += 1;
                 }
                 let body = if lang.is_empty() {
-                    escape(&code)
+                    escape_text(&code)
                 } else {
                     highlight(&code, &lang)
                 };
                 let class = if lang.is_empty() {
                     "text".into()
                 } else {
-                    escape(&lang)
+                    escape_attribute(&lang)
                 };
                 // Focusable: on a narrow screen a long line scrolls sideways, also by keyboard.
                 out.push(Event::Html(CowStr::from(format!(
