@@ -1,10 +1,14 @@
 //! The inspector: the executor's state at one moment of a run, rebuilt from the trace.
 
-use replay::{ExecState, TaskPhase, WorkerPhase};
+use replay::{ExecState, WorkerPhase};
 use yew::prelude::*;
 
 use super::timeline::fmt_ms;
 use crate::i18n::Lang;
+
+mod tasks;
+
+use tasks::TaskTable;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
@@ -18,18 +22,6 @@ pub struct InspectorProps {
     pub level: u8,
 }
 
-fn phase_class(phase: &TaskPhase) -> &'static str {
-    match phase {
-        TaskPhase::Scheduled => "scheduled",
-        TaskPhase::Running => "running",
-        TaskPhase::Waiting(_) => "waiting",
-        TaskPhase::Stuck => "stuck",
-        TaskPhase::Done => "done",
-        TaskPhase::Failed(_) => "failed",
-        TaskPhase::Cancelled => "cancelled",
-    }
-}
-
 fn worker_class(phase: &WorkerPhase) -> &'static str {
     match phase {
         WorkerPhase::Starting => "starting",
@@ -39,8 +31,9 @@ fn worker_class(phase: &WorkerPhase) -> &'static str {
     }
 }
 
-/// Entries shown in each of the queue, sleeper and request lists; the rest are counted.
-const MAX_LIST: usize = 40;
+/// Entries shown in each of the queue, sleeper and request lists (about two lines of them); the
+/// rest are counted.
+const MAX_LIST: usize = 16;
 
 /// "+ 29 960 more" after a list cut at [`MAX_LIST`], or nothing.
 fn more(len: usize, lang: Lang) -> Html {
@@ -50,9 +43,6 @@ fn more(len: usize, lang: Lang) -> Html {
         Html::default()
     }
 }
-
-/// Rows of the task table; beyond this, tasks still going come first and the rest are counted.
-const MAX_TASK_ROWS: usize = 100;
 
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
@@ -66,16 +56,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let c = s.counters;
     let queued = s.jobs.iter().filter(|j| j.worker.is_none()).count();
-    let marks = s.any_marked();
-    // A run with thousands of tasks: show the ones still going, then the ended ones, up to a
-    // cap. (Lazily: a move of the replay looks at as few of 50 000 tasks as it can.)
-    let rows: Vec<&replay::TaskView> = if s.tasks.len() > MAX_TASK_ROWS {
-        let live = s.tasks.iter().filter(|t| !t.phase.ended());
-        let ended = s.tasks.iter().filter(|t| t.phase.ended());
-        live.chain(ended).take(MAX_TASK_ROWS).collect()
-    } else {
-        s.tasks.iter().collect()
-    };
     html! {
         <section class="inspector" aria-label={t.inspector} data-applied={s.applied.to_string()} data-t-us={s.t_us.to_string()}>
             <@{format!("h{}", props.level)} class="inspector-title">{ t.inspector }<span class="clock">{ format!(" · {}", fmt_ms(props.now_ms.unwrap_or(s.t_us as f64 / 1000.0))) }</span></@>
@@ -130,28 +110,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <span data-counter="timers-armed">{ t.timers_armed }<b>{ c.timers_armed }</b></span>
                 </dd>
             </dl>
-            <table class="tasks">
-                <caption>{ t.tasks }</caption>
-                <thead><tr>
-                    <th scope="col">{ t.task }</th>
-                    <th scope="col">{ t.state }</th>
-                    if marks { <th scope="col">{ t.marked }</th> }
-                    <th scope="col" class="num">{ t.polls }</th>
-                </tr></thead>
-                <tbody>
-                { for rows.iter().map(|task| html! {
-                    <tr class={classes!("task", phase_class(&task.phase))} data-task={task.id.to_string()}>
-                        <th scope="row">{ task.label() }</th>
-                        <td class="phase">{ lang.task_phase(&task.phase) }</td>
-                        if marks { <td class="mark">{ task.state.clone().unwrap_or_default() }</td> }
-                        <td class="polls num">{ task.polls }</td>
-                    </tr>
-                }) }
-                </tbody>
-            </table>
-            if s.tasks.len() > rows.len() {
-                <p class="note rows-capped">{ lang.tasks_not_shown(s.tasks.len() - rows.len()) }</p>
-            }
+            <TaskTable state={s.clone()} {lang} />
             if !s.diagnostics.is_empty() {
                 <div class="diagnostics" role="alert">
                     <@{format!("h{}", props.level + 1)} class="diagnostics-title">{ t.diagnostics }</@>

@@ -296,11 +296,12 @@ impl Lang {
         }
     }
 
-    /// "… 120 more tasks not shown".
-    pub fn tasks_not_shown(self, n: usize) -> String {
+    /// The task table's caption: "Tasks · 50,001".
+    pub fn tasks_caption(self, n: usize) -> String {
+        let n = super::results::grouped(n);
         match self {
-            Lang::En => format!("… {n} more tasks not shown"),
-            Lang::Zh => format!("…… 还有 {n} 个任务未显示"),
+            Lang::En => format!("Tasks · {n}"),
+            Lang::Zh => format!("任务 · {n}"),
         }
     }
 

@@ -3,7 +3,7 @@
 use super::Lang;
 
 /// `1234567` as `1,234,567`.
-fn grouped(n: usize) -> String {
+pub(super) fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

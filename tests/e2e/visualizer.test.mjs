@@ -141,11 +141,36 @@ describe("the visualizer", () => {
     // The drawing and the task table show a bounded number of rows and count the rest.
     assert.ok((await page.locator(`${c} svg.timeline g.lane`).count()) <= 100);
     assert.match(await page.textContent(`${c} svg.timeline .lanes-more`), /more lanes not shown/);
-    assert.ok((await page.locator(`${c} .inspector tr.task`).count()) <= 100);
-    assert.match(await page.textContent(`${c} .inspector .rows-capped`), /more tasks not shown/);
+    // The task table makes only the rows in its scroll box's view, and every task is reachable.
+    const table = `${c} .inspector .task-rows`;
+    // (50 000 tasks and the main one, and the header row.)
+    const rowCount = await page.getAttribute(`${table} table`, "aria-rowcount");
+    assert.equal(rowCount, "50002");
+    assert.ok((await page.locator(`${table} tr.task`).count()) <= 30);
+    assert.equal(await page.getAttribute(`${table} tr.task >> nth=0`, "aria-rowindex"), "2");
+    await page.locator(table).scrollIntoViewIfNeeded();
+    await page.$eval(table, (box) => (box.scrollTop = box.scrollHeight));
+    await page.waitForSelector(`${table} tr.task[aria-rowindex="${rowCount}"]`);
+    assert.ok((await page.locator(`${table} tr.task`).count()) <= 30);
+    // The last row made sits at the bottom of the box, where the spacers put it.
+    const [boxBottom, rowBottom] = await page.$eval(table, (box, last) => [
+      box.getBoundingClientRect().bottom,
+      box.querySelector(`tr[aria-rowindex="${last}"]`).getBoundingClientRect().bottom,
+    ], rowCount);
+    assert.ok(Math.abs(boxBottom - rowBottom) <= 2, `the last row ends at ${rowBottom}, the box at ${boxBottom}`);
+    // Halfway down, the rows in view are the ones at that offset.
+    await page.$eval(table, (box) => (box.scrollTop = 25000 * 22));
+    await page.waitForSelector(`${table} tr.task[aria-rowindex="25000"]`);
+    const topRow = await page.$eval(table, (box) => {
+      const top = box.querySelector("thead").getBoundingClientRect().bottom;
+      const rows = [...box.querySelectorAll("tr.task")];
+      return rows.find((r) => r.getBoundingClientRect().bottom > top + 1)?.getAttribute("aria-rowindex");
+    });
+    assert.ok(Math.abs(Number(topRow) - 25000) <= 3, `row ${topRow} at the top of the box`);
+    await page.$eval(table, (box) => (box.scrollTop = 0));
     // Mid-run lists are cut short too: at event 50 000 thousands of tasks wait for their first poll.
     await page.fill(`${c} .scrubber`, "50000");
-    assert.ok((await page.locator(`${c} .inspector .ready-queue li`).count()) <= 41);
+    assert.ok((await page.locator(`${c} .inspector .ready-queue li`).count()) <= 17);
     assert.match(await page.textContent(`${c} .inspector .ready-queue li.more`), /^\+ \d+ more$/);
     // The card stays a readable size.
     const { height } = await page.locator(c).boundingBox();
