@@ -2,7 +2,7 @@
 // release build of the site and reports, against the targets of issue 14, the longest frame
 // gap while the run streams in and after, the renderers' memory (PSS: shared pages counted
 // once) before, at the peak and after leaving the lesson, the timeline's DOM
-// nodes, how long a move of the replay scrubber takes, and how soon Stop acts.
+// nodes, how long a move of the replay scrubber and a step back take, and how soon Stop acts.
 //
 //   node tests/bench/big-runs.mjs [SITE_DIR] [--only=snippet,…] [--shot=DIR]
 //
@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 
 import { serve } from "../e2e/server.mjs";
 import { launch, newPage, waitForNetwork, watchFrames } from "../e2e/browser.mjs";
-import { scrub, stop, timelineNodes } from "../e2e/measure.mjs";
+import { scrub, stepBack, stop, timelineNodes } from "../e2e/measure.mjs";
 
 const args = process.argv.slice(2);
 const site = resolve(args.find((a) => !a.startsWith("--")) ?? new URL("../../dist", import.meta.url).pathname);
@@ -88,6 +88,10 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
   const max = Number(await page.getAttribute(`${c} .scrubber`, "max"));
   const scrubs = [];
   for (const f of [0.5, 0.1, 0.9, 0.25, 0.75, 0.6]) scrubs.push(await scrub(page, c, Math.round(max * f)));
+  // A step back (◀) is a seek to the event before, which replays from the nearest state
+  // snapshot before it, as a scrubber move or a moment link's opening does.
+  const backs = [];
+  for (const f of [0.33, 0.8]) backs.push(await stepBack(page, c, Math.round(max * f)));
   const gapAfter = await gap();
   const domMid = await timelineNodes(page, c);
   clearInterval(sampler);
@@ -112,7 +116,7 @@ async function measure(browser, url, profile, [lesson, snippet, knobs, virtualTi
   await page.waitForTimeout(1000);
   const leftMb = rendererMb(profile);
   await page.context().close();
-  return { snippet, knobs, runMs, events, gapRun, gapAfter, beforeMb, peakMb, leftMb, stopMs, dom: Math.max(dom, domMid), scrubMs: Math.max(...scrubs), scrubs };
+  return { snippet, knobs, runMs, events, gapRun, gapAfter, beforeMb, peakMb, leftMb, stopMs, dom: Math.max(dom, domMid), scrubMs: Math.max(...scrubs), scrubs, backMs: Math.max(...backs) };
 }
 
 const server = await serve(site);
@@ -133,7 +137,7 @@ try {
       `${card[0]}/${r.snippet} ${JSON.stringify(r.knobs)}${card[3] ? " virtual" : ""}: run ${r.runMs} ms, ${r.events} events\n` +
         `  longest frame gap while running ${r.gapRun.toFixed(0)} ms (${ok(r.gapRun, TARGETS.frameGapMs)}), after ${r.gapAfter.toFixed(0)} ms (${ok(r.gapAfter, TARGETS.frameGapMs)})\n` +
         `  renderer memory (PSS) ${r.beforeMb.toFixed(0)} MB before, peak ${r.peakMb.toFixed(0)} MB (${ok(r.peakMb, TARGETS.memoryMb)}), ${r.leftMb.toFixed(0)} MB after leaving the lesson; timeline DOM nodes ${r.dom} (${ok(r.dom, TARGETS.domNodes)})\n` +
-        `  scrubber move ${r.scrubMs.toFixed(0)} ms worst (${ok(r.scrubMs, TARGETS.scrubMs)}): ${r.scrubs.map((s) => s.toFixed(0)).join(", ")}` +
+        `  scrubber move ${r.scrubMs.toFixed(0)} ms worst (${ok(r.scrubMs, TARGETS.scrubMs)}): ${r.scrubs.map((s) => s.toFixed(0)).join(", ")}; step back ${r.backMs.toFixed(0)} ms worst (${ok(r.backMs, TARGETS.scrubMs)})` +
         (r.stopMs === null ? "" : `\n  Stop acts in ${r.stopMs.toFixed(0)} ms (${ok(r.stopMs, TARGETS.stopMs)})`),
     );
   }
