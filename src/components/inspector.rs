@@ -102,8 +102,16 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         if queued > 0 { <p class="jobs-waiting">{ lang.jobs_waiting(queued) }</p> }
                     </dd>
                 }
+                <dt>{ t.turn }</dt>
+                <dd class="turn">
+                    { match &s.turn {
+                        Some(turn) => html! { lang.turn(turn, s.t_us) },
+                        None => html! { <span class="none">{ t.none }</span> },
+                    } }
+                </dd>
                 <dt>{ t.counters }</dt>
                 <dd class="counters">
+                    <span data-counter="turns">{ t.turns }<b>{ c.turns }</b></span>
                     <span data-counter="polls">{ t.polls }<b>{ c.polls }</b></span>
                     <span data-counter="wakes">{ t.wakes }<b>{ c.wakes }</b></span>
                     <span data-counter="self-wakes">{ t.self_wakes }<b>{ c.self_wakes }</b></span>

@@ -1,7 +1,9 @@
 //! Phrases with values in them: the timeline's, the executor panel's, the card's and the navigation's.
 
+use executor::TURN_SLICE_US;
+use executor::trace::TurnStop;
 use executor::trace::{Diagnostic, JobId, WaitOn, WakeSource};
-use replay::{JobView, LaneEnd, SegmentKind, TaskPhase, WorkerPhase, WorkerView};
+use replay::{JobView, LaneEnd, SegmentKind, TaskPhase, TurnView, WorkerPhase, WorkerView};
 
 use super::Lang;
 
@@ -78,6 +80,61 @@ impl Lang {
             (Lang::Zh, WakeSource::Channel(None)) => "通过通道唤醒".into(),
             (Lang::Zh, WakeSource::External) => "被执行器外部唤醒".into(),
             (Lang::Zh, WakeSource::Job(j)) => format!("作业 {j} 结束时被唤醒"),
+        }
+    }
+
+    /// The executor's latest turn at `now_us`: how far it has got, or why it ended.
+    pub fn turn(self, turn: &TurnView, now_us: u64) -> String {
+        let n = turn.n;
+        let polls = turn.polls;
+        let slice = TURN_SLICE_US as f64 / 1000.0;
+        let used = now_us.saturating_sub(turn.started_us) as f64 / 1000.0;
+        let unlimited = turn.budget == u32::MAX;
+        let budget = turn.budget;
+        match (self, turn.ended) {
+            (Lang::En, None) => {
+                let limit = if unlimited {
+                    "no limit".into()
+                } else {
+                    format!("at most {budget}")
+                };
+                format!(
+                    "turn {n}: {polls} polls so far ({limit}), {used:.1} ms of its {slice} ms slice"
+                )
+            }
+            (Lang::En, Some(why)) => {
+                let why = match why {
+                    TurnStop::Idle => "nothing was left to poll".into(),
+                    TurnStop::Budget => format!("it used its budget of {budget} polls"),
+                    TurnStop::Slice => format!("its {slice} ms slice was used up"),
+                    TurnStop::Paused => "waiting for a step".into(),
+                };
+                let polls = if polls == 1 {
+                    "1 poll".into()
+                } else {
+                    format!("{polls} polls")
+                };
+                format!("turn {n} ended after {polls}: {why}")
+            }
+            (Lang::Zh, None) => {
+                let limit = if unlimited {
+                    "不限次数".into()
+                } else {
+                    format!("最多 {budget} 次")
+                };
+                format!(
+                    "第 {n} 轮：已轮询 {polls} 次（{limit}），{slice} ms 时间片已用 {used:.1} ms"
+                )
+            }
+            (Lang::Zh, Some(why)) => {
+                let why = match why {
+                    TurnStop::Idle => "没有可轮询的任务了".into(),
+                    TurnStop::Budget => format!("用完了 {budget} 次轮询的预算"),
+                    TurnStop::Slice => format!("{slice} ms 的时间片用完了"),
+                    TurnStop::Paused => "等待单步".into(),
+                };
+                format!("第 {n} 轮在轮询 {polls} 次后结束：{why}")
+            }
         }
     }
 
@@ -351,5 +408,45 @@ impl Lang {
             Lang::En => format!("event {at} of {of}"),
             Lang::Zh => format!("第 {at} / {of} 个事件"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(polls: u32, budget: u32, ended: Option<TurnStop>) -> TurnView {
+        TurnView {
+            n: 7,
+            started_us: 1_000,
+            budget,
+            polls,
+            ended,
+        }
+    }
+
+    #[test]
+    fn a_turn_says_how_far_it_got_or_why_it_ended() {
+        let going = turn(2, 4096, None);
+        assert_eq!(
+            Lang::En.turn(&going, 2_300),
+            "turn 7: 2 polls so far (at most 4096), 1.3 ms of its 4 ms slice"
+        );
+        assert_eq!(
+            Lang::Zh.turn(&turn(2, u32::MAX, None), 1_000),
+            "第 7 轮：已轮询 2 次（不限次数），4 ms 时间片已用 0.0 ms"
+        );
+        assert_eq!(
+            Lang::En.turn(&turn(1, 4096, Some(TurnStop::Idle)), 9_000),
+            "turn 7 ended after 1 poll: nothing was left to poll"
+        );
+        assert_eq!(
+            Lang::En.turn(&turn(4096, 4096, Some(TurnStop::Budget)), 9_000),
+            "turn 7 ended after 4096 polls: it used its budget of 4096 polls"
+        );
+        assert_eq!(
+            Lang::Zh.turn(&turn(63, 4096, Some(TurnStop::Slice)), 9_000),
+            "第 7 轮在轮询 63 次后结束：4 ms 的时间片用完了"
+        );
     }
 }

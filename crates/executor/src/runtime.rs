@@ -30,7 +30,7 @@ use crate::blocking::BlockingPool;
 use crate::host::Host;
 use crate::time::{TimerKey, Timers};
 use crate::trace::{
-    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource,
+    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, TurnStop, WaitOn, WakeSource,
 };
 use crate::waker::{self, Key};
 
@@ -477,22 +477,41 @@ impl Inner {
     }
 
     /// Runs one turn: fires due timers, then polls up to `budget` ready tasks.
-    /// Returns how many polls it made.
+    /// Returns how many polls it made. With no timer due and no task ready it does nothing: no
+    /// turn is counted or traced.
     pub(crate) fn turn(&self, budget: usize) -> usize {
         self.turn_requested.set(false);
+        let now = self.now_us();
+        let timer_due = self
+            .timers
+            .borrow_mut()
+            .next_deadline()
+            .is_some_and(|at| at <= now);
+        if !timer_due && self.ready.borrow().is_empty() {
+            // Nothing to do (a host checking in, or `block_on` making sure): not a turn.
+            self.sync_alarm();
+            return 0;
+        }
         self.bump(|c| &c.turns);
+        self.emit(|| Event::TurnStart {
+            budget: u32::try_from(budget).unwrap_or(u32::MAX),
+        });
         self.fire_timers();
         let started = self.now_us();
         let mut polled = 0;
+        let mut why = TurnStop::Budget;
         while polled < budget {
             if polled % 64 == 63 && self.now_us().saturating_sub(started) >= TURN_SLICE_US {
+                why = TurnStop::Slice;
                 break;
             }
             if self.step_mode.get() && self.steps.get() == 0 {
                 self.pause();
+                why = TurnStop::Paused;
                 break;
             }
             let Some(key) = self.ready.borrow_mut().pop_front() else {
+                why = TurnStop::Idle;
                 break;
             };
             if self.poll_task(key) {
@@ -503,6 +522,10 @@ impl Inner {
                 }
             }
         }
+        self.emit(|| Event::TurnEnd {
+            polls: u32::try_from(polled).unwrap_or(u32::MAX),
+            why,
+        });
         if !self.ready.borrow().is_empty() {
             self.request_turn();
         }

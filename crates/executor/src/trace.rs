@@ -78,6 +78,22 @@ pub enum Diagnostic {
     },
 }
 
+/// Why a turn of the executor ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub enum TurnStop {
+    /// The ready queue was empty: nothing to do until something wakes a task.
+    Idle,
+    /// It made as many polls as the host allows a turn (its budget).
+    Budget,
+    /// It ran for [`TURN_SLICE_US`](crate::runtime::TURN_SLICE_US): the browser gets the thread
+    /// back, to paint and to handle input, before the next turn.
+    Slice,
+    /// Step mode: no step left.
+    Paused,
+}
+
 /// How a task ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -195,6 +211,19 @@ pub enum Event {
         task: TaskId,
         /// The problem.
         problem: Diagnostic,
+    },
+    /// A turn began: the host gave the executor the thread. Due timers fire first, then ready
+    /// tasks are polled, at most `budget` of them.
+    TurnStart {
+        /// The most polls this turn may make.
+        budget: u32,
+    },
+    /// The turn ended after `polls` polls, for the reason `why`; the host has the thread back.
+    TurnEnd {
+        /// Polls made in the turn.
+        polls: u32,
+        /// Why it ended.
+        why: TurnStop,
     },
     /// Step mode: the executor stopped before polling `next` and waits for a step.
     Paused {

@@ -212,6 +212,9 @@ pub struct TraceSummary {
     pub failed_requests: u64,
     /// Times the host's one timer was armed.
     pub timers_armed: u64,
+    /// Turns of the executor (each gave it the thread to fire timers and poll).
+    #[serde(default)]
+    pub turns: u64,
 }
 
 /// The result of one run, as `window.asyncTutor.run` returns it.
@@ -282,6 +285,7 @@ impl Tally {
                 s.failed_requests += 1
             }
             Event::TimerArmed { .. } => s.timers_armed += 1,
+            Event::TurnStart { .. } => s.turns += 1,
             Event::Print { text, .. } => self.output.push(OutputLine {
                 t_ms: r.t_us as f64 / 1000.0,
                 text: text.clone(),

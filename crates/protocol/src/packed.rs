@@ -11,7 +11,7 @@
 //! side, where a change to one shows the other, and its round-trip tests (a third of it) cover
 //! every kind.
 
-use executor::trace::{Diagnostic, Event, Outcome, Record, WaitOn, WakeSource};
+use executor::trace::{Diagnostic, Event, Outcome, Record, TurnStop, WaitOn, WakeSource};
 
 /// The first byte of a packed batch: a page and a runner worker of different builds refuse
 /// each other's batches instead of misreading them.
@@ -308,6 +308,12 @@ const JOB_QUEUED: u8 = 20;
 const JOB_START: u8 = 21;
 const JOB_END: u8 = 22;
 const MARK: u8 = 23;
+const TURN_START: u8 = 24;
+// `TurnEnd`, by why it ended.
+const TURN_IDLE: u8 = 25;
+const TURN_BUDGET: u8 = 26;
+const TURN_SLICE: u8 = 27;
+const TURN_PAUSED: u8 = 28;
 
 fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
     write_i64(out, record.t_us.wrapping_sub(prev_us) as i64);
@@ -409,6 +415,16 @@ fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
                 Diagnostic::LostWakeup => out.push(0),
                 Diagnostic::BusySelfWake { polls } => write_tagged(out, 1, u64::from(*polls)),
             }
+        }
+        Event::TurnStart { budget } => write_tagged(out, TURN_START, u64::from(*budget)),
+        Event::TurnEnd { polls, why } => {
+            let tag = match why {
+                TurnStop::Idle => TURN_IDLE,
+                TurnStop::Budget => TURN_BUDGET,
+                TurnStop::Slice => TURN_SLICE,
+                TurnStop::Paused => TURN_PAUSED,
+            };
+            write_tagged(out, tag, u64::from(*polls));
         }
         Event::Paused { next } => {
             out.push(PAUSED);
@@ -540,6 +556,18 @@ fn read_record(r: &mut Reader<'_>, prev_us: u64) -> Option<Record> {
                     polls: r.u64()?.try_into().ok()?,
                 },
                 _ => return None,
+            },
+        },
+        TURN_START => Event::TurnStart {
+            budget: r.u64()?.try_into().ok()?,
+        },
+        tag @ (TURN_IDLE | TURN_BUDGET | TURN_SLICE | TURN_PAUSED) => Event::TurnEnd {
+            polls: r.u64()?.try_into().ok()?,
+            why: match tag {
+                TURN_IDLE => TurnStop::Idle,
+                TURN_BUDGET => TurnStop::Budget,
+                TURN_SLICE => TurnStop::Slice,
+                _ => TurnStop::Paused,
             },
         },
         PAUSED => Event::Paused { next: r.u64()? },
@@ -796,6 +824,23 @@ mod tests {
             Event::Diagnostic {
                 task: 1,
                 problem: Diagnostic::BusySelfWake { polls: 50 },
+            },
+            Event::TurnStart { budget: 4096 },
+            Event::TurnEnd {
+                polls: 0,
+                why: TurnStop::Idle,
+            },
+            Event::TurnEnd {
+                polls: 4096,
+                why: TurnStop::Budget,
+            },
+            Event::TurnEnd {
+                polls: 70,
+                why: TurnStop::Slice,
+            },
+            Event::TurnEnd {
+                polls: 1,
+                why: TurnStop::Paused,
             },
             Event::Paused { next: 7 },
             Event::Print {

@@ -5,7 +5,8 @@
 use crate::Chunks;
 
 use executor::trace::{
-    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, WaitOn, WakeSource, WorkerId,
+    Diagnostic, Event, JobId, Outcome, Record, RequestId, TaskId, TurnStop, WaitOn, WakeSource,
+    WorkerId,
 };
 
 /// Where a task is, as the inspector shows it.
@@ -132,9 +133,26 @@ pub struct JobView {
     pub queued_us: u64,
 }
 
+/// The executor's latest turn: the one going on, or the last one, ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TurnView {
+    /// Its number: 1 for the run's first turn.
+    pub n: u64,
+    /// When it began, in microseconds since the run started.
+    pub started_us: u64,
+    /// The most polls it may make.
+    pub budget: u32,
+    /// Polls made in it so far.
+    pub polls: u32,
+    /// Why it ended, once it has.
+    pub ended: Option<TurnStop>,
+}
+
 /// Counters since the run started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
+    /// Turns of the executor begun.
+    pub turns: u64,
     /// Polls of any task.
     pub polls: u64,
     /// Times a task was put on the ready queue.
@@ -178,6 +196,8 @@ pub struct ExecState {
     pub jobs: Vec<JobView>,
     /// Counts of polls, wakes, requests and the rest since the run started.
     pub counters: Counters,
+    /// The latest turn of the executor, if one has begun.
+    pub turn: Option<TurnView>,
     /// Problems the executor reported, oldest first.
     pub diagnostics: Chunks<(TaskId, Diagnostic)>,
     /// Step mode: the task the executor will poll at the next step.
@@ -274,6 +294,9 @@ impl ExecState {
                 self.paused_before = None;
                 self.woke_itself = false;
                 self.counters.polls += 1;
+                if let Some(turn) = self.turn.as_mut().filter(|t| t.ended.is_none()) {
+                    turn.polls += 1;
+                }
                 if let Some(t) = self.task_mut(*task) {
                     t.phase = TaskPhase::Running;
                     t.polls += 1;
@@ -391,6 +414,22 @@ impl ExecState {
                 self.requests.remove_where(|r| r.id == *request);
             }
             Event::FetchAbort { request } => self.requests.remove_where(|r| r.id == *request),
+            Event::TurnStart { budget } => {
+                self.counters.turns += 1;
+                self.turn = Some(TurnView {
+                    n: self.counters.turns,
+                    started_us: now,
+                    budget: *budget,
+                    polls: 0,
+                    ended: None,
+                });
+            }
+            Event::TurnEnd { polls, why } => {
+                if let Some(turn) = self.turn.as_mut() {
+                    turn.polls = *polls;
+                    turn.ended = Some(*why);
+                }
+            }
             Event::Paused { next } => self.paused_before = Some(*next),
             Event::Print { .. } => self.counters.prints += 1,
             Event::Mark { task, label, line } => {

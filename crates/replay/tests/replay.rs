@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use executor::sync::mpsc;
-use executor::trace::{Record, WaitOn, WakeSource};
+use executor::trace::{Event, Record, TurnStop, WaitOn, WakeSource};
 use executor::{
     Executor, Host, TaskState, VirtualHost, fetch, fetch_blocking, sleep, spawn, spawn_named,
 };
@@ -96,6 +96,9 @@ fn the_replayed_state_agrees_with_the_inspector_at_every_step() {
             );
         }
         assert_eq!(replayed.requests.len() as u32, seen.requests_in_flight);
+        assert_eq!(replayed.counters.turns, ex.snapshot().stats.turns);
+        let turn = replayed.turn.expect("a turn ran");
+        assert_eq!((turn.polls, turn.ended), (1, Some(TurnStop::Paused)));
     }
     assert!(steps >= 6, "took {steps} steps");
     assert!(
@@ -113,6 +116,36 @@ fn trace_of<F: std::future::Future<Output = ()> + 'static>(f: F) -> Vec<Record> 
 }
 
 #[test]
+fn the_turn_going_on_counts_its_polls_and_says_why_it_ended() {
+    let records = trace_of(program());
+    // The first turn polls `main`, which spawns two tasks; they are polled in the same turn.
+    let polls: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.event, Event::PollStart { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let second = ExecState::at(&records, polls[1] + 1);
+    let turn = second.turn.expect("in a turn");
+    assert_eq!((turn.n, turn.polls, turn.ended), (1, 2, None));
+    assert_eq!((turn.budget, turn.started_us), (u32::MAX, 0));
+    let end = records
+        .iter()
+        .position(|r| matches!(r.event, Event::TurnEnd { .. }))
+        .unwrap();
+    let ended = ExecState::at(&records, end + 1).turn.unwrap();
+    assert_eq!(
+        (ended.n, ended.polls, ended.ended),
+        (1, 3, Some(TurnStop::Idle))
+    );
+    // Later turns count on; the last one ended with nothing ready.
+    let last = ExecState::at(&records, records.len());
+    assert!(last.counters.turns > 1);
+    assert_eq!(last.turn.unwrap().n, last.counters.turns);
+    assert_eq!(last.turn.unwrap().ended, Some(TurnStop::Idle));
+}
+
+#[test]
 fn earlier_states_can_be_revisited() {
     let records = trace_of(program());
     let end = ExecState::at(&records, records.len());
@@ -122,7 +155,7 @@ fn earlier_states_can_be_revisited() {
     // Right after the first poll of `main`: it waits on the channel, two tasks are ready.
     let first_pend = records
         .iter()
-        .position(|r| matches!(r.event, executor::trace::Event::Wait { task: 1, .. }))
+        .position(|r| matches!(r.event, Event::Wait { task: 1, .. }))
         .unwrap();
     let early = ExecState::at(&records, first_pend + 1);
     assert_eq!(
@@ -134,7 +167,7 @@ fn earlier_states_can_be_revisited() {
     // When the sleeper sleeps, the inspector lists it with its deadline.
     let sleeping = records
         .iter()
-        .position(|r| matches!(r.event, executor::trace::Event::Sleep { .. }))
+        .position(|r| matches!(r.event, Event::Sleep { .. }))
         .unwrap();
     let s = ExecState::at(&records, sleeping + 1);
     assert_eq!(s.sleepers.len(), 1);

@@ -38,6 +38,7 @@ fn measure(
         ("tasks", None) => num(report.trace.tasks as f64),
         ("polls", None) => num(report.trace.polls as f64),
         ("wakes", None) => num(report.trace.wakes as f64),
+        ("turns", None) => num(report.trace.turns as f64),
         ("output", None) => Ok(Value::Text(
             report
                 .output
