@@ -60,6 +60,8 @@ pub struct Snippet {
     pub blocking: bool,
     /// Runs on the page's own thread (`// tutor: page-thread`): the card asks first.
     pub page_thread: bool,
+    /// The replay also moves a turn of the executor at a time (`// tutor: turns`).
+    pub turn_steps: bool,
     /// The source file as shown and copied (without its `// ANCHOR:` lines).
     pub source: &'static str,
     /// The source, highlighted.

@@ -48,7 +48,8 @@ describe("the lessons' claims, in the browser", () => {
     // The modelled cost caps it at 1000; the real cost of a check and of turns takes a little.
     assert.ok(perMs >= 50 && perMs <= 1000, `${perMs} checks per ms`);
     const every = numberAfter(report, "times, about every");
-    assert.ok(every >= 8 && every <= 200, `a turn every ${every} ms`);
+    // A turn lasts its 4 ms slice (read after 16 polls of 250 µs), plus the browser's share.
+    assert.ok(every >= 3 && every <= 200, `a turn every ${every} ms`);
     await page.context().close();
   });
 

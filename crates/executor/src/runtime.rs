@@ -50,8 +50,10 @@ pub use self::task::{
 use self::inspect::Counters;
 use self::slab::{BoxFuture, Stage, Status, Tasks};
 
-/// A turn also ends once it has run this long (checked every 64 polls), so the browser can
-/// paint and handle input between turns however cheap or costly the polls are.
+/// A turn also ends once it has run this long, so the browser can paint and handle input
+/// between turns however cheap or costly the polls are. The clock is read after 1, 2, 4, …, 64
+/// polls and then after every 64: a turn of slow polls ends after at most twice the slice (or
+/// one poll, if a single poll is longer), while fast polls pay for few clock readings.
 pub const TURN_SLICE_US: u64 = 4_000;
 
 /// Polls in a row in which a task woke itself before the executor reports it as busy.
@@ -501,7 +503,7 @@ impl Inner {
         let mut polled = 0;
         let mut why = TurnStop::Budget;
         while polled < budget {
-            if polled % 64 == 63 && self.now_us().saturating_sub(started) >= TURN_SLICE_US {
+            if slice_check(polled) && self.now_us().saturating_sub(started) >= TURN_SLICE_US {
                 why = TurnStop::Slice;
                 break;
             }
@@ -550,6 +552,11 @@ impl Inner {
             self.emit(|| Event::Paused { next });
         }
     }
+}
+
+/// Whether a turn looks at the clock after `polled` polls: after 1, 2, 4, …, 64, then every 64.
+fn slice_check(polled: usize) -> bool {
+    polled > 0 && (polled.is_power_of_two() || polled.is_multiple_of(64))
 }
 
 /// What a task's `Pending` told the executor.

@@ -74,16 +74,18 @@ fn a_turn_ends_once_its_time_slice_is_used_even_with_budget_left() {
     let polls = ex.turn(usize::MAX);
     let seen = turns(&log.borrow());
     assert_eq!(seen, [(u32::MAX, polls as u32, TurnStop::Slice)]);
-    // The slice is looked at before every 64th poll: the turn ends at the first look past it.
-    assert_eq!(polls % 64, 63, "{polls} polls");
+    // The clock is read after 1, 2, 4, … polls: the turn ends at the first reading past the
+    // slice, so within twice the slice.
+    assert!(polls.is_power_of_two(), "{polls} polls");
     assert!(
         polls as u64 * 100 >= TURN_SLICE_US,
         "{polls} polls of 100 µs"
     );
     assert!(
-        (polls as u64).saturating_sub(64) * 100 < TURN_SLICE_US,
+        (polls as u64 / 2) * 100 < TURN_SLICE_US,
         "{polls} polls of 100 µs"
     );
+    assert_eq!(polls, 64);
 }
 
 #[test]
@@ -93,6 +95,28 @@ fn a_turn_with_nothing_to_do_is_not_a_turn() {
     assert_eq!(ex.turn(4096), 0);
     assert!(log.borrow().is_empty(), "{:?}", log.borrow());
     assert_eq!(ex.snapshot().stats.turns, 0);
+}
+
+#[test]
+fn a_turn_of_slow_polls_ends_soon_after_its_slice() {
+    let ex = common::virtual_executor();
+    let log = ex.record_trace();
+    // 10 ms a poll: more than the whole slice in one.
+    drop(ex.spawn(async {
+        loop {
+            busy(Duration::from_millis(10));
+            yield_now().await;
+        }
+    }));
+    assert_eq!(ex.turn(usize::MAX), 1);
+    assert_eq!(ex.turn(usize::MAX), 1);
+    // A cheap task queued behind it waits for the next turn, which it begins: the clock,
+    // read after each of the first two polls, says the slice is gone after the slow one.
+    drop(ex.spawn(async {}));
+    assert_eq!(ex.turn(usize::MAX), 1);
+    assert_eq!(ex.turn(usize::MAX), 2);
+    let seen = turns(&log.borrow());
+    assert!(seen.iter().all(|t| t.2 == TurnStop::Slice), "{seen:?}");
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub struct Snippet {
     pub page_thread: bool,
     /// The file declares jobs for worker threads with `tutor::jobs! { … }`.
     pub has_jobs: bool,
+    /// The file has a `// tutor: turns` line: the card's replay also moves a whole turn of the
+    /// executor at a time.
+    pub turn_steps: bool,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
     /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
@@ -401,6 +404,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         }
     }
     let page_thread = source.lines().any(|l| l.trim() == "// tutor: page-thread");
+    let turn_steps = source.lines().any(|l| l.trim() == "// tutor: turns");
     let has_jobs = source
         .lines()
         .any(|l| l.trim_start().starts_with("tutor::jobs!"));
@@ -412,6 +416,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         is_async,
         page_thread,
         has_jobs,
+        turn_steps,
         knobs,
         html,
         focus_html,

@@ -40,6 +40,8 @@ pub struct Replay {
     printed: Vec<Printed>,
     /// For each `Paused` record, the count of records up to and including it.
     pauses: Vec<usize>,
+    /// The moments right after each turn of the executor ended.
+    turn_ends: Vec<usize>,
     /// Past the cut: the state after every record seen, kept or not.
     end: Option<Box<ExecState>>,
     /// Records seen past the cut.
@@ -67,6 +69,7 @@ impl Default for Replay {
             lanes: TimelineBuilder::default(),
             printed: Vec::new(),
             pauses: Vec::new(),
+            turn_ends: Vec::new(),
             end: None,
             followed: 0,
         }
@@ -116,6 +119,7 @@ impl Replay {
                 text: text.clone(),
             }),
             Event::Paused { .. } => self.pauses.push(self.len() + 1),
+            Event::TurnEnd { .. } => self.turn_ends.push(self.len() + 1),
             _ => {}
         }
         self.trace.push(r);
@@ -170,6 +174,11 @@ impl Replay {
     /// Where step mode paused: after how many records, in order.
     pub fn pauses(&self) -> &[usize] {
         &self.pauses
+    }
+
+    /// Where turns of the executor ended: after how many records, in order.
+    pub fn turn_ends(&self) -> &[usize] {
+        &self.turn_ends
     }
 
     /// The lanes after the first `n` records.

@@ -206,13 +206,23 @@ fn start_run(request: RunRequest) {
     let main_id = Rc::new(Cell::new(0));
     {
         let (stream, ending, main_id) = (stream.clone(), ending.clone(), main_id.clone());
+        let main_done = Cell::new(None);
         executor.on_trace(move |record| {
             stream.push(record);
-            // The report goes out once main's `Done` is in the trace, so the page's last view
-            // of the run shows main finished.
-            if matches!(record.event, Event::Done { task, .. } if task == main_id.get()) {
-                let (error, elapsed) = ending.borrow_mut().take().unwrap_or((None, record.t_us));
-                finish_run(&stream, id, error, elapsed);
+            // The report goes out at the end of the turn in which main finished, so the page's
+            // last view of the run shows main finished and that turn ended.
+            match record.event {
+                Event::Done { task, .. } if task == main_id.get() => {
+                    main_done.set(Some(record.t_us));
+                }
+                Event::TurnEnd { .. } => {
+                    if let Some(done_us) = main_done.take() {
+                        let (error, elapsed) =
+                            ending.borrow_mut().take().unwrap_or((None, done_us));
+                        finish_run(&stream, id, error, elapsed);
+                    }
+                }
+                _ => {}
             }
         });
     }

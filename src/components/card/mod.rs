@@ -461,6 +461,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     moment_link: moment_link.clone(),
                     embedded,
                     dom_id: dom_id.clone().into(),
+                    turn_steps: snippet.turn_steps,
                     link_copied: link_copied.clone(),
                     lang,
                 }) }

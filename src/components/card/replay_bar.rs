@@ -1,5 +1,6 @@
 //! A card's replay bar: the scrubber over the run's events, ◀ and ▶ (one step while stepping,
-//! one event after a run), and a link to the moment shown.
+//! one event after a run), a turn of the executor at a time where the snippet asks, and a link
+//! to the moment shown.
 //!
 //! Drawn in the card's own render, not as a component of its own: a component's render can be
 //! put off to a later task, and a scrubber key pressed in between would be set back.
@@ -22,6 +23,8 @@ pub struct ReplayProps {
     pub embedded: bool,
     /// The card's element id, for the scrubber's label.
     pub dom_id: AttrValue,
+    /// Also offer moving a whole turn of the executor at a time (`// tutor: turns`).
+    pub turn_steps: bool,
     /// "Copied" shows for a moment after the link is copied.
     pub link_copied: UseStateHandle<bool>,
     pub lang: Lang,
@@ -56,6 +59,27 @@ pub fn replay_bar(props: &ReplayProps) -> Html {
             state.dispatch(Action::Seek(at));
         })
     };
+    // A turn at a time: to the end of the turn before the moment shown, or of the next one.
+    let seek_turn = |delta: isize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let here = state.cursor.unwrap_or(state.len);
+            let at = {
+                let replay = state.replay.borrow();
+                let mut ends = replay
+                    .turn_ends()
+                    .iter()
+                    .copied()
+                    .filter(|e| *e <= state.len);
+                if delta < 0 {
+                    ends.rfind(|e| *e < here).unwrap_or(0)
+                } else {
+                    ends.find(|e| *e > here).unwrap_or(state.len)
+                }
+            };
+            state.dispatch(Action::Seek(at));
+        })
+    };
     let on_scrub = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -82,6 +106,10 @@ pub fn replay_bar(props: &ReplayProps) -> Html {
     html! {
         <div class="replay">
             <label for={input_id.clone()}>{ t.replay }</label>
+            if props.turn_steps {
+                <button type="button" class="turn-back" onclick={seek_turn(-1)}
+                        disabled={shown == 0} title={t.turn_back}>{ t.turn_back_short }</button>
+            }
             <button type="button" class="step-back" onclick={seek_by(-1)}
                     disabled={shown == 0} aria-label="◀">{ "◀" }</button>
             <input id={input_id} class="scrubber" type="range" min="0"
@@ -89,6 +117,10 @@ pub fn replay_bar(props: &ReplayProps) -> Html {
                    oninput={on_scrub} aria-valuetext={lang.event_of(shown, state.len)} />
             <button type="button" class="step-forward" onclick={seek_by(1)}
                     disabled={shown >= state.len} aria-label="▶">{ "▶" }</button>
+            if props.turn_steps {
+                <button type="button" class="turn-forward" onclick={seek_turn(1)}
+                        disabled={shown >= state.len} title={t.turn_forward}>{ t.turn_forward_short }</button>
+            }
             <span class="position" data-shown={shown.to_string()}>{ lang.event_of(shown, state.len) }</span>
             if let Some(link) = props.moment_link.clone() {
                 <a class="moment-link" href={if props.embedded { route::course_url(&link) } else { link }}

@@ -1,0 +1,95 @@
+// Lesson 9, by real clicks: the crawl's replay moves a turn at a time and the inspector says
+// which turn it is and why it ended; the ticker beside a long computation is late by the
+// computation in one piece and on time in chunks, on the slow web.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { waitForNetwork } from "./browser.mjs";
+import { card, runCard, setKnobs, site } from "./card.mjs";
+
+const open = site();
+
+/** The lines in the card's output console. */
+const outputLines = (page, snippet) =>
+  page.$$eval(`${card(snippet)} .output li:not(.placeholder):not(.capped):not(.error) .line`, (ls) =>
+    ls.map((l) => l.textContent),
+  );
+
+/** The first number after `text` in the card's first output line that has it. */
+async function numberAfter(page, snippet, text) {
+  const lines = await outputLines(page, snippet);
+  const line = lines.find((l) => l.includes(text));
+  assert.ok(line, `no line has ${JSON.stringify(text)}: ${lines.join(" | ")}`);
+  return Number(line.split(text)[1].trim().split(/\s/)[0]);
+}
+
+describe("lesson 9: inside the executor", () => {
+  for (const [lang, back, forward, ended] of [
+    ["en", "◀ turn", "turn ▶", (n, polls) => `turn ${n} ended after ${polls === 1 ? "1 poll" : `${polls} polls`}: nothing was left to poll`],
+    ["zh", "◀ 上一轮", "下一轮 ▶", (n, polls) => `第 ${n} 轮在轮询 ${polls} 次后结束：没有可轮询的任务了`],
+  ]) {
+    test(`the crawl's replay moves a turn at a time, and the inspector tells the turn (${lang})`, { timeout: 60000 }, async () => {
+      const page = await open(`?lang=${lang}#/09-executor`);
+      await waitForNetwork(page);
+      const c = card("turns");
+      await page.check(`${c} input.virtual-time`);
+      const run = await runCard(page, "turns");
+      assert.equal(run.state, "done");
+      const turn = () => page.textContent(`${c} .inspector .turn`);
+      const turns = () => page.textContent(`${c} [data-counter="turns"] b`);
+      assert.equal(await turn(), ended(3, 4));
+      assert.equal(await turns(), "3");
+      await page.click(`${c} button.turn-back`);
+      assert.equal(await page.textContent(`${c} button.turn-back`), back);
+      assert.equal(await turn(), ended(2, 1));
+      await page.click(`${c} button.turn-back`);
+      assert.equal(await turn(), ended(1, 5));
+      // At the end of turn 1 every task waits: none ready, three requests out, the timer asleep.
+      assert.equal(await page.locator(`${c} .inspector .ready-queue li`).count(), 0);
+      assert.equal(await page.locator(`${c} .inspector .in-flight li`).count(), 3);
+      const sleepers = await page.$$eval(`${c} .inspector .sleepers li`, (ls) => ls.map((l) => l.textContent));
+      assert.ok(sleepers.includes("timer → 150 ms"), sleepers.join(" | "));
+      // Before turn 1 there is nothing: the button is then disabled.
+      await page.click(`${c} button.turn-back`);
+      assert.equal(await page.getAttribute(`${c} .replay .position`, "data-shown"), "0");
+      assert.ok(await page.isDisabled(`${c} button.turn-back`));
+      for (const [n, polls] of [[1, 5], [2, 1], [3, 4]]) {
+        await page.click(`${c} button.turn-forward`);
+        assert.equal(await turn(), ended(n, polls));
+      }
+      assert.equal(await page.textContent(`${c} button.turn-forward`), forward);
+      assert.ok(await page.isDisabled(`${c} button.turn-forward`));
+      // Mid-turn, the inspector counts the polls so far.
+      await page.click(`${c} button.turn-back`);
+      await page.click(`${c} button.step-forward`);
+      await page.click(`${c} button.step-forward`);
+      assert.match(await turn(), lang === "en" ? /^turn 3: \d polls so far \(no limit\), 0\.0 ms of its 4 ms slice$/ : /^第 3 轮：已轮询 \d 次（不限次数），4 ms 时间片已用 0\.0 ms$/);
+      assert.deepEqual(page.errors, []);
+      if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/turns-${lang}.png` });
+      await page.context().close();
+    });
+  }
+
+  test("on the slow web, a computation in one piece makes the ticker late; in chunks it keeps time", { timeout: 60000 }, async () => {
+    const page = await open("#/09-executor");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    const c = card("crunch");
+    let run = await runCard(page, "crunch");
+    assert.equal(run.state, "done");
+    // 600 ms of work in one piece: the first tick, due at 100 ms, runs after it.
+    const inOnePiece = await numberAfter(page, "crunch", "worst lateness:");
+    assert.ok(inOnePiece >= 450 && inOnePiece < 2000, `${inOnePiece} ms late in one piece`);
+    assert.equal((await outputLines(page, "crunch")).filter((l) => l.startsWith("tick ")).length, 6);
+    await setKnobs(page, "crunch", { chunk_ms: 10 });
+    run = await runCard(page, "crunch");
+    assert.equal(run.state, "done");
+    const inChunks = await numberAfter(page, "crunch", "worst lateness:");
+    // A chunk (10 ms) and the trip through the browser's event loop; generous for a busy machine.
+    assert.ok(inChunks < 150, `${inChunks} ms late in chunks of 10 ms`);
+    assert.ok(inChunks < inOnePiece / 3, `${inChunks} ms in chunks, ${inOnePiece} ms in one piece`);
+    assert.deepEqual(page.errors, []);
+    if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/crunch.png` });
+    await page.context().close();
+  });
+});
