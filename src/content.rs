@@ -62,6 +62,8 @@ pub struct Snippet {
     pub page_thread: bool,
     /// The replay also moves a turn of the executor at a time (`// tutor: turns`).
     pub turn_steps: bool,
+    /// The card runs the snippet under each scheduler (`// tutor: schedulers`).
+    pub schedulers: bool,
     /// The source file as shown and copied (without its `// ANCHOR:` lines).
     pub source: &'static str,
     /// The source, highlighted.

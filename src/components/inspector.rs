@@ -116,6 +116,12 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <span data-counter="wakes">{ t.wakes }<b>{ c.wakes }</b></span>
                     <span data-counter="self-wakes">{ t.self_wakes }<b>{ c.self_wakes }</b></span>
                     <span data-counter="timers-armed">{ t.timers_armed }<b>{ c.timers_armed }</b></span>
+                    if let Some(avg) = c.wake_to_poll_avg_us() {
+                        <span data-counter="wake-to-poll" data-avg-us={avg.to_string()}
+                              data-max-us={c.wake_to_poll_max_us.to_string()}>
+                            { lang.wake_to_poll(avg, c.wake_to_poll_max_us) }
+                        </span>
+                    }
                 </dd>
             </dl>
             <TaskTable state={s.clone()} {lang} />

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::card::SnippetCard;
 use super::compare::CompareCard;
+use super::schedulers::SchedulerCard;
 use crate::content::{self, LESSONS, Segment};
 use crate::i18n::{Lang, lesson_label};
 use crate::route;
@@ -86,6 +87,10 @@ pub fn LessonPage(props: &LessonProps) -> Html {
             { for text.segments.iter().map(|segment| match (card_level(segment), segment) {
                 (_, Segment::Html(html)) => html! {
                     <div class="prose">{ Html::from_html_unchecked((*html).into()) }</div>
+                },
+                (level, Segment::Snippet { id, title })
+                    if content::snippet(lesson.id, id).is_some_and(|s| s.schedulers) => html! {
+                    <SchedulerCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang} {level} />
                 },
                 (level, Segment::Snippet { id, title }) => html! {
                     <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang} {level}

@@ -9,6 +9,7 @@ pub mod frames;
 pub mod inspector;
 pub mod lesson;
 pub mod run_state;
+pub mod schedulers;
 pub mod timeline;
 
 use yew::prelude::*;

@@ -83,6 +83,21 @@ impl Lang {
         }
     }
 
+    /// A short time, in µs below a millisecond, else in ms: "120 µs", "4.2 ms".
+    pub fn short_us(self, us: u64) -> String {
+        fmt_us(us)
+    }
+
+    /// How long wake-ups waited for their polls: "wake → poll 120 µs on average, 4.2 ms at
+    /// worst".
+    pub fn wake_to_poll(self, avg_us: u64, max_us: u64) -> String {
+        let (avg, max) = (fmt_us(avg_us), fmt_us(max_us));
+        match self {
+            Lang::En => format!("wake → poll {avg} on average, {max} at worst"),
+            Lang::Zh => format!("唤醒到轮询：平均 {avg}，最长 {max}"),
+        }
+    }
+
     /// The executor's latest turn at `now_us`: how far it has got, or why it ended.
     pub fn turn(self, turn: &TurnView, now_us: u64) -> String {
         let n = turn.n;
@@ -411,6 +426,15 @@ impl Lang {
     }
 }
 
+/// A short time: whole microseconds below a millisecond, else milliseconds to one decimal.
+fn fmt_us(us: u64) -> String {
+    if us < 1000 {
+        format!("{us} µs")
+    } else {
+        format!("{:.1} ms", us as f64 / 1000.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,6 +447,18 @@ mod tests {
             polls,
             ended,
         }
+    }
+
+    #[test]
+    fn wake_to_poll_times_read_in_the_unit_that_fits() {
+        assert_eq!(
+            Lang::En.wake_to_poll(120, 4_250),
+            "wake → poll 120 µs on average, 4.2 ms at worst"
+        );
+        assert_eq!(
+            Lang::Zh.wake_to_poll(0, 999),
+            "唤醒到轮询：平均 0 µs，最长 999 µs"
+        );
     }
 
     #[test]

@@ -92,4 +92,47 @@ describe("lesson 9: inside the executor", () => {
     if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/crunch.png` });
     await page.context().close();
   });
+
+  test("the three ways to ask for a turn, run one after another on the slow web", { timeout: 90000 }, async () => {
+    const page = await open("#/09-executor/relay");
+    assert.equal(await waitForNetwork(page), "slow-web");
+    const c = card("relay");
+    await page.click(`${c} button.run`);
+    await page.waitForSelector(`${c}:is([data-state="done"], [data-state="failed"], [data-state="stopped"])`, { timeout: 80000 });
+    assert.equal(await page.getAttribute(c, "data-state"), "done");
+    const rows = Object.fromEntries(
+      await page.$$eval(`${c} .scheduler-results tbody tr`, (rs) =>
+        rs.map((r) => [r.dataset.scheduler, { ...r.dataset, printed: [...r.querySelectorAll(".printed .line")].map((l) => l.textContent) }]),
+      ),
+    );
+    assert.deepEqual(Object.keys(rows), ["microtask", "message-channel", "timeout"]);
+    const took = (row, text) => {
+      const line = row.printed.find((l) => l.includes(text));
+      assert.ok(line, `${row.scheduler} printed ${row.printed.join(" | ")}`);
+      return Number(line.split(" took ")[1].split(" ")[0]);
+    };
+    const [micro, channel, timeout] = [rows.microtask, rows["message-channel"], rows.timeout];
+    for (const row of [micro, channel, timeout]) assert.equal(row.state, "done", row.scheduler);
+    // Microtasks keep the answers out while crunch (200 ms of work) goes on.
+    assert.ok(took(micro, "pages one after another") >= 180, `microtask: ${micro.printed}`);
+    assert.ok(took(micro, "pages one after another") > took(channel, "pages one after another"), `${micro.printed} / ${channel.printed}`);
+    // Nested timers wait 4 ms before each turn: the same work takes longer.
+    assert.ok(took(timeout, "crunch:") > 1.15 * took(channel, "crunch:"), `${timeout.printed} / ${channel.printed}`);
+    // A wake-up is polled soonest after a microtask, latest after a timer.
+    assert.ok(Number(micro.wakeAvgUs) < Number(timeout.wakeAvgUs), `${micro.wakeAvgUs} / ${timeout.wakeAvgUs} µs`);
+    // Three groups of lanes on one axis.
+    assert.equal(await page.locator(`${c} svg.timeline g.group-head`).count(), 3);
+    assert.deepEqual(page.errors, []);
+    if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/relay.png` });
+    await page.context().close();
+  });
+
+  test("without the slow web the three-way card says why it cannot run", { timeout: 30000 }, async () => {
+    const page = await open("#/09-executor/relay", { serviceWorkers: "block" });
+    assert.equal(await waitForNetwork(page), "virtual");
+    const c = card("relay");
+    assert.ok(await page.isDisabled(`${c} button.run`));
+    assert.match(await page.textContent(`${c} .schedulers-need-slow-web`), /only in a browser on real time/);
+    await page.context().close();
+  });
 });

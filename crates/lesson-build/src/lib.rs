@@ -65,6 +65,9 @@ pub struct Snippet {
     /// The file has a `// tutor: turns` line: the card's replay also moves a whole turn of the
     /// executor at a time.
     pub turn_steps: bool,
+    /// The file has a `// tutor: schedulers` line: its card runs it once under each of the
+    /// browser host's schedulers and draws the three runs on one time axis.
+    pub schedulers: bool,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
     /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
@@ -405,6 +408,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     }
     let page_thread = source.lines().any(|l| l.trim() == "// tutor: page-thread");
     let turn_steps = source.lines().any(|l| l.trim() == "// tutor: turns");
+    let schedulers = source.lines().any(|l| l.trim() == "// tutor: schedulers");
     let has_jobs = source
         .lines()
         .any(|l| l.trim_start().starts_with("tutor::jobs!"));
@@ -417,6 +421,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         page_thread,
         has_jobs,
         turn_steps,
+        schedulers,
         knobs,
         html,
         focus_html,

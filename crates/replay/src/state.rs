@@ -53,6 +53,9 @@ pub struct TaskView {
     pub polls: u64,
     /// What woke it last.
     pub woken_by: Option<WakeSource>,
+    /// When it was last put on the ready queue by a wake-up it has not been polled since, in
+    /// microseconds since the run started.
+    pub woken_at_us: Option<u64>,
     /// The last state it marked (`tutor::state!`).
     pub state: Option<String>,
 }
@@ -153,6 +156,12 @@ pub struct TurnView {
 pub struct Counters {
     /// Turns of the executor begun.
     pub turns: u64,
+    /// Polls that followed a wake-up (a spawn's first poll does not count).
+    pub woken_polls: u64,
+    /// The time from each of those wake-ups to its poll, added up, in microseconds.
+    pub wake_to_poll_us: u64,
+    /// The longest of those times, in microseconds.
+    pub wake_to_poll_max_us: u64,
     /// Polls of any task.
     pub polls: u64,
     /// Times a task was put on the ready queue.
@@ -169,6 +178,14 @@ pub struct Counters {
     pub prints: u64,
     /// Jobs handed to the blocking pool.
     pub jobs: u64,
+}
+
+impl Counters {
+    /// The average time from a wake-up to the poll it asked for, in microseconds; `None` before
+    /// the first such poll.
+    pub fn wake_to_poll_avg_us(&self) -> Option<u64> {
+        self.wake_to_poll_us.checked_div(self.woken_polls)
+    }
 }
 
 /// The executor at one moment of a run.
@@ -284,6 +301,7 @@ impl ExecState {
                     phase: TaskPhase::Scheduled,
                     polls: 0,
                     woken_by: None,
+                    woken_at_us: None,
                     state: None,
                 });
                 self.ready.push_back(*task);
@@ -297,9 +315,17 @@ impl ExecState {
                 if let Some(turn) = self.turn.as_mut().filter(|t| t.ended.is_none()) {
                     turn.polls += 1;
                 }
-                if let Some(t) = self.task_mut(*task) {
+                let woken_at = self.task_mut(*task).and_then(|t| {
                     t.phase = TaskPhase::Running;
                     t.polls += 1;
+                    t.woken_at_us.take()
+                });
+                if let Some(at) = woken_at {
+                    let waited = now.saturating_sub(at);
+                    let c = &mut self.counters;
+                    c.woken_polls += 1;
+                    c.wake_to_poll_us += waited;
+                    c.wake_to_poll_max_us = c.wake_to_poll_max_us.max(waited);
                 }
             }
             Event::PollEnd { task, ready } => {
@@ -331,6 +357,7 @@ impl ExecState {
                 self.ready.push_back(*task);
                 if let Some(t) = self.task_mut(*task) {
                     t.woken_by = Some(*by);
+                    t.woken_at_us.get_or_insert(now);
                     if !matches!(t.phase, TaskPhase::Running) && !t.phase.ended() {
                         t.phase = TaskPhase::Scheduled;
                     }

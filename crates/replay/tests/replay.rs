@@ -146,6 +146,30 @@ fn the_turn_going_on_counts_its_polls_and_says_why_it_ended() {
 }
 
 #[test]
+fn a_wake_up_waits_in_the_ready_queue_until_its_poll() {
+    // Two sleepers wake in the same turn; the first computes for 5 ms before the second is
+    // polled.
+    let records = trace_of(async {
+        let first = spawn(async {
+            sleep(ms(10)).await;
+            executor::busy(ms(5));
+        });
+        let second = spawn(async {
+            sleep(ms(10)).await;
+        });
+        first.await.unwrap();
+        second.await.unwrap();
+    });
+    let c = ExecState::at(&records, records.len()).counters;
+    // The sleepers' wake-ups, and main's when `first` ends; spawns are not wake-ups.
+    assert_eq!(c.woken_polls, 3);
+    assert_eq!(c.wake_to_poll_max_us, 5_000);
+    assert_eq!(c.wake_to_poll_us, 5_000);
+    assert_eq!(c.wake_to_poll_avg_us(), Some(1_666));
+    assert_eq!(ExecState::default().counters.wake_to_poll_avg_us(), None);
+}
+
+#[test]
 fn earlier_states_can_be_revisited() {
     let records = trace_of(program());
     let end = ExecState::at(&records, records.len());
