@@ -204,6 +204,12 @@ impl Lang {
             (Lang::Zh, Diagnostic::BusySelfWake { polls }) => {
                 format!("{task} 连续 {polls} 次轮询都唤醒了自己，却没有等待任何东西：它在空转。")
             }
+            (Lang::En, Diagnostic::LongPoll { ms }) => format!(
+                "{task} held the thread for {ms} ms in one poll: no other task, timer or answer could run meanwhile."
+            ),
+            (Lang::Zh, Diagnostic::LongPoll { ms }) => format!(
+                "{task} 在一次轮询里占住线程 {ms} ms：这期间别的任务、定时器和回应都无法运行。"
+            ),
         }
     }
 

@@ -81,6 +81,8 @@ describe("lesson 9: inside the executor", () => {
     const inOnePiece = await numberAfter(page, "crunch", "worst lateness:");
     assert.ok(inOnePiece >= 450 && inOnePiece < 2000, `${inOnePiece} ms late in one piece`);
     assert.equal((await outputLines(page, "crunch")).filter((l) => l.startsWith("tick ")).length, 6);
+    // The inspector names the long poll.
+    assert.match(await page.textContent(`${c} .inspector .diagnostics`), /^.*crunch held the thread for \d+ ms in one poll/);
     await setKnobs(page, "crunch", { chunk_ms: 10 });
     run = await runCard(page, "crunch");
     assert.equal(run.state, "done");
@@ -88,6 +90,7 @@ describe("lesson 9: inside the executor", () => {
     // A chunk (10 ms) and the trip through the browser's event loop; generous for a busy machine.
     assert.ok(inChunks < 150, `${inChunks} ms late in chunks of 10 ms`);
     assert.ok(inChunks < inOnePiece / 3, `${inChunks} ms in chunks, ${inOnePiece} ms in one piece`);
+    assert.equal(await page.locator(`${c} .inspector .diagnostics`).count(), 0);
     assert.deepEqual(page.errors, []);
     if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/crunch.png` });
     await page.context().close();

@@ -57,9 +57,9 @@ pub use net::{
     Fetch, FetchError, FetchErrorKind, NetworkError, Response, UrlError, fetch, fetch_blocking,
 };
 pub use runtime::{
-    BUSY_POLLS, Driver, Executor, Inspection, JoinError, JoinHandle, JoinNext, SetError, Snapshot,
-    Stalled, Stats, TURN_SLICE_US, TaskInfo, TaskSet, TaskState, YieldNow, current_task, spawn,
-    spawn_named, stats, yield_now,
+    BUSY_POLLS, Driver, Executor, Inspection, JoinError, JoinHandle, JoinNext, LONG_POLL_US,
+    SetError, Snapshot, Stalled, Stats, TURN_SLICE_US, TaskInfo, TaskSet, TaskState, YieldNow,
+    current_task, spawn, spawn_named, stats, yield_now,
 };
 pub use time::{
     Elapsed, Interval, Sleep, Timeout, busy, call_at, interval, now, sleep, sleep_until, timeout,

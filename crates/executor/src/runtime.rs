@@ -56,6 +56,10 @@ use self::slab::{BoxFuture, Stage, Status, Tasks};
 /// one poll, if a single poll is longer), while fast polls pay for few clock readings.
 pub const TURN_SLICE_US: u64 = 4_000;
 
+/// A poll at least this long (in microseconds) is reported as a long poll: the length after
+/// which browsers call a task on their thread a "long task".
+pub const LONG_POLL_US: u64 = 50_000;
+
 /// Polls in a row in which a task woke itself before the executor reports it as busy.
 pub const BUSY_POLLS: u32 = 1000;
 
@@ -292,6 +296,7 @@ impl Inner {
         self.current_wait.set(None);
         let waker = waker::for_poll(key);
         let mut cx = Context::from_waker(&waker);
+        let started = self.tracing.get().then(|| self.now_us());
         let result = catch_panic(|| future.as_mut().poll(&mut cx));
         drop(waker); // only the copies the future kept count from here on
         self.running.set(previous);
@@ -299,6 +304,15 @@ impl Inner {
             task: id,
             ready: !matches!(result, Ok(Poll::Pending)),
         });
+        if let Some(took) = started.map(|s| self.now_us().saturating_sub(s))
+            && took >= LONG_POLL_US
+        {
+            let ms = u32::try_from(took / 1000).unwrap_or(u32::MAX);
+            self.emit(|| Event::Diagnostic {
+                task: id,
+                problem: Diagnostic::LongPoll { ms },
+            });
+        }
         match result {
             Ok(Poll::Pending) => {
                 let note = {

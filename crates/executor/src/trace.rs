@@ -76,6 +76,13 @@ pub enum Diagnostic {
         /// How many polls in a row it woke itself.
         polls: u32,
     },
+    /// One poll of the task held the thread for at least
+    /// [`LONG_POLL_US`](crate::runtime::LONG_POLL_US): no other task, timer or answer could run
+    /// meanwhile. (Reported only while the trace is recorded.)
+    LongPoll {
+        /// How long the poll took, in milliseconds.
+        ms: u32,
+    },
 }
 
 /// Why a turn of the executor ended.

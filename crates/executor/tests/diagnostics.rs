@@ -1,4 +1,5 @@
-//! Diagnostics: a task whose waker was lost, and a task that spins waking itself.
+//! Diagnostics: a task whose waker was lost, a task that spins waking itself, and a poll that
+//! holds the thread too long.
 
 mod common;
 
@@ -7,7 +8,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use executor::trace::{Diagnostic, Event};
-use executor::{BUSY_POLLS, TaskState, yield_now};
+use std::time::Duration;
+
+use executor::{BUSY_POLLS, LONG_POLL_US, TaskState, busy, yield_now};
 
 /// A future with the classic bug: it returns `Pending` without keeping the waker.
 struct ForgetfulTimer {
@@ -91,4 +94,36 @@ fn a_task_that_keeps_waking_itself_is_reported_busy_once() {
     let stats = ex.snapshot().stats;
     assert_eq!(stats.self_wakes, u64::from(BUSY_POLLS * 2));
     assert_eq!(stats.busy_tasks, 1);
+}
+
+#[test]
+fn a_poll_that_holds_the_thread_past_a_long_task_is_reported_with_its_length() {
+    let ex = common::virtual_executor();
+    let log = ex.record_trace();
+    let long = Duration::from_micros(LONG_POLL_US + 10_000);
+    let hog = ex.spawn(async move { busy(long) });
+    // Just under the threshold, in two polls: nothing to report.
+    let fair = ex.spawn(async move {
+        busy(Duration::from_micros(LONG_POLL_US - 1));
+        yield_now().await;
+        busy(Duration::from_micros(LONG_POLL_US - 1));
+    });
+    ex.block_on(async {
+        hog.await.unwrap();
+        fair.await.unwrap();
+    })
+    .unwrap();
+    let long_polls: Vec<_> = log
+        .borrow()
+        .iter()
+        .filter_map(|r| match r.event {
+            Event::Diagnostic {
+                task,
+                problem: Diagnostic::LongPoll { ms },
+            } => Some((task, ms)),
+            _ => None,
+        })
+        .collect();
+    // `hog` is task 1 (spawned first); `block_on`'s own task comes after `fair`.
+    assert_eq!(long_polls, [(1, 60)]);
 }

@@ -414,6 +414,7 @@ fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
             match problem {
                 Diagnostic::LostWakeup => out.push(0),
                 Diagnostic::BusySelfWake { polls } => write_tagged(out, 1, u64::from(*polls)),
+                Diagnostic::LongPoll { ms } => write_tagged(out, 2, u64::from(*ms)),
             }
         }
         Event::TurnStart { budget } => write_tagged(out, TURN_START, u64::from(*budget)),
@@ -554,6 +555,9 @@ fn read_record(r: &mut Reader<'_>, prev_us: u64) -> Option<Record> {
                 0 => Diagnostic::LostWakeup,
                 1 => Diagnostic::BusySelfWake {
                     polls: r.u64()?.try_into().ok()?,
+                },
+                2 => Diagnostic::LongPoll {
+                    ms: r.u64()?.try_into().ok()?,
                 },
                 _ => return None,
             },
@@ -824,6 +828,10 @@ mod tests {
             Event::Diagnostic {
                 task: 1,
                 problem: Diagnostic::BusySelfWake { polls: 50 },
+            },
+            Event::Diagnostic {
+                task: 4,
+                problem: Diagnostic::LongPoll { ms: 600 },
             },
             Event::TurnStart { budget: 4096 },
             Event::TurnEnd {
