@@ -138,4 +138,34 @@ describe("lesson 9: inside the executor", () => {
     assert.match(await page.textContent(`${c} .schedulers-need-slow-web`), /only in a browser on real time/);
     await page.context().close();
   });
+
+  test("the wakers card: each waiting task's kept wakers, and who woke it", { timeout: 60000 }, async () => {
+    const page = await open("#/09-executor/wakers");
+    await waitForNetwork(page);
+    const c = card("wakers");
+    await page.check(`${c} input.virtual-time`);
+    const run = await runCard(page, "wakers");
+    assert.equal(run.state, "done");
+    // Back to the start, then forward an event at a time until all four tasks wait.
+    await page.fill(`${c} .scrubber`, "0");
+    const kept = () =>
+      page.$$eval(`${c} .inspector tr.task`, (rows) =>
+        Object.fromEntries(rows.map((r) => [r.querySelector("th").textContent, r.querySelector(".wakers").textContent])),
+      );
+    let seen = {};
+    for (let i = 0; i < 80; i++) {
+      seen = await kept();
+      if (Object.keys(seen).length === 4 && Object.values(seen).every((n) => n !== "")) break;
+      await page.click(`${c} button.step-forward`);
+    }
+    assert.deepEqual(seen, { main: "1", page: "1", "page or deadline": "2", listener: "1" });
+    // At the end, the timeline names who woke main: the task it joined.
+    await page.fill(`${c} .scrubber`, await page.getAttribute(`${c} .scrubber`, "max"));
+    const titles = await page.$$eval(`${c} svg.timeline g.wake title`, (ts) => ts.map((t) => t.textContent));
+    assert.ok(titles.some((t) => /^main .*: woken by task 2$/.test(t)), titles.join(" | "));
+    assert.ok(titles.some((t) => /^listener .*: woken through a channel by task 1$/.test(t)), titles.join(" | "));
+    assert.deepEqual(page.errors, []);
+    if (process.env.SHOTS) await page.locator(c).screenshot({ path: `${process.env.SHOTS}/wakers.png` });
+    await page.context().close();
+  });
 });

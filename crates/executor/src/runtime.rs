@@ -336,7 +336,7 @@ impl Inner {
                             } else {
                                 let on = self.current_wait.get().unwrap_or(WaitOn::Other);
                                 slot.wait = Some(on);
-                                PendingNote::Waits(on)
+                                PendingNote::Waits(on, slot.wakers)
                             }
                         };
                         Some(note)
@@ -365,7 +365,7 @@ impl Inner {
 
     fn note_pending(&self, task: TaskId, note: PendingNote) {
         match note {
-            PendingNote::Waits(on) => self.emit(|| Event::Wait { task, on }),
+            PendingNote::Waits(on, wakers) => self.emit(|| Event::Wait { task, on, wakers }),
             PendingNote::SelfWake(polls) => {
                 self.bump(|c| &c.self_wakes);
                 if polls == BUSY_POLLS {
@@ -412,7 +412,9 @@ impl Inner {
         drop(dropped);
         self.emit(|| Event::Done { task: id, outcome });
         if let Some(w) = join_waker {
-            w.wake();
+            // The joiner is woken by the task that ended (also when it ends outside its own
+            // poll: aborted, or cancelled with the executor).
+            with_wake_source(WakeSource::Task(id), || w.wake());
         }
     }
 
@@ -575,7 +577,7 @@ fn slice_check(polled: usize) -> bool {
 
 /// What a task's `Pending` told the executor.
 enum PendingNote {
-    Waits(WaitOn),
+    Waits(WaitOn, u32),
     SelfWake(u32),
     Lost,
 }

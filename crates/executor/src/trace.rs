@@ -211,6 +211,9 @@ pub enum Event {
         task: TaskId,
         /// What it waits for.
         on: WaitOn,
+        /// Copies of its waker kept when the poll ended (by a timer, a request, a channel,
+        /// another task…): one per source of news it waits on, at least 1.
+        wakers: u32,
     },
     /// The executor noticed a problem with a task (see [`Diagnostic`]).
     Diagnostic {

@@ -396,9 +396,10 @@ fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
             out.push(FETCH_ABORT);
             write_u64(out, *request);
         }
-        Event::Wait { task, on } => {
+        Event::Wait { task, on, wakers } => {
             out.push(WAIT);
             write_u64(out, *task);
+            write_u64(out, u64::from(*wakers));
             match on {
                 WaitOn::Timer => out.push(0),
                 WaitOn::Network(id) => write_tagged(out, 1, *id),
@@ -539,6 +540,7 @@ fn read_record(r: &mut Reader<'_>, prev_us: u64) -> Option<Record> {
         FETCH_ABORT => Event::FetchAbort { request: r.u64()? },
         WAIT => Event::Wait {
             task: r.u64()?,
+            wakers: r.u64()?.try_into().ok()?,
             on: match r.u8()? {
                 0 => WaitOn::Timer,
                 1 => WaitOn::Network(r.u64()?),
@@ -800,26 +802,32 @@ mod tests {
             Event::Wait {
                 task: 1,
                 on: WaitOn::Timer,
+                wakers: 1,
             },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Network(2),
+                wakers: 2,
             },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Job(3),
+                wakers: 3,
             },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Task(4),
+                wakers: 3,
             },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Channel,
+                wakers: 3,
             },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Other,
+                wakers: 3,
             },
             Event::Diagnostic {
                 task: 1,

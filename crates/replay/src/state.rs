@@ -53,6 +53,9 @@ pub struct TaskView {
     pub polls: u64,
     /// What woke it last.
     pub woken_by: Option<WakeSource>,
+    /// Copies of its waker its future kept when its last poll returned `Pending` (0 for a lost
+    /// wake-up); `None` while it is not waiting.
+    pub wakers: Option<u32>,
     /// When it was last put on the ready queue by a wake-up it has not been polled since, in
     /// microseconds since the run started.
     pub woken_at_us: Option<u64>,
@@ -302,6 +305,7 @@ impl ExecState {
                     polls: 0,
                     woken_by: None,
                     woken_at_us: None,
+                    wakers: None,
                     state: None,
                 });
                 self.ready.push_back(*task);
@@ -318,6 +322,7 @@ impl ExecState {
                 let woken_at = self.task_mut(*task).and_then(|t| {
                     t.phase = TaskPhase::Running;
                     t.polls += 1;
+                    t.wakers = None;
                     t.woken_at_us.take()
                 });
                 if let Some(at) = woken_at {
@@ -363,12 +368,13 @@ impl ExecState {
                     }
                 }
             }
-            Event::Wait { task, on } => {
+            Event::Wait { task, on, wakers } => {
                 if let Some(t) = self.task_mut(*task)
                     && !t.phase.ended()
                     && t.phase != TaskPhase::Scheduled
                 {
                     t.phase = TaskPhase::Waiting(*on);
+                    t.wakers = Some(*wakers);
                 }
             }
             Event::Diagnostic { task, problem } => {
@@ -376,6 +382,7 @@ impl ExecState {
                     && let Some(t) = self.task_mut(*task)
                 {
                     t.phase = TaskPhase::Stuck;
+                    t.wakers = Some(0);
                 }
                 self.diagnostics.push_back((*task, *problem));
             }

@@ -83,7 +83,7 @@ pub fn TaskTable(props: &TaskTableProps) -> Html {
         })
     };
     let marks = s.any_marked();
-    let columns = if marks { 4 } else { 3 };
+    let columns = if marks { 5 } else { 4 };
     let total = s.tasks.len();
     let (first, count) = *view;
     let from = first.saturating_sub(OVERSCAN).min(total);
@@ -97,6 +97,7 @@ pub fn TaskTable(props: &TaskTableProps) -> Html {
                     <th scope="col">{ t.task }</th>
                     <th scope="col">{ t.state }</th>
                     if marks { <th scope="col">{ t.marked }</th> }
+                    <th scope="col" class="num" title={t.wakers_kept_hint}>{ t.wakers_kept }</th>
                     <th scope="col" class="num">{ t.polls }</th>
                 </tr></thead>
                 <tbody>
@@ -107,6 +108,7 @@ pub fn TaskTable(props: &TaskTableProps) -> Html {
                             <th scope="row">{ task.label() }</th>
                             <td class="phase">{ props.lang.task_phase(&task.phase) }</td>
                             if marks { <td class="mark">{ task.state.clone().unwrap_or_default() }</td> }
+                            <td class="wakers num">{ task.wakers.map(|n| n.to_string()).unwrap_or_default() }</td>
                             <td class="polls num">{ task.polls }</td>
                         </tr>
                     }) }

@@ -253,7 +253,7 @@ impl TimelineBuilder {
                     }
                 }
             }
-            Event::Wait { task, on } => {
+            Event::Wait { task, on, .. } => {
                 if let Some(lane) = self.task(*task)
                     && lane.lane.current() == Some(SegmentKind::Other)
                 {
