@@ -7,10 +7,17 @@
 //!   `error`, in the page's language (on an English page, the runner's English words), and in
 //!   `failure` as a value (`{ kind: "fetch", url, problem: { kind: "status", code: 500 } }`).
 //!   `options` is `{ scheduler?: "microtask" | "message-channel" | "timeout", virtualTime?:
-//!   boolean }`: how the executor gets its turns, and whether to run on the virtual clock.
+//!   boolean, trace?: "summary" | "full" }`: how the executor gets its turns, whether to run on
+//!   the virtual clock, and whether the report also lists the run's `events` (`"full"`: every
+//!   record the card would keep, `[{ tUs, event: { kind, … } }]`, as far as a card keeps them).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use executor::host::Scheduler;
+use executor::trace::Record;
 use js_sys::{Array, Object, Promise, Reflect};
+use protocol::packed::Measure;
 use protocol::{KnobValues, Network, Report, RunError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -104,11 +111,24 @@ struct JsRunOptions {
     scheduler: Scheduler,
     #[serde(default)]
     virtual_time: bool,
+    #[serde(default)]
+    trace: TraceDetail,
 }
 
-fn run_options(options: &JsValue) -> Result<RunOptions, RunError> {
+/// How much of the trace a scripted run's report carries.
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum TraceDetail {
+    /// The counts only (`trace`).
+    #[default]
+    Summary,
+    /// The counts and the events (`events`).
+    Full,
+}
+
+fn run_options(options: &JsValue) -> Result<(RunOptions, TraceDetail), RunError> {
     if options.is_undefined() || options.is_null() {
-        return Ok(RunOptions::default());
+        return Ok((RunOptions::default(), TraceDetail::Summary));
     }
     let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone()).map_err(|e| {
         // A JavaScript `Error` prints as "Error: …".
@@ -117,13 +137,14 @@ fn run_options(options: &JsValue) -> Result<RunOptions, RunError> {
             detail: why.trim_start_matches("Error: ").to_owned(),
         }
     })?;
-    Ok(RunOptions {
+    let options = RunOptions {
         scheduler: o.scheduler,
         virtual_time: o.virtual_time,
         // A scripted run has no one to press Step.
         step_mode: false,
         page_thread: false,
-    })
+    };
+    Ok((options, o.trace))
 }
 
 /// A lesson or snippet id as given: the string, or what `typeof` says it is instead.
@@ -169,14 +190,31 @@ fn knob_values(knobs: &JsValue) -> Result<KnobValues, RunError> {
 /// of the run it refused, once the page knows which network runs use.
 async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
     let status = bridge().net_ready().await;
-    let (lesson, snippet, knobs, options) = match checked {
+    let (lesson, snippet, knobs, (options, detail)) = match checked {
         Ok(run) => run,
         Err(error) => {
             let report = Report::from_trace(&[], 0.0, Some(error), status.network(false));
             return report_js(report);
         }
     };
-    match bridge().run(&lesson, &snippet, knobs, options).await {
+    // With `trace: "full"`, the records as far as a card keeps them.
+    let kept: Rc<RefCell<(Measure, Vec<Record>)>> = Rc::default();
+    let on_trace: crate::runner::OnTrace = if detail == TraceDetail::Full {
+        let kept = kept.clone();
+        Box::new(move |records: &[Record]| {
+            let (measure, events) = &mut *kept.borrow_mut();
+            for r in records {
+                if !protocol::keeps(measure.bytes()) {
+                    break;
+                }
+                measure.push(r);
+                events.push(r.clone());
+            }
+        })
+    } else {
+        Box::new(|_| {})
+    };
+    let report = match bridge().run(&lesson, &snippet, knobs, options, on_trace).await {
         RunEnd::Finished(report) => report_js(report),
         RunEnd::Stopped => report_js(Report::from_trace(
             &[],
@@ -184,11 +222,17 @@ async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
             Some(RunError::Stopped),
             Network::Virtual,
         )),
+    };
+    if detail == TraceDetail::Full
+        && let Some(report) = report.dyn_ref::<Object>()
+    {
+        set(report, "events", &to_js(&kept.borrow().1));
     }
+    report
 }
 
 /// The lesson id, snippet id, knobs and options of a run.
-type CheckedRun = (String, String, KnobValues, RunOptions);
+type CheckedRun = (String, String, KnobValues, (RunOptions, TraceDetail));
 
 /// The arguments of `asyncTutor.run`, checked: ids, options, then knobs.
 fn checked_run(

@@ -181,10 +181,11 @@ impl Bridge {
         snippet: &str,
         knobs: KnobValues,
         options: RunOptions,
+        on_trace: OnTrace,
     ) -> impl Future<Output = RunEnd> + 'static {
         let end = Latch::new();
         let events = RunEvents {
-            on_trace: Box::new(|_| {}),
+            on_trace,
             on_end: Box::new({
                 let end = end.clone();
                 move |e| end.set(e)

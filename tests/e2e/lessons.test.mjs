@@ -243,4 +243,32 @@ describe("window.asyncTutor", () => {
     assert.match(bad.error, /bad run options: unknown variant `requestAnimationFrame`/);
     await page.context().close();
   });
+
+  test("with trace: \"full\" the report lists the run's events: wake origins, aborts, requests", { timeout: 30000 }, async () => {
+    const page = await openLesson("#/09-executor");
+    await page.waitForFunction(() => window.asyncTutor);
+    const report = await page.evaluate(() =>
+      window.asyncTutor.run("09-executor", "wakers", { deadline_ms: 100 }, { virtualTime: true, trace: "full" }),
+    );
+    assert.equal(report.error, null);
+    assert.equal(report.events.length, report.trace.events);
+    const kinds = report.events.map((r) => r.event.kind);
+    assert.equal(kinds.filter((k) => k === "fetchStart").length, 2);
+    assert.equal(kinds.filter((k) => k === "fetchAbort").length, 1);
+    // The deadline's timer woke "page or deadline" (task 3); its join woke main (task 1).
+    const wakes = report.events.filter((r) => r.event.kind === "wake").map((r) => [r.event.task, r.event.by.kind]);
+    assert.ok(wakes.some(([t, by]) => t === 3 && by === "timer"), JSON.stringify(wakes));
+    assert.ok(wakes.some(([t, by]) => t === 1 && by === "task"), JSON.stringify(wakes));
+    // Times are in microseconds, in order.
+    const times = report.events.map((r) => r.tUs);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.equal(report.events.find((r) => r.event.kind === "fetchAbort").tUs, 100000);
+    assert.equal(times.at(-1), 300000);
+    // Without it, no events; a bad value is an error like any other.
+    const summary = await page.evaluate(() => window.asyncTutor.run("09-executor", "wakers", {}, { virtualTime: true }));
+    assert.equal(summary.events, undefined);
+    const bad = await page.evaluate(() => window.asyncTutor.run("09-executor", "wakers", {}, { trace: "all" }));
+    assert.match(bad.error, /bad run options: unknown variant `all`/);
+    await page.context().close();
+  });
 });
