@@ -214,7 +214,10 @@ async fn run(checked: Result<CheckedRun, RunError>) -> JsValue {
     } else {
         Box::new(|_| {})
     };
-    let report = match bridge().run(&lesson, &snippet, knobs, options, on_trace).await {
+    let report = match bridge()
+        .run(&lesson, &snippet, knobs, options, on_trace)
+        .await
+    {
         RunEnd::Finished(report) => report_js(report),
         RunEnd::Stopped => report_js(Report::from_trace(
             &[],
