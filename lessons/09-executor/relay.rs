@@ -19,7 +19,8 @@ async fn crunch(work_ms: u32) {
         busy(Duration::from_millis(1));
         yield_now().await;
     }
-    println!("crunch: {work_ms} ms of work took {} ms", (now() - started).as_millis());
+    let took = (now() - started).as_millis();
+    println!("crunch: {work_ms} ms of work took {took} ms");
 }
 
 /// Pages one after another: each answer comes from the browser and wakes this task.
@@ -28,7 +29,8 @@ async fn download(pages: u32, latency_ms: u32) -> Result {
     for n in 1..=pages {
         fetch(slow_web::page(n).delay(latency_ms).to_url()).await?;
     }
-    println!("{pages} pages one after another took {} ms", (now() - started).as_millis());
+    let took = (now() - started).as_millis();
+    println!("{pages} pages one after another took {took} ms");
     Ok(())
 }
 

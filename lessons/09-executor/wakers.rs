@@ -1,7 +1,7 @@
 //! Who keeps each task's waker while it waits, and who wakes it
 
-use tutor::{prelude::*, println};
 use tutor::sync::oneshot;
+use tutor::{prelude::*, println};
 
 tutor::knobs! {
     latency_ms: 0..=3000 = 300,
