@@ -3,12 +3,12 @@
 use protocol::KnobValues;
 use yew::prelude::*;
 
-use super::card::{knob_field, virtual_toggle};
+use super::card::{use_remembered_knobs, virtual_toggle};
 use super::run_state::{Phase, RunState, launch, use_run_clock};
 use super::timeline::{LaneGroup, Timeline, fmt_ms};
 use crate::content::{self, Knob, Snippet};
 use crate::i18n::Lang;
-use crate::knobs::{self, check};
+use crate::knobs::check;
 use crate::route;
 use crate::runner::{NetStatus, RunOptions, bridge, use_net_status};
 
@@ -74,12 +74,8 @@ pub fn CompareCard(props: &CompareProps) -> Html {
         .filter(|k| sb.knobs.iter().any(|o| o.spec.name == k.spec.name))
         .collect();
     let other = |k: &Knob| sb.knobs.iter().find(|o| o.spec.name == k.spec.name);
-    let key = format!("compare.{la}/{ia}~{lb}/{ib}");
-    let defaults: Vec<String> = shared.iter().map(|k| k.spec.default.to_string()).collect();
-    let values = {
-        let (key, shared, defaults) = (key.clone(), shared.clone(), defaults.clone());
-        use_state(move || knobs::remembered(&key, &shared, defaults))
-    };
+    let remembered = use_remembered_knobs(format!("compare.{la}/{ia}~{lb}/{ib}"), shared.clone());
+    let values = remembered.values.clone();
     let run_a = use_reducer(RunState::default);
     let run_b = use_reducer(RunState::default);
     use_run_clock(&run_a);
@@ -148,18 +144,6 @@ pub fn CompareCard(props: &CompareProps) -> Html {
             }
         })
     };
-    let on_reset = {
-        let (values, key, shared, defaults) = (
-            values.clone(),
-            key.clone(),
-            shared.clone(),
-            defaults.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            knobs::remember(&key, &shared, None);
-            values.set(defaults.clone());
-        })
-    };
 
     let (total_a, total_b) = (run_a.total_ms(), run_b.total_ms());
     let lanes_a = use_memo((run_a.run, run_a.view_len, run_a.phase), |_| {
@@ -219,25 +203,7 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                     </details>
                 }) }
             </div>
-            <fieldset class="knobs" disabled={running}>
-                <legend>{ t.knobs }</legend>
-                { for shared.iter().enumerate().map(|(i, knob)| {
-                    let on_input = {
-                        let (values, key, shared) = (values.clone(), key.clone(), shared.clone());
-                        Callback::from(move |e: InputEvent| {
-                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            let mut next = (*values).clone();
-                            next[i] = input.value();
-                            knobs::remember(&key, &shared, Some(&next));
-                            values.set(next);
-                        })
-                    };
-                    knob_field(&format!("{dom_id}-{}", knob.spec.name), knob, &values[i],
-                               checked[i].clone().err(), lang, on_input)
-                }) }
-                <button type="button" class="reset-knobs" onclick={on_reset}
-                        disabled={*values == defaults}>{ t.reset }</button>
-            </fieldset>
+            { remembered.fieldset(&dom_id, &checked, running, lang) }
             <div class="controls">
                 <button class="run" type="button" onclick={on_run}
                         disabled={running || !ready || !knobs_ok}>{ t.run_both }</button>

@@ -2,15 +2,18 @@
 //! getting a turn (microtask, `MessageChannel`, `setTimeout`), one after the other on real
 //! time, drawn on one time axis with each run's turns and wake-to-poll times.
 
+use std::rc::Rc;
+
 use executor::host::Scheduler;
+use replay::{Counters, Hidden, Lane};
 use yew::prelude::*;
 
-use super::card::knob_field;
+use super::card::use_remembered_knobs;
 use super::run_state::{Action, Phase, RunState, launch, use_run_clock};
 use super::timeline::{LaneGroup, Timeline, fmt_ms};
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
-use crate::knobs::{self, check};
+use crate::knobs::check;
 use crate::runner::{NetStatus, RunEnd, RunOptions, bridge, use_net_status};
 
 #[derive(Properties, PartialEq)]
@@ -92,6 +95,28 @@ fn printed(state: &RunState) -> Vec<String> {
     }
 }
 
+/// What a run's views show at the moment they are at: its lanes and its counters.
+struct RunView {
+    lanes: Rc<Vec<Lane>>,
+    hidden: Hidden,
+    counters: Counters,
+}
+
+/// A run's [`RunView`], made again only when that moment (or the run) changes, not on every
+/// render of the card.
+#[hook]
+fn use_run_view(state: &UseReducerHandle<RunState>) -> Rc<RunView> {
+    let s = state.clone();
+    use_memo((state.run, state.view_len, state.phase), move |_| {
+        let (lanes, hidden) = s.lanes(s.view_len);
+        RunView {
+            lanes: Rc::new(lanes),
+            hidden,
+            counters: s.exec_at(s.view_len).counters,
+        }
+    })
+}
+
 #[component]
 pub fn SchedulerCard(props: &SchedulersProps) -> Html {
     let lang = props.lang;
@@ -99,21 +124,19 @@ pub fn SchedulerCard(props: &SchedulersProps) -> Html {
     let (lesson, id) = (props.lesson, props.snippet);
     let snippet = content::snippet(lesson, id).expect("cards name snippets that exist");
     let knobs_of: Vec<&Knob> = snippet.knobs.iter().collect();
-    let key = format!("schedulers.{lesson}/{id}");
-    let defaults: Vec<String> = knobs_of
-        .iter()
-        .map(|k| k.spec.default.to_string())
-        .collect();
-    let values = {
-        let (key, knobs_of, defaults) = (key.clone(), knobs_of.clone(), defaults.clone());
-        use_state(move || knobs::remembered(&key, &knobs_of, defaults))
-    };
+    let remembered = use_remembered_knobs(format!("schedulers.{lesson}/{id}"), knobs_of.clone());
+    let values = remembered.values.clone();
     let micro = use_reducer(RunState::default);
     let channel = use_reducer(RunState::default);
     let timeout = use_reducer(RunState::default);
     use_run_clock(&micro);
     use_run_clock(&channel);
     use_run_clock(&timeout);
+    let views = [
+        use_run_view(&micro),
+        use_run_view(&channel),
+        use_run_view(&timeout),
+    ];
     let net = use_net_status();
     let runs = [
         (micro.clone(), Scheduler::Microtask),
@@ -159,30 +182,15 @@ pub fn SchedulerCard(props: &SchedulersProps) -> Html {
             }
         })
     };
-    let on_reset = {
-        let (values, key, knobs_of, defaults) = (
-            values.clone(),
-            key.clone(),
-            knobs_of.clone(),
-            defaults.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            knobs::remember(&key, &knobs_of, None);
-            values.set(defaults.clone());
-        })
-    };
-
     let span_ms = runs.iter().map(|(s, _)| s.total_ms()).fold(0.0, f64::max);
     let groups: Vec<LaneGroup> = runs
         .iter()
-        .filter(|(s, _)| s.phase != Phase::Idle)
-        .map(|(s, scheduler)| {
-            let (lanes, hidden) = s.lanes(s.view_len);
-            LaneGroup {
-                title: Some(format!("{} · {}", api_name(*scheduler), fmt_ms(s.total_ms())).into()),
-                lanes: std::rc::Rc::new(lanes),
-                hidden,
-            }
+        .zip(&views)
+        .filter(|((s, _), _)| s.phase != Phase::Idle)
+        .map(|((s, scheduler), view)| LaneGroup {
+            title: Some(format!("{} · {}", api_name(*scheduler), fmt_ms(s.total_ms())).into()),
+            lanes: view.lanes.clone(),
+            hidden: view.hidden,
         })
         .collect();
     let errors: Vec<String> = runs
@@ -207,25 +215,7 @@ pub fn SchedulerCard(props: &SchedulersProps) -> Html {
                     <code>{ Html::from_html_unchecked(snippet.focus_html.unwrap_or(snippet.source_html).into()) }</code>
                 </pre>
             </details>
-            <fieldset class="knobs" disabled={running}>
-                <legend>{ t.knobs }</legend>
-                { for knobs_of.iter().enumerate().map(|(i, knob)| {
-                    let on_input = {
-                        let (values, key, knobs_of) = (values.clone(), key.clone(), knobs_of.clone());
-                        Callback::from(move |e: InputEvent| {
-                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            let mut next = (*values).clone();
-                            next[i] = input.value();
-                            knobs::remember(&key, &knobs_of, Some(&next));
-                            values.set(next);
-                        })
-                    };
-                    knob_field(&format!("{dom_id}-{}", knob.spec.name), knob, &values[i],
-                               checked[i].clone().err(), lang, on_input)
-                }) }
-                <button type="button" class="reset-knobs" onclick={on_reset}
-                        disabled={*values == defaults}>{ t.reset }</button>
-            </fieldset>
+            { remembered.fieldset(&dom_id, &checked, running, lang) }
             <div class="controls">
                 <button class="run" type="button" onclick={on_run}
                         disabled={running || !real_time || !knobs_ok}>{ t.run_each_scheduler }</button>
@@ -250,8 +240,8 @@ pub fn SchedulerCard(props: &SchedulersProps) -> Html {
                         <th scope="col">{ t.output }</th>
                     </tr></thead>
                     <tbody>
-                    { for runs.iter().map(|(s, scheduler)| {
-                        let c = s.exec_at(s.view_len).counters;
+                    { for runs.iter().zip(&views).map(|((s, scheduler), view)| {
+                        let c = view.counters;
                         let started = s.phase != Phase::Idle;
                         let cell = |text: String| if started { text } else { "—".into() };
                         html! {

@@ -52,3 +52,70 @@ pub fn virtual_toggle(state: &UseStateHandle<bool>, running: bool, lang: Lang) -
         </label>
     }
 }
+
+/// Knob values a card keeps in local storage under its own key (a comparison, a scheduler
+/// card): the text of each knob, and the defaults that Reset brings back.
+#[derive(Clone)]
+pub struct RememberedKnobs {
+    key: String,
+    knobs: Vec<&'static Knob>,
+    pub values: UseStateHandle<Vec<String>>,
+    defaults: Vec<String>,
+}
+
+/// The values of `knobs` remembered under `key`, or their defaults.
+#[hook]
+pub fn use_remembered_knobs(key: String, knobs: Vec<&'static Knob>) -> RememberedKnobs {
+    let defaults: Vec<String> = knobs.iter().map(|k| k.spec.default.to_string()).collect();
+    let values = {
+        let (key, knobs, defaults) = (key.clone(), knobs.clone(), defaults.clone());
+        use_state(move || crate::knobs::remembered(&key, &knobs, defaults))
+    };
+    RememberedKnobs {
+        key,
+        knobs,
+        values,
+        defaults,
+    }
+}
+
+impl RememberedKnobs {
+    /// The fieldset: a field per knob (its message from `checked`), and Reset.
+    pub fn fieldset(
+        &self,
+        dom_id: &str,
+        checked: &[Result<f64, String>],
+        running: bool,
+        lang: Lang,
+    ) -> Html {
+        let t = lang.t();
+        let on_reset = {
+            let me = self.clone();
+            Callback::from(move |_: MouseEvent| {
+                crate::knobs::remember(&me.key, &me.knobs, None);
+                me.values.set(me.defaults.clone());
+            })
+        };
+        html! {
+            <fieldset class="knobs" disabled={running}>
+                <legend>{ t.knobs }</legend>
+                { for self.knobs.iter().enumerate().map(|(i, knob)| {
+                    let on_input = {
+                        let me = self.clone();
+                        Callback::from(move |e: InputEvent| {
+                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                            let mut next = (*me.values).clone();
+                            next[i] = input.value();
+                            crate::knobs::remember(&me.key, &me.knobs, Some(&next));
+                            me.values.set(next);
+                        })
+                    };
+                    knob_field(&format!("{dom_id}-{}", knob.spec.name), knob, &self.values[i],
+                               checked[i].clone().err(), lang, on_input)
+                }) }
+                <button type="button" class="reset-knobs" onclick={on_reset}
+                        disabled={*self.values == self.defaults}>{ t.reset }</button>
+            </fieldset>
+        }
+    }
+}

@@ -24,7 +24,7 @@ mod replay_bar;
 mod source;
 
 use hooks::LinkNote;
-pub use knob_fields::{knob_field, virtual_toggle};
+pub use knob_fields::{knob_field, use_remembered_knobs, virtual_toggle};
 use output::OutputLog;
 use replay_bar::{ReplayProps, replay_bar};
 use source::SourceBox;
