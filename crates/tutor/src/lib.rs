@@ -27,8 +27,8 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 pub mod prelude {
     pub use crate::{Result, poll_once, slow_web, turns};
     pub use executor::{
-        Fetch, JoinHandle, busy, fetch, fetch_blocking, now, sleep, spawn, spawn_named, timeout,
-        yield_now,
+        Either, Fetch, JoinError, JoinHandle, SetError, TaskSet, busy, fetch, fetch_blocking, join,
+        join_all, now, select, select_all, sleep, spawn, spawn_named, timeout, yield_now,
     };
     pub use std::time::Duration;
 }
