@@ -11,6 +11,7 @@
  * URL scheme (relative to the service worker's scope, so the site works under any sub-path):
  *
  *   api/page/<n>?delay=<ms>&jitter=<ms>&fail=<percent>&status=<code|network>&size=<bytes>&seed=<u32>
+ *                &cap=<requests>&attempt=<k>
  *
  *   n       page number, 0..=1000000 (required)
  *   delay   base delay in ms,               0..=60000,   default 0
@@ -20,6 +21,9 @@
  *           for a network error;                         default 500
  *   size    byte length of a successful page, 0..=1000000, default 2048
  *   seed    PRNG seed, 0..=4294967295,                    default 0
+ *   cap     the server's capacity: requests it serves at full speed, 1..=10000; default none
+ *           (no limit)
+ *   attempt which try of the request this is, 0..=1000,  default 0 (a retry draws afresh)
  *
  * Parsing rules (identical in Rust):
  *   - the fragment (#…) is dropped; the path is what comes before the first '?';
@@ -29,7 +33,7 @@
  *     parameters (e.g. cache busters) are ignored;
  *   - numbers are one or more ASCII digits (no sign, no spaces); out-of-range or malformed
  *     values are an error; checks run in the order page, delay, jitter, fail, status, size,
- *     seed and the first failure is reported. The service worker answers it with HTTP 400 and
+ *     seed, cap, attempt and the first failure is reported. The service worker answers it with HTTP 400 and
  *     the message as a text/plain body.
  *
  * Outcome of page n (deterministic):
@@ -37,8 +41,9 @@
  *     where fmix32 is MurmurHash3's 32-bit finalizer:
  *       h ^= h >>> 16; h = imul(h, 0x85EBCA6B); h ^= h >>> 13; h = imul(h, 0xC2B2AE35); h ^= h >>> 16
  *   unit(seed, n, stream) = hash32(seed, n, stream) / 2^32            (a float in [0, 1))
- *   actual delay = delay + floor(unit(seed, n, 0) * (jitter + 1))
- *   failure      = unit(seed, n, 1) * 100 < fail
+ *   key = n + 1048576 * attempt (wrapping u32; equal to n for the first attempt)
+ *   actual delay = delay + floor(unit(seed, key, 0) * (jitter + 1))
+ *   failure      = unit(seed, key, 1) * 100 < fail
  *   failure with a status → that status, text/plain body
  *       "slow web: page <n> failed with <status> (seed <seed>)"
  *     (empty body for the null-body statuses 204, 205 and 304)
@@ -53,6 +58,15 @@
  *     else just the skeleton. FILLER = words WORDS[floor(unit(seed, n, k) * WORDS.length)] for
  *     k = 2, 3, 4, … joined by single spaces and cut to the exact length needed.
  *   Everything is ASCII, so string length == UTF-8 byte length.
+ *
+ * Load (only with `cap`): requests with the same `cap` and `seed` are served by one server.
+ * When a request arrives, its `load` is the number of that server's requests in flight, itself
+ * included. A request leaves when its answer is due, even if its client aborted it before: the
+ * server does not know. Within capacity (load <= cap) nothing changes. Beyond it:
+ *   busy         = unit(seed, key, 0x42555359) < (load - cap) / (load + cap)
+ *   busy → HTTP 503 after `delay` ms (no jitter), text/plain body
+ *       "slow web: page <n> is busy: load <load> over capacity <cap> (seed <seed>)"
+ *   not busy → served as above, but the actual delay is floor(actual delay * load / cap)
  */
 (function (factory) {
   'use strict';
@@ -77,6 +91,8 @@
     status: Object.freeze([100, 599]),
     size: Object.freeze([0, 1000000]),
     seed: Object.freeze([0, 4294967295]),
+    cap: Object.freeze([1, 10000]),
+    attempt: Object.freeze([0, 1000]),
   });
 
   /** Defaults of the optional query parameters. */
@@ -87,11 +103,17 @@
     status: 500,
     size: 2048,
     seed: 0,
+    cap: null,
+    attempt: 0,
   });
 
   const STREAM_DELAY = 0;
   const STREAM_FAIL = 1;
   const STREAM_FILLER = 2;
+  /** The busy draw's stream: "BUSY" in ASCII, far from the filler streams. */
+  const STREAM_BUSY = 0x42555359;
+  /** The key of attempt a of page n is n + ATTEMPT_STRIDE * a (wrapping u32). */
+  const ATTEMPT_STRIDE = 1048576;
 
   /** Filler vocabulary (ASCII). Order matters: it is part of the cross-language contract. */
   const WORDS = Object.freeze([
@@ -110,6 +132,8 @@
     status: 'slow web: parameter "status" must be an integer in 100..=599 or the word "network"',
     size: 'slow web: parameter "size" must be an integer in 0..=1000000',
     seed: 'slow web: parameter "seed" must be an integer in 0..=4294967295',
+    cap: 'slow web: parameter "cap" must be an integer in 1..=10000',
+    attempt: 'slow web: parameter "attempt" must be an integer in 0..=1000',
   });
 
   /** The 32-bit hash behind every random choice: MurmurHash3's finalizer over a keyed mix. */
@@ -143,7 +167,8 @@
   /**
    * Parses a slow-web URL (relative like "api/page/3?delay=100", or absolute).
    * Returns { ok: true, request } or { ok: false, error: { param, message } }, where request is
-   * { page, delayMs, jitterMs, failPercent, failWith: <status number> | 'network', size, seed }.
+   * { page, delayMs, jitterMs, failPercent, failWith: <status number> | 'network', size, seed,
+   * cap: <number> | null, attempt }.
    */
   function parse(url) {
     let text = String(url);
@@ -189,8 +214,18 @@
     if (size === null) return failure('size');
     const seed = numeric('seed');
     if (seed === null) return failure('seed');
+    let cap = null;
+    if (params.has('cap')) {
+      cap = parseInteger(params.get('cap'), LIMITS.cap[0], LIMITS.cap[1]);
+      if (cap === null) return failure('cap');
+    }
+    const attempt = numeric('attempt');
+    if (attempt === null) return failure('attempt');
 
-    return { ok: true, request: { page, delayMs, jitterMs, failPercent, failWith, size, seed } };
+    return {
+      ok: true,
+      request: { page, delayMs, jitterMs, failPercent, failWith, size, seed, cap, attempt },
+    };
   }
 
   /** A request with every field at its default (page 0 unless given). */
@@ -203,6 +238,8 @@
       failWith: DEFAULTS.status,
       size: DEFAULTS.size,
       seed: DEFAULTS.seed,
+      cap: DEFAULTS.cap,
+      attempt: DEFAULTS.attempt,
     };
   }
 
@@ -216,6 +253,8 @@
     if (r.failWith !== DEFAULTS.status) parts.push('status=' + r.failWith);
     if (r.size !== DEFAULTS.size) parts.push('size=' + r.size);
     if (r.seed !== DEFAULTS.seed) parts.push('seed=' + r.seed);
+    if (r.cap !== null) parts.push('cap=' + r.cap);
+    if (r.attempt !== DEFAULTS.attempt) parts.push('attempt=' + r.attempt);
     return PATH_PREFIX + r.page + (parts.length ? '?' + parts.join('&') : '');
   }
 
@@ -228,6 +267,11 @@
   function failureBody(page, status, seed) {
     if (isNullBodyStatus(status)) return '';
     return 'slow web: page ' + page + ' failed with ' + status + ' (seed ' + seed + ')';
+  }
+
+  /** The text/plain body of a busy server's 503. */
+  function busyBody(page, load, cap, seed) {
+    return 'slow web: page ' + page + ' is busy: load ' + load + ' over capacity ' + cap + ' (seed ' + seed + ')';
   }
 
   /** The HTML of a successful page: exactly `size` bytes when size >= the skeleton's length. */
@@ -249,13 +293,30 @@
   }
 
   /**
-   * What happens to a request: { page, delayMs, kind: 'ok'|'status'|'network', status, body,
-   * contentType }. status is 200 for 'ok' and 0 for 'network' (like Response.error()).
+   * What happens to a request that arrives at its server with `load` requests in flight, itself
+   * included (1 when omitted): { page, delayMs, kind: 'ok'|'status'|'busy'|'network', status,
+   * body, contentType }. status is 200 for 'ok', 503 for 'busy' and 0 for 'network' (like
+   * Response.error()).
    */
-  function plan(request) {
+  function plan(request, load) {
     const r = Object.assign(defaultRequest(), request);
-    const delayMs = r.delayMs + Math.floor(unit(r.seed, r.page, STREAM_DELAY) * (r.jitterMs + 1));
-    const failed = unit(r.seed, r.page, STREAM_FAIL) * 100 < r.failPercent;
+    const l = load === undefined ? 1 : load;
+    const key = (r.page + Math.imul(ATTEMPT_STRIDE, r.attempt)) >>> 0;
+    let delayMs = r.delayMs + Math.floor(unit(r.seed, key, STREAM_DELAY) * (r.jitterMs + 1));
+    if (r.cap !== null && l > r.cap) {
+      if (unit(r.seed, key, STREAM_BUSY) < (l - r.cap) / (l + r.cap)) {
+        return {
+          page: r.page,
+          delayMs: r.delayMs,
+          kind: 'busy',
+          status: 503,
+          body: busyBody(r.page, l, r.cap, r.seed),
+          contentType: 'text/plain; charset=utf-8',
+        };
+      }
+      delayMs = Math.min(Math.floor((delayMs * l) / r.cap), 4294967295);
+    }
+    const failed = unit(r.seed, key, STREAM_FAIL) * 100 < r.failPercent;
     if (failed && (r.failWith === 'network' || r.failWith < 200)) {
       return { page: r.page, delayMs, kind: 'network', status: 0, body: '', contentType: null };
     }
@@ -309,6 +370,7 @@
     STREAM_DELAY,
     STREAM_FAIL,
     STREAM_FILLER,
+    STREAM_BUSY,
     hash32,
     unit,
     parse,
@@ -316,6 +378,7 @@
     toUrl,
     isNullBodyStatus,
     failureBody,
+    busyBody,
     pageHtml,
     plan,
     headersFor,

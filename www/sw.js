@@ -19,6 +19,12 @@
  * If the page aborts the request while it waits (event.request.signal), the timer is cleared
  * and the answer is a network error, so no respondWith promise is left pending.
  *
+ * LOAD. A request with a capacity (`cap=`) is counted in flight on its server (its `cap` and
+ * `seed`) from its arrival until its answer is due, also when the page aborted it meanwhile
+ * (the server does not know), and planned at the load it arrived at (see
+ * slow-web.js): beyond the capacity some answers are 503 and the rest come more slowly. The
+ * count lives in this worker, so every page it controls shares the servers.
+ *
  * PRECACHE. `cargo xtask finish-site` (trunk's post_build hook) writes the build block below:
  * BUILD, a hash of every file of the build, and PRECACHE, every file but this one. Installing
  * puts them all in the cache `async-tutor <scope path> <BUILD>` (bypassing the HTTP cache);
@@ -198,6 +204,27 @@ function wait(ms, signal) {
   });
 }
 
+/** Requests in flight per slow-web server with a capacity, keyed by `${cap} ${seed}`. */
+const inFlight = new Map();
+
+function arrive(parsed) {
+  if (parsed.cap === null) return { load: 1, leave() {} };
+  const key = `${parsed.cap} ${parsed.seed}`;
+  const load = (inFlight.get(key) ?? 0) + 1;
+  inFlight.set(key, load);
+  let gone = false;
+  return {
+    load,
+    leave() {
+      if (gone) return;
+      gone = true;
+      const left = inFlight.get(key) - 1;
+      if (left > 0) inFlight.set(key, left);
+      else inFlight.delete(key);
+    },
+  };
+}
+
 async function answerSlowWeb(request, relative) {
   const SlowWeb = self.SlowWeb;
   const parsed = SlowWeb.parse(relative);
@@ -208,11 +235,19 @@ async function answerSlowWeb(request, relative) {
       headers: SlowWeb.errorHeaders(),
     });
   }
-  const outcome = SlowWeb.plan(parsed.request);
   const signal = request.signal;
   if (signal && signal.aborted) return Response.error();
-  if (outcome.delayMs > 0 && !(await wait(outcome.delayMs, signal))) {
-    return Response.error();
+  const server = arrive(parsed.request);
+  const outcome = SlowWeb.plan(parsed.request, server.load);
+  const due = performance.now() + outcome.delayMs;
+  try {
+    if (outcome.delayMs > 0 && !(await wait(outcome.delayMs, signal))) {
+      return Response.error();
+    }
+  } finally {
+    const early = due - performance.now();
+    if (early > 0) setTimeout(server.leave, early);
+    else server.leave();
   }
   if (outcome.kind === 'network') return Response.error();
   const noBody = request.method === 'HEAD' || SlowWeb.isNullBodyStatus(outcome.status);

@@ -35,6 +35,15 @@ const CASE_URLS = [
   'api/page/2?size=0',
   'api/page/2?size=120&seed=5',
   'api/page/9?delay=010&delay=99&_=cachebuster&size=4096#fragment',
+  'api/page/17?fail=50&seed=1&jitter=250&attempt=1',
+  'api/page/17?fail=50&seed=1&jitter=250&attempt=1000',
+  // With a capacity: [url, load] (the load is 1 when not given).
+  ['api/page/3?delay=200&cap=4', 4],
+  ['api/page/3?delay=200&jitter=100&cap=4&seed=7', 12],
+  ['api/page/5?delay=200&jitter=100&cap=4&seed=7', 12],
+  ['api/page/8?delay=200&cap=4&seed=7&attempt=2', 12],
+  ['api/page/11?delay=60000&jitter=60000&cap=1', 10000],
+  ['api/page/11?delay=60000&jitter=60000&cap=1', 3],
 ];
 
 const ERROR_URLS = [
@@ -51,6 +60,11 @@ const ERROR_URLS = [
   'api/page/3?size=1000001',
   'api/page/3?seed=4294967296',
   'api/page/3?seed=x&delay=x',
+  'api/page/3?cap=0',
+  'api/page/3?cap=10001',
+  'api/page/3?cap=',
+  'api/page/3?attempt=1001',
+  'api/page/3?cap=2&attempt=-1',
 ];
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes, as 8 lowercase hex digits. */
@@ -76,10 +90,12 @@ function summarize(outcome) {
 }
 
 function generate() {
-  const cases = CASE_URLS.map((url) => {
+  const cases = CASE_URLS.map((entry) => {
+    const [url, load] = Array.isArray(entry) ? entry : [entry, 1];
     const parsed = SlowWeb.parse(url);
     if (!parsed.ok) throw new Error(`vector URL does not parse: ${url}`);
-    return { url, canonical: SlowWeb.toUrl(parsed.request), expected: summarize(SlowWeb.plan(parsed.request)) };
+    const expected = summarize(SlowWeb.plan(parsed.request, load));
+    return { url, ...(load === 1 ? {} : { load }), canonical: SlowWeb.toUrl(parsed.request), expected };
   });
   const errors = ERROR_URLS.map((url) => {
     const parsed = SlowWeb.parse(url);
@@ -89,7 +105,8 @@ function generate() {
   return {
     about:
       'Slow-web test vectors, generated from www/slow-web.js and asserted by tests/e2e/slow-web.test.mjs ' +
-      'and crates/slow-web/tests/vectors.rs. status is 0 for a network error. bodyFnv1a32 is FNV-1a ' +
+      'and crates/slow-web/tests/vectors.rs. load (1 when absent) is the requests in flight on the ' +
+      'server when the request arrives. status is 0 for a network error. bodyFnv1a32 is FNV-1a ' +
       '(32 bits) over the body bytes; bodyStart/bodyEnd are its first/last 40 characters.',
     cases,
     errors,
@@ -108,7 +125,7 @@ test('vectors: every case plans to the recorded outcome', () => {
     const parsed = SlowWeb.parse(c.url);
     assert.ok(parsed.ok, c.url);
     assert.equal(SlowWeb.toUrl(parsed.request), c.canonical, c.url);
-    assert.deepEqual(summarize(SlowWeb.plan(parsed.request)), c.expected, c.url);
+    assert.deepEqual(summarize(SlowWeb.plan(parsed.request, c.load ?? 1)), c.expected, c.url);
   }
 });
 
@@ -123,7 +140,7 @@ test('vectors: every error case gives the recorded message', () => {
 
 test('vectors cover ok, status and network outcomes, and small and large pages', () => {
   const kinds = new Set(vectors.cases.map((c) => c.expected.kind));
-  assert.deepEqual([...kinds].sort(), ['network', 'ok', 'status']);
+  assert.deepEqual([...kinds].sort(), ['busy', 'network', 'ok', 'status']);
   const lengths = vectors.cases.filter((c) => c.expected.kind === 'ok').map((c) => c.expected.bodyLength);
   assert.ok(Math.min(...lengths) < 200 && Math.max(...lengths) === 1000000);
 });

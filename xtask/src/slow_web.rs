@@ -18,18 +18,23 @@
 //     (`HTTP/1.0` or `HTTP/1.1`); HEAD gets the headers only. Any other method is answered
 //     like GET, as the service worker does.
 //
+//   - a request with a capacity (`cap`) is counted in flight on its server from the end of
+//     its head until its answer is written (or the connection closed), and planned at that
+//     load, as the service worker does; a client that goes away does not shorten the count
+//     (the slow web's rule: a request leaves when its answer is due).
+//
 // Request heads are parsed by `httparse`; the connection itself is ours (std's TcpListener, one
 // thread per connection), since a network error must close it without any response. Past
 // `MAX_CONNECTIONS` at once a connection gets 503 at once.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use executor::slow_web::{PATH_PREFIX, PageRequest, PageResult, is_null_body_status};
+use executor::slow_web::{PATH_PREFIX, PageRequest, PageResult, Servers, is_null_body_status};
 
 /// The port `cargo xtask slow-web` listens on unless told otherwise (the asides' default too).
 pub const DEFAULT_PORT: u16 = 8000;
@@ -157,6 +162,7 @@ impl Drop for Slot {
 
 fn accept_loop(listener: TcpListener, limit: usize, log: bool, stop: Option<&AtomicBool>) {
     let active = Arc::new(AtomicUsize::new(0));
+    let servers = Arc::new(Mutex::new(Servers::default()));
     for stream in listener.incoming() {
         if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
             break;
@@ -176,12 +182,13 @@ fn accept_loop(listener: TcpListener, limit: usize, log: bool, stop: Option<&Ato
             continue;
         }
         let slot = Slot(Arc::clone(&active));
+        let servers = Arc::clone(&servers);
         let spawned = thread::Builder::new()
             .name("slow-web".into())
             .stack_size(THREAD_STACK)
             .spawn(move || {
                 let _slot = slot;
-                serve(stream, log);
+                serve(stream, &servers, log);
             });
         if let Err(err) = spawned {
             eprintln!("slow web: cannot start a thread: {err}");
@@ -262,8 +269,9 @@ pub enum Answer {
     Close,
 }
 
-/// The slow web's answer to a request target, and how long it waits before giving it.
-pub fn answer(target: &str) -> (u32, Answer) {
+/// The slow web's answer to a request target that arrives with `load` requests in flight on
+/// its server (itself included), and how long it waits before giving it.
+pub fn answer_at_load(target: &str, load: u32) -> (u32, Answer) {
     let path = target.split(['?', '#']).next().unwrap_or("");
     if !path.contains(PATH_PREFIX) {
         let body = format!("slow web: no such path {path} (try /api/page/1?delay=500)");
@@ -273,15 +281,16 @@ pub fn answer(target: &str) -> (u32, Answer) {
         Ok(request) => request,
         Err(err) => return (0, text_answer(400, err.message().to_string())),
     };
-    let outcome = request.plan();
-    let (status, content_type, body) = match outcome.result {
-        PageResult::NetworkError => return (outcome.delay_ms, Answer::Close),
-        PageResult::Ok { body } => (200, "text/html; charset=utf-8", body),
-        PageResult::Status(code) => (
+    let outcome = request.plan_at_load(load);
+    let status = outcome.status();
+    let (status, content_type, body) = match (status, outcome.result) {
+        (_, PageResult::Ok { body }) => (200, "text/html; charset=utf-8", body),
+        (Some(code), failed @ (PageResult::Status(_) | PageResult::Busy { .. })) => (
             code,
             "text/plain; charset=utf-8",
-            request.failure_body(code),
+            request.error_body(&failed).unwrap_or_default(),
         ),
+        _ => return (outcome.delay_ms, Answer::Close),
     };
     let headers = vec![
         ("content-type", content_type.to_string()),
@@ -407,7 +416,23 @@ fn finish(mut stream: TcpStream) {
     }
 }
 
-fn serve(mut stream: TcpStream, log: bool) {
+/// Counts a request out of its server when dropped.
+struct InFlight<'a>(&'a Mutex<Servers>, PageRequest);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        lock(self.0).leave(&self.1);
+    }
+}
+
+fn lock(servers: &Mutex<Servers>) -> std::sync::MutexGuard<'_, Servers> {
+    // A thread that panicked while counting leaves counts that are still whole numbers.
+    servers
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn serve(mut stream: TcpStream, servers: &Mutex<Servers>, log: bool) {
     let started = Instant::now();
     let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(HEAD_TIMEOUT));
@@ -437,7 +462,10 @@ fn serve(mut stream: TcpStream, log: bool) {
         .min(BODY_LIMIT);
     let _ = io::copy(&mut (&mut stream).take(rest), &mut io::sink());
 
-    let (delay_ms, answer) = answer(&head.target);
+    let request = PageRequest::parse(&head.target).ok();
+    let load = request.map_or(1, |r| lock(servers).arrive(&r));
+    let _in_flight = request.map(|r| InFlight(servers, r));
+    let (delay_ms, answer) = answer_at_load(&head.target, load);
     let due = Instant::now() + Duration::from_millis(u64::from(delay_ms));
     thread::sleep(due.saturating_duration_since(Instant::now()));
     let result = match answer {
@@ -492,7 +520,7 @@ fn overloaded(mut stream: TcpStream, limit: usize, log: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use executor::slow_web::{SlowWebError, failure_body, page_html};
+    use executor::slow_web::{SlowWebError, busy_body, failure_body, page_html};
 
     /// A raw answer: status (None when closed without a response), headers, body, time taken.
     struct Got {
@@ -656,6 +684,35 @@ mod tests {
             all < Duration::from_millis(1200),
             "5 × 300 ms took {all:?}, not at once"
         );
+    }
+
+    #[test]
+    fn a_server_with_a_capacity_counts_its_requests_in_flight() {
+        let server = Server::bind(0).unwrap().spawn();
+        let port = server.port();
+        // Pages that a second request in flight (cap 1) slows down, and turns away.
+        let at_two = |n: u32| PageRequest::new(n).delay(100).capacity(1).plan_at_load(2);
+        let slowed = (2..).find(|&n| at_two(n).status() == Some(200)).unwrap();
+        let turned_away = (2..).find(|&n| at_two(n).status() == Some(503)).unwrap();
+        for (page, status, delay) in [(slowed, 200, "200"), (turned_away, 503, "100")] {
+            let first = thread::spawn(move || get(port, "/api/page/1?delay=1500&cap=1"));
+            // Time for the server to take the first request (generous for a loaded machine).
+            thread::sleep(Duration::from_millis(500));
+            let got = get(port, &format!("/api/page/{page}?delay=100&cap=1"));
+            assert_eq!(got.status, Some(status), "page {page}");
+            assert_eq!(got.header("x-slow-web-delay"), Some(delay), "page {page}");
+            if status == 503 {
+                assert_eq!(
+                    got.body,
+                    busy_body(page, 2, 1, 0).into_bytes(),
+                    "page {page}"
+                );
+            }
+            assert_eq!(first.join().unwrap().status, Some(200));
+        }
+        // Alone again: the load is 1, and nothing is slowed.
+        let got = get(port, &format!("/api/page/{slowed}?delay=100&cap=1"));
+        assert_eq!(got.header("x-slow-web-delay"), Some("100"));
     }
 
     #[test]

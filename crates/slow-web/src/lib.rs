@@ -9,6 +9,7 @@
 // URL scheme (relative to the service worker's scope, so the site works under any sub-path):
 //
 //   api/page/<n>?delay=<ms>&jitter=<ms>&fail=<percent>&status=<code|network>&size=<bytes>&seed=<u32>
+//                &cap=<requests>&attempt=<k>
 //
 //   n       page number, 0..=1000000 (required)
 //   delay   base delay in ms,               0..=60000,   default 0
@@ -18,6 +19,9 @@
 //           for a network error;                         default 500
 //   size    byte length of a successful page, 0..=1000000, default 2048
 //   seed    PRNG seed, 0..=4294967295,                    default 0
+//   cap     the server's capacity: requests it serves at full speed, 1..=10000; default none
+//           (no limit)
+//   attempt which try of the request this is, 0..=1000,  default 0 (a retry draws afresh)
 //
 // Parsing rules (identical in JS):
 //   - the fragment (#…) is dropped; the path is what comes before the first '?';
@@ -26,8 +30,8 @@
 //     (every legal value is plain ASCII); the first occurrence of a parameter wins; unknown
 //     parameters (e.g. cache busters) are ignored;
 //   - numbers are one or more ASCII digits (no sign, no spaces); out-of-range or malformed values
-//     are an error; checks run in the order page, delay, jitter, fail, status, size, seed and the
-//     first failure is reported. The service worker answers it with HTTP 400 and the error's
+//     are an error; checks run in the order page, delay, jitter, fail, status, size, seed, cap,
+//     attempt and the first failure is reported. The service worker answers it with HTTP 400 and the error's
 //     `Display` text as a text/plain body.
 //
 // Outcome of page n (deterministic):
@@ -35,8 +39,22 @@
 //     where fmix32 is MurmurHash3's 32-bit finalizer:
 //       h ^= h >> 16; h *= 0x85EBCA6B; h ^= h >> 13; h *= 0xC2B2AE35; h ^= h >> 16
 //   unit(seed, n, stream) = hash32(seed, n, stream) / 2^32             (an f64 in [0, 1))
-//   actual delay = delay + floor(unit(seed, n, 0) * (jitter + 1))
-//   failure      = unit(seed, n, 1) * 100 < fail
+//   key = n + 1048576 * attempt (wrapping u32; equal to n for the first attempt)
+//   actual delay = delay + floor(unit(seed, key, 0) * (jitter + 1))
+//   failure      = unit(seed, key, 1) * 100 < fail
+//
+// Load (only with `cap`): requests with the same `cap` and `seed` are served by one server.
+// When a request arrives, its `load` is the number of that server's requests in flight, itself
+// included. A request leaves when its answer is due, even if its client aborted it before:
+// the server does not know (every host counts this way). Within capacity (load <= cap)
+// nothing changes. Beyond it:
+//   busy         = unit(seed, key, 0x42555359) < (load - cap) / (load + cap)
+//   busy → HTTP 503 after `delay` ms (no jitter), text/plain body
+//       "slow web: page <n> is busy: load <load> over capacity <cap> (seed <seed>)"
+//   not busy → served as above, but the actual delay is floor(actual delay * load / cap):
+//     the server shares its capacity among more requests
+// Without `cap` the load is not counted and plays no part. Each host keeps its own count: the
+// service worker, the virtual network (one per run) and `cargo xtask slow-web`.
 //   failure with a status in 200..=599 → that status, text/plain body
 //       "slow web: page <n> failed with <status> (seed <seed>)"   (empty for 204, 205, 304)
 //   failure with `network`, or with a status in 100..=199 (a service worker cannot synthesize an
@@ -80,6 +98,15 @@ pub const DEFAULT_STATUS: u16 = 500;
 pub const DEFAULT_SIZE: u32 = 2048;
 /// Default PRNG seed.
 pub const DEFAULT_SEED: u32 = 0;
+/// Largest capacity a server may be given.
+pub const MAX_CAPACITY: u32 = 10_000;
+/// Largest attempt number.
+pub const MAX_ATTEMPT: u32 = 1000;
+/// How far apart the draws of two attempts of a page are: the key of attempt `a` of page `n`
+/// is `n + ATTEMPT_STRIDE * a`.
+pub const ATTEMPT_STRIDE: u32 = 1 << 20;
+/// HTTP status of a busy answer.
+pub const BUSY_STATUS: u16 = 503;
 
 /// PRNG stream of the jitter draw.
 pub const STREAM_DELAY: u32 = 0;
@@ -87,6 +114,8 @@ pub const STREAM_DELAY: u32 = 0;
 pub const STREAM_FAIL: u32 = 1;
 /// First PRNG stream of the filler words (then 3, 4, …).
 pub const STREAM_FILLER: u32 = 2;
+/// PRNG stream of the busy draw ("BUSY" in ASCII: far from the filler streams).
+pub const STREAM_BUSY: u32 = 0x4255_5359;
 
 /// Filler vocabulary. Its order is part of the cross-language contract with `www/slow-web.js`.
 pub const WORDS: [&str; 32] = [
@@ -155,6 +184,10 @@ pub enum SlowWebError {
     Size,
     /// `seed` is malformed or does not fit in a `u32`.
     Seed,
+    /// `cap` is malformed or outside 1..=[`MAX_CAPACITY`].
+    Capacity,
+    /// `attempt` is malformed or above [`MAX_ATTEMPT`].
+    Attempt,
 }
 
 impl SlowWebError {
@@ -169,6 +202,8 @@ impl SlowWebError {
             SlowWebError::Status => "status",
             SlowWebError::Size => "size",
             SlowWebError::Seed => "seed",
+            SlowWebError::Capacity => "cap",
+            SlowWebError::Attempt => "attempt",
         }
     }
 
@@ -188,6 +223,10 @@ impl SlowWebError {
             SlowWebError::Size => "slow web: parameter \"size\" must be an integer in 0..=1000000",
             SlowWebError::Seed => {
                 "slow web: parameter \"seed\" must be an integer in 0..=4294967295"
+            }
+            SlowWebError::Capacity => "slow web: parameter \"cap\" must be an integer in 1..=10000",
+            SlowWebError::Attempt => {
+                "slow web: parameter \"attempt\" must be an integer in 0..=1000"
             }
         }
     }
@@ -240,6 +279,10 @@ pub struct PageRequest {
     pub size: u32,
     /// PRNG seed.
     pub seed: u32,
+    /// The server's capacity, 1..=[`MAX_CAPACITY`]; `None` for no limit.
+    pub capacity: Option<u32>,
+    /// Which try this is, 0..=[`MAX_ATTEMPT`]: each attempt has its own jitter and failure draws.
+    pub attempt: u32,
 }
 
 impl Default for PageRequest {
@@ -252,6 +295,8 @@ impl Default for PageRequest {
             fail_with: FailWith::default(),
             size: DEFAULT_SIZE,
             seed: DEFAULT_SEED,
+            capacity: None,
+            attempt: 0,
         }
     }
 }
@@ -313,6 +358,20 @@ impl PageRequest {
         self
     }
 
+    /// Sends the request to a server that serves `requests` at once at full speed (clamped to
+    /// 1..=[`MAX_CAPACITY`]); see [`PageRequest::plan_at_load`].
+    pub fn capacity(mut self, requests: u32) -> Self {
+        self.capacity = Some(requests.clamp(1, MAX_CAPACITY));
+        self
+    }
+
+    /// Marks this as try number `attempt` (clamped to [`MAX_ATTEMPT`]; the first is 0), which
+    /// gives it its own jitter, failure and busy draws.
+    pub fn attempt(mut self, attempt: u32) -> Self {
+        self.attempt = attempt.min(MAX_ATTEMPT);
+        self
+    }
+
     /// The relative URL (`api/page/3?delay=1000`), omitting parameters equal to their defaults.
     pub fn to_url(&self) -> String {
         let mut url = format!("{PATH_PREFIX}{}", self.page);
@@ -334,6 +393,12 @@ impl PageRequest {
         }
         if self.seed != DEFAULT_SEED {
             params.push(format!("seed={}", self.seed));
+        }
+        if let Some(cap) = self.capacity {
+            params.push(format!("cap={cap}"));
+        }
+        if self.attempt != 0 {
+            params.push(format!("attempt={}", self.attempt));
         }
         if !params.is_empty() {
             url.push('?');
@@ -389,6 +454,15 @@ impl PageRequest {
         };
         let size = numeric("size", MAX_SIZE, DEFAULT_SIZE, SlowWebError::Size)?;
         let seed = numeric("seed", u32::MAX, DEFAULT_SEED, SlowWebError::Seed)?;
+        let capacity = match get("cap") {
+            None => None,
+            Some(text) => Some(
+                parse_integer(text, u64::from(MAX_CAPACITY))
+                    .filter(|&cap| cap >= 1)
+                    .ok_or(SlowWebError::Capacity)? as u32,
+            ),
+        };
+        let attempt = numeric("attempt", MAX_ATTEMPT, 0, SlowWebError::Attempt)?;
 
         Ok(PageRequest {
             page: page as u32,
@@ -398,6 +472,8 @@ impl PageRequest {
             fail_with,
             size,
             seed,
+            capacity,
+            attempt,
         })
     }
 
@@ -414,6 +490,12 @@ impl PageRequest {
             (self.fail_percent <= MAX_FAIL_PERCENT, SlowWebError::Fail),
             (status_ok, SlowWebError::Status),
             (self.size <= MAX_SIZE, SlowWebError::Size),
+            (
+                self.capacity
+                    .is_none_or(|cap| (1..=MAX_CAPACITY).contains(&cap)),
+                SlowWebError::Capacity,
+            ),
+            (self.attempt <= MAX_ATTEMPT, SlowWebError::Attempt),
         ];
         match checks.iter().find(|(ok, _)| !ok) {
             Some((_, error)) => Err(*error),
@@ -421,13 +503,51 @@ impl PageRequest {
         }
     }
 
-    /// What happens to this request: the actual delay and the answer, exactly as the service
-    /// worker would produce them.
+    /// What happens to this request when nothing else is in flight on its server: the actual
+    /// delay and the answer, exactly as the service worker would produce them.
     pub fn plan(&self) -> Outcome {
-        let jitter = (unit(self.seed, self.page, STREAM_DELAY) * (f64::from(self.jitter_ms) + 1.0))
-            .floor() as u32;
-        let delay_ms = self.delay_ms.saturating_add(jitter);
-        let failed = unit(self.seed, self.page, STREAM_FAIL) * 100.0 < f64::from(self.fail_percent);
+        self.plan_at_load(1)
+    }
+
+    /// What happens to this request when it arrives at a server with `load` requests in flight,
+    /// itself included. Within the request's capacity (or without one) that is [`plan`]; beyond
+    /// it the server answers 503 more often the more it is overloaded, and serves the rest
+    /// more slowly.
+    ///
+    /// ```
+    /// use slow_web::{PageRequest, PageResult};
+    /// let request = PageRequest::new(1).delay(100).capacity(4);
+    /// assert_eq!(request.plan_at_load(4), request.plan()); // within capacity
+    /// // Twice the load: a third of the requests are turned away, the rest take twice as long.
+    /// let answers: Vec<_> = (1..=300).map(|n| PageRequest::new(n).delay(100).capacity(4).plan_at_load(8)).collect();
+    /// let busy = answers.iter().filter(|o| matches!(o.result, PageResult::Busy { .. })).count();
+    /// assert!((80..=120).contains(&busy), "{busy} of 300 busy");
+    /// assert!(answers.iter().all(|o| o.delay_ms == if o.status() == Some(503) { 100 } else { 200 }));
+    /// ```
+    ///
+    /// [`plan`]: PageRequest::plan
+    pub fn plan_at_load(&self, load: u32) -> Outcome {
+        let key = self
+            .page
+            .wrapping_add(ATTEMPT_STRIDE.wrapping_mul(self.attempt));
+        let jitter =
+            (unit(self.seed, key, STREAM_DELAY) * (f64::from(self.jitter_ms) + 1.0)).floor() as u32;
+        let mut delay_ms = self.delay_ms.saturating_add(jitter);
+        if let Some(cap) = self.capacity.filter(|&cap| load > cap) {
+            let over = f64::from(load - cap) / (f64::from(load) + f64::from(cap));
+            if unit(self.seed, key, STREAM_BUSY) < over {
+                return Outcome {
+                    delay_ms: self.delay_ms,
+                    result: PageResult::Busy {
+                        load,
+                        capacity: cap,
+                    },
+                };
+            }
+            let slowed = u64::from(delay_ms) * u64::from(load) / u64::from(cap);
+            delay_ms = u32::try_from(slowed).unwrap_or(u32::MAX);
+        }
+        let failed = unit(self.seed, key, STREAM_FAIL) * 100.0 < f64::from(self.fail_percent);
         let result = if !failed {
             PageResult::Ok {
                 body: page_html(self.page, self.size, self.seed),
@@ -439,6 +559,19 @@ impl PageRequest {
             }
         };
         Outcome { delay_ms, result }
+    }
+
+    /// The text/plain body of an answer that is not a page: a failure status's
+    /// ([`failure_body`]) or a busy server's ([`busy_body`]); `None` for a page or a network
+    /// error.
+    pub fn error_body(&self, result: &PageResult) -> Option<String> {
+        match *result {
+            PageResult::Status(code) => Some(self.failure_body(code)),
+            PageResult::Busy { load, capacity } => {
+                Some(busy_body(self.page, load, capacity, self.seed))
+            }
+            PageResult::Ok { .. } | PageResult::NetworkError => None,
+        }
     }
 
     /// The text/plain body the service worker sends with failure status `status` for this request.
@@ -462,6 +595,7 @@ impl Outcome {
         match self.result {
             PageResult::Ok { .. } => Some(200),
             PageResult::Status(code) => Some(code),
+            PageResult::Busy { .. } => Some(BUSY_STATUS),
             PageResult::NetworkError => None,
         }
     }
@@ -477,6 +611,13 @@ pub enum PageResult {
     },
     /// An HTTP error status; its text/plain body is [`failure_body`].
     Status(u16),
+    /// HTTP 503 from an overloaded server; its text/plain body is [`busy_body`].
+    Busy {
+        /// Requests in flight on the server when this one arrived, itself included.
+        load: u32,
+        /// The server's capacity.
+        capacity: u32,
+    },
     /// A network error: the fetch rejects.
     NetworkError,
 }
@@ -493,6 +634,12 @@ pub fn failure_body(page: u32, status: u16, seed: u32) -> String {
         return String::new();
     }
     format!("slow web: page {page} failed with {status} (seed {seed})")
+}
+
+/// The text/plain body of a busy server's 503:
+/// `slow web: page <n> is busy: load <load> over capacity <cap> (seed <s>)`.
+pub fn busy_body(page: u32, load: u32, capacity: u32, seed: u32) -> String {
+    format!("slow web: page {page} is busy: load {load} over capacity {capacity} (seed {seed})")
 }
 
 /// The HTML of a successful page: exactly `size` bytes when `size` is at least the skeleton's
@@ -523,6 +670,55 @@ pub fn page_html(page: u32, size: u32, seed: u32) -> String {
     }
     html.push_str(tail);
     html
+}
+
+/// The load on each server of the slow web: requests in flight per capacity and seed. A host
+/// that serves requests with a `cap` counts them here: [`Servers::arrive`] when one comes in
+/// (its load is what [`PageRequest::plan_at_load`] needs), [`Servers::leave`] when its answer
+/// is due (also if its client aborted it meanwhile).
+///
+/// ```
+/// use slow_web::{PageRequest, Servers};
+/// let mut servers = Servers::default();
+/// let a = PageRequest::new(1).capacity(2);
+/// let b = PageRequest::new(2).capacity(2);
+/// assert_eq!(servers.arrive(&a), 1);
+/// assert_eq!(servers.arrive(&b), 2);
+/// servers.leave(&a);
+/// assert_eq!(servers.arrive(&a), 2);
+/// // Without a capacity there is no server to share: the load is always 1.
+/// assert_eq!(servers.arrive(&PageRequest::new(3)), 1);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Servers {
+    in_flight: std::collections::HashMap<(u32, u32), u32>,
+}
+
+impl Servers {
+    /// Counts `request` in and returns its load: the requests in flight on its server, itself
+    /// included (1 for a request without a capacity, which is not counted).
+    pub fn arrive(&mut self, request: &PageRequest) -> u32 {
+        let Some(cap) = request.capacity else {
+            return 1;
+        };
+        let count = self.in_flight.entry((cap, request.seed)).or_insert(0);
+        *count = count.saturating_add(1);
+        *count
+    }
+
+    /// Counts `request` out (its answer is due). Pair each call with one [`Servers::arrive`].
+    pub fn leave(&mut self, request: &PageRequest) {
+        let Some(cap) = request.capacity else {
+            return;
+        };
+        let key = (cap, request.seed);
+        if let Some(count) = self.in_flight.get_mut(&key) {
+            *count -= 1;
+            if *count == 0 {
+                self.in_flight.remove(&key);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! (also asserted by `tests/e2e/slow-web.test.mjs`).
 
 use serde_json::Value;
-use slow_web::{PageRequest, PageResult, failure_body};
+use slow_web::{PageRequest, PageResult, busy_body, failure_body};
 
 const VECTORS: &str = include_str!("../../../tests/slow-web-vectors.json");
 
@@ -18,6 +18,12 @@ fn fnv1a32(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0193);
     }
     format!("{h:08x}")
+}
+
+fn busy_body_of(request: &PageRequest, result: &PageResult) -> String {
+    request
+        .error_body(result)
+        .expect("a busy answer has a body")
 }
 
 fn first_chars(text: &str, n: usize) -> String {
@@ -44,10 +50,12 @@ fn every_case_plans_to_the_recorded_outcome() {
             "{url}"
         );
 
-        let outcome = request.plan();
+        let load = case["load"].as_u64().map_or(1, |l| l as u32);
+        let outcome = request.plan_at_load(load);
         let (kind, status, body) = match &outcome.result {
             PageResult::Ok { body } => ("ok", 200, body.clone()),
             PageResult::Status(code) => ("status", *code, request.failure_body(*code)),
+            PageResult::Busy { .. } => ("busy", 503, busy_body_of(&request, &outcome.result)),
             PageResult::NetworkError => ("network", 0, String::new()),
         };
         assert_eq!(
@@ -105,5 +113,25 @@ fn failure_bodies_match_the_service_worker_text() {
     assert_eq!(
         failure_body(5, 503, 9),
         "slow web: page 5 failed with 503 (seed 9)"
+    );
+    assert_eq!(
+        busy_body(5, 12, 4, 9),
+        "slow web: page 5 is busy: load 12 over capacity 4 (seed 9)"
+    );
+}
+
+#[test]
+fn the_vectors_cover_a_busy_server_and_a_slowed_one() {
+    let vectors = vectors();
+    let loaded: Vec<_> = vectors["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["load"].is_u64())
+        .map(|c| c["expected"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        loaded.contains(&"busy") && loaded.contains(&"ok"),
+        "{loaded:?}"
     );
 }

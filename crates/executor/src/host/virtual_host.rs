@@ -4,12 +4,13 @@
 //! task, then moves the clock straight to the next deadline. A crawl of ten pages that each take
 //! a second finishes instantly, at exactly 1000 ms of virtual time, every time.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::time::Duration;
 
 use super::Host;
 use crate::net::{FetchError, FetchErrorKind, HostFetch, NetworkError, Response, UrlError};
-use crate::slow_web::{Outcome, PageRequest, PageResult};
+use crate::slow_web::{Outcome, PageRequest, PageResult, Servers};
 
 /// A host with a virtual clock and a simulated network.
 ///
@@ -29,8 +30,35 @@ use crate::slow_web::{Outcome, PageRequest, PageResult};
 /// ```
 #[derive(Debug, Default)]
 pub struct VirtualHost {
-    now_us: Cell<u64>,
+    /// Shared with the requests in flight, which read it when they are dropped.
+    now_us: Rc<Cell<u64>>,
     alarm_us: Cell<Option<u64>>,
+    /// Requests in flight on each slow-web server with a capacity (the load they arrive at).
+    servers: Rc<RefCell<Load>>,
+}
+
+/// The slow web's servers as this host sees them: requests in flight, and aborted ones that
+/// the server still counts until their answers were due.
+#[derive(Debug, Default)]
+struct Load {
+    servers: Servers,
+    /// Aborted requests and when their answers were due (µs).
+    lingering: Vec<(PageRequest, u64)>,
+}
+
+impl Load {
+    /// Counts `request` in at `now_us`, after letting go of the aborted ones now due.
+    fn arrive(&mut self, request: &PageRequest, now_us: u64) -> u32 {
+        let servers = &mut self.servers;
+        self.lingering.retain(|(gone, due_us)| {
+            let keep = *due_us > now_us;
+            if !keep {
+                servers.leave(gone);
+            }
+            keep
+        });
+        self.servers.arrive(request)
+    }
 }
 
 impl VirtualHost {
@@ -65,8 +93,20 @@ impl Host for VirtualHost {
 
     fn fetch(&self, url: &str) -> HostFetch {
         let url = url.to_owned();
+        let servers = self.servers.clone();
+        let clock = self.now_us.clone();
         Box::pin(async move {
-            let (request, outcome) = plan(&url)?;
+            let request = parse(&url)?;
+            // Counted in flight until its answer is due, even if this future is dropped before.
+            let load = servers.borrow_mut().arrive(&request, clock.get());
+            let outcome = request.plan_at_load(load);
+            let due_us = clock.get() + u64::from(outcome.delay_ms) * 1000;
+            let _leave = Leave {
+                load: servers,
+                clock,
+                request,
+                due_us,
+            };
             // The request "travels" for its delay; dropping this future cancels the sleep.
             crate::sleep(Duration::from_millis(outcome.delay_ms.into())).await;
             answer(url, &request, outcome)
@@ -74,7 +114,14 @@ impl Host for VirtualHost {
     }
 
     fn fetch_blocking(&self, url: &str) -> Result<Response, FetchError> {
-        let (request, outcome) = plan(url)?;
+        let request = parse(url)?;
+        // Nothing else runs while it blocks, so it meets only the requests already out.
+        let load = self
+            .servers
+            .borrow_mut()
+            .arrive(&request, self.now_us.get());
+        self.servers.borrow_mut().servers.leave(&request);
+        let outcome = request.plan_at_load(load);
         // Blocking: the whole thread waits, so the clock moves with nothing else running.
         let delay_us = u64::from(outcome.delay_ms) * 1000;
         self.now_us.set(self.now_us.get() + delay_us);
@@ -92,21 +139,43 @@ impl Host for VirtualHost {
 }
 
 /// What the slow web would do with `url`.
-fn plan(url: &str) -> Result<(PageRequest, Outcome), FetchError> {
-    let request = PageRequest::parse(url).map_err(|e| FetchError {
+fn parse(url: &str) -> Result<PageRequest, FetchError> {
+    PageRequest::parse(url).map_err(|e| FetchError {
         url: url.to_owned(),
         kind: FetchErrorKind::InvalidUrl(UrlError::NotSlowWeb(e)),
-    })?;
-    let outcome = request.plan();
-    Ok((request, outcome))
+    })
+}
+
+/// Counts a request out of its server when dropped: at once when answered, or when its answer
+/// was due if it is dropped (aborted) before.
+struct Leave {
+    load: Rc<RefCell<Load>>,
+    clock: Rc<Cell<u64>>,
+    request: PageRequest,
+    due_us: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        let mut load = self.load.borrow_mut();
+        if self.clock.get() < self.due_us {
+            load.lingering.push((self.request, self.due_us));
+        } else {
+            load.servers.leave(&self.request);
+        }
+    }
 }
 
 /// The response (or network error) the slow web gives once the delay is over.
 fn answer(url: String, request: &PageRequest, outcome: Outcome) -> Result<Response, FetchError> {
-    let (status, content_type, body) = match outcome.result {
-        PageResult::Ok { body } => (200, "text/html; charset=utf-8", body),
-        PageResult::Status(status) => (status, "text/plain", request.failure_body(status)),
-        PageResult::NetworkError => {
+    let status = outcome.status();
+    let (status, content_type, body) = match (status, outcome.result) {
+        (_, PageResult::Ok { body }) => (200, "text/html; charset=utf-8", body),
+        (Some(status), failed @ (PageResult::Status(_) | PageResult::Busy { .. })) => {
+            let body = request.error_body(&failed).unwrap_or_default();
+            (status, "text/plain", body)
+        }
+        _ => {
             return Err(FetchError {
                 url,
                 kind: FetchErrorKind::Network(NetworkError::Simulated),
