@@ -64,6 +64,9 @@ pub struct Snippet {
     pub turn_steps: bool,
     /// The card runs the snippet under each scheduler (`// tutor: schedulers`).
     pub schedulers: bool,
+    /// The knob whose every value the card can run on the virtual clock and plot
+    /// (`// tutor: sweep <knob>`).
+    pub sweep: Option<&'static str>,
     /// The source file as shown and copied (without its `// ANCHOR:` lines).
     pub source: &'static str,
     /// The source, highlighted.

@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod lesson;
 pub mod run_state;
 pub mod schedulers;
+pub mod sweep;
 pub mod timeline;
 
 use yew::prelude::*;

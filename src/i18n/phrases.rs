@@ -423,6 +423,90 @@ impl Lang {
         }
     }
 
+    /// The sweep's heading: "Every value of Requests in flight at most".
+    pub fn sweep_title(self, label: &str) -> String {
+        match self {
+            Lang::En => format!("Every value of “{label}”"),
+            Lang::Zh => format!("逐一尝试“{label}”的每个取值"),
+        }
+    }
+
+    /// What the sweep does.
+    pub fn sweep_note(self, label: &str, runs: usize, from: u32, to: u32) -> String {
+        match self {
+            Lang::En => format!(
+                "Runs the snippet {runs} times on the virtual clock, with “{label}” from {from} to {to} and the other knobs as above, and plots what each run took."
+            ),
+            Lang::Zh => format!(
+                "在虚拟时钟上把代码片段运行 {runs} 次，“{label}”从 {from} 取到 {to}，其他参数保持上面的设置，并画出每次运行的结果。"
+            ),
+        }
+    }
+
+    /// The sweep's button: "Run 64 times".
+    pub fn sweep_run(self, runs: usize) -> String {
+        match self {
+            Lang::En => format!("Run {runs} times"),
+            Lang::Zh => format!("运行 {runs} 次"),
+        }
+    }
+
+    /// "12 of 64 runs".
+    pub fn sweep_progress(self, done: usize, planned: usize) -> String {
+        match self {
+            Lang::En => format!("{done} of {planned} runs"),
+            Lang::Zh => format!("已完成 {done}/{planned} 次"),
+        }
+    }
+
+    /// The upper panel's title.
+    pub fn sweep_time_title(self) -> String {
+        match self {
+            Lang::En => "total time".into(),
+            Lang::Zh => "总用时".into(),
+        }
+    }
+
+    /// The lower panel's title.
+    pub fn sweep_requests_title(self) -> String {
+        match self {
+            Lang::En => "requests: most in flight at once, and failed".into(),
+            Lang::Zh => "请求：同时在途的最多数量，以及失败数".into(),
+        }
+    }
+
+    /// The series of the most requests in flight.
+    pub fn sweep_in_flight(self) -> String {
+        match self {
+            Lang::En => "most in flight".into(),
+            Lang::Zh => "最多在途".into(),
+        }
+    }
+
+    /// The series of failed requests.
+    pub fn sweep_failed(self) -> String {
+        match self {
+            Lang::En => "failed requests".into(),
+            Lang::Zh => "失败的请求".into(),
+        }
+    }
+
+    /// "Fastest: Requests in flight at most = 16, 4.1 s".
+    pub fn sweep_fastest(self, label: &str, value: u32, took: &str) -> String {
+        match self {
+            Lang::En => format!("Fastest: {label} = {value}, {took}"),
+            Lang::Zh => format!("最快：{label} = {value}，{took}"),
+        }
+    }
+
+    /// The summary of the sweep's table.
+    pub fn sweep_table(self) -> String {
+        match self {
+            Lang::En => "The runs as a table".into(),
+            Lang::Zh => "各次运行（表格）".into(),
+        }
+    }
+
     /// "event 12 of 80" for the replay scrubber.
     pub fn event_of(self, at: usize, of: usize) -> String {
         match self {

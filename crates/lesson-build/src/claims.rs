@@ -98,7 +98,15 @@ pub type Lookup<'a> = dyn Fn(&str, Option<&str>) -> Result<Value, String> + 'a;
 
 /// Measurements without an argument.
 pub const MEASUREMENTS: &[&str] = &[
-    "elapsed", "requests", "tasks", "polls", "wakes", "turns", "output", "error",
+    "elapsed",
+    "requests",
+    "tasks",
+    "polls",
+    "wakes",
+    "turns",
+    "peak_in_flight",
+    "output",
+    "error",
 ];
 /// Measurements with a quoted argument.
 pub const CALLS: &[&str] = &["polls", "lines", "printed", "marks"];

@@ -56,13 +56,14 @@ pub fn page_module(catalog: &Catalog) -> String {
         for snippet in &lesson.snippets {
             let _ = writeln!(
                 s,
-                "            Snippet {{\n                id: {:?},\n                title: {:?},\n                blocking: {},\n                page_thread: {},\n                turn_steps: {},\n                schedulers: {},\n                source: {:?},\n                source_html: {:?},\n                focus_html: {:?},\n                knobs: &[",
+                "            Snippet {{\n                id: {:?},\n                title: {:?},\n                blocking: {},\n                page_thread: {},\n                turn_steps: {},\n                schedulers: {},\n                sweep: {:?},\n                source: {:?},\n                source_html: {:?},\n                focus_html: {:?},\n                knobs: &[",
                 snippet.id,
                 snippet.title,
                 !snippet.is_async,
                 snippet.page_thread,
                 snippet.turn_steps,
                 snippet.schedulers,
+                snippet.sweep.as_deref(),
                 snippet.text,
                 snippet.html,
                 snippet.focus_html

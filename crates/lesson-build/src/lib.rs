@@ -68,6 +68,9 @@ pub struct Snippet {
     /// The file has a `// tutor: schedulers` line: its card runs it once under each of the
     /// browser host's schedulers and draws the three runs on one time axis.
     pub schedulers: bool,
+    /// The file has a `// tutor: sweep <knob>` line: its card can also run it once for each
+    /// value of that knob on the virtual clock and plot what each run took.
+    pub sweep: Option<String>,
     /// The knobs declared with `knobs! { … }`.
     pub knobs: Vec<Knob>,
     /// The source as the card shows and copies it: the file without its `// ANCHOR:` lines.
@@ -409,6 +412,17 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
     let page_thread = source.lines().any(|l| l.trim() == "// tutor: page-thread");
     let turn_steps = source.lines().any(|l| l.trim() == "// tutor: turns");
     let schedulers = source.lines().any(|l| l.trim() == "// tutor: schedulers");
+    let sweep = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("// tutor: sweep "))
+        .map(|name| name.trim().to_owned());
+    if let Some(name) = &sweep
+        && !knobs.iter().any(|k| &k.name == name)
+    {
+        return Err(fail(format!(
+            "`// tutor: sweep {name}` names a knob the snippet does not declare"
+        )));
+    }
     let has_jobs = source
         .lines()
         .any(|l| l.trim_start().starts_with("tutor::jobs!"));
@@ -422,6 +436,7 @@ fn load_snippet(path: &Path, labels: &[KnobLabel]) -> Result<Snippet, String> {
         has_jobs,
         turn_steps,
         schedulers,
+        sweep,
         knobs,
         html,
         focus_html,

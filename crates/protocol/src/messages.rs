@@ -215,6 +215,9 @@ pub struct TraceSummary {
     /// Turns of the executor (each gave it the thread to fire timers and poll).
     #[serde(default)]
     pub turns: u64,
+    /// The most requests in flight at once (sent, not yet answered, failed or aborted).
+    #[serde(default)]
+    pub peak_in_flight: u64,
 }
 
 /// The result of one run, as `window.asyncTutor.run` returns it.
@@ -260,6 +263,8 @@ pub struct Tally {
     pub output: Vec<OutputLine>,
     /// The counts so far.
     pub summary: TraceSummary,
+    /// Requests in flight now.
+    in_flight: u64,
 }
 
 impl Tally {
@@ -279,11 +284,22 @@ impl Tally {
             Event::Spawn { .. } => s.tasks += 1,
             Event::PollStart { .. } => s.polls += 1,
             Event::Wake { .. } => s.wakes += 1,
-            Event::FetchStart { .. } => s.requests += 1,
-            Event::FetchError { .. } => s.failed_requests += 1,
-            Event::FetchEnd { status, .. } if !(200..300).contains(status) => {
-                s.failed_requests += 1
+            Event::FetchStart { .. } => {
+                s.requests += 1;
+                self.in_flight += 1;
+                s.peak_in_flight = s.peak_in_flight.max(self.in_flight);
             }
+            Event::FetchError { .. } => {
+                s.failed_requests += 1;
+                self.in_flight = self.in_flight.saturating_sub(1);
+            }
+            Event::FetchEnd { status, .. } => {
+                if !(200..300).contains(status) {
+                    s.failed_requests += 1;
+                }
+                self.in_flight = self.in_flight.saturating_sub(1);
+            }
+            Event::FetchAbort { .. } => self.in_flight = self.in_flight.saturating_sub(1),
             Event::TimerArmed { .. } => s.timers_armed += 1,
             Event::TurnStart { .. } => s.turns += 1,
             Event::Print { text, .. } => self.output.push(OutputLine {

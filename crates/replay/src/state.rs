@@ -224,6 +224,9 @@ pub struct ExecState {
     pub paused_before: Option<TaskId>,
     /// The latest mark (`tutor::state!`): its label and source line.
     pub mark: Option<(String, u32)>,
+    /// How many tasks are in each state they marked last, states in the order first marked:
+    /// a batch's progress ("downloading 16, backing off 3, done 120").
+    pub states: Vec<(String, u32)>,
     /// The task that woke itself during the poll in progress.
     woke_itself: bool,
     /// Some task carries a mark: kept so that asking costs nothing with 50 000 tasks.
@@ -468,8 +471,17 @@ impl ExecState {
             Event::Print { .. } => self.counters.prints += 1,
             Event::Mark { task, label, line } => {
                 if let Some(t) = task.and_then(|id| self.task_mut(id)) {
-                    t.state = Some(label.clone());
+                    let before = t.state.replace(label.clone());
                     self.marked = true;
+                    if let Some(before) = before
+                        && let Some(count) = self.states.iter_mut().find(|(l, _)| *l == before)
+                    {
+                        count.1 -= 1;
+                    }
+                    match self.states.iter_mut().find(|(l, _)| l == label) {
+                        Some(count) => count.1 += 1,
+                        None => self.states.push((label.clone(), 1)),
+                    }
                 }
                 self.mark = Some((label.clone(), *line));
             }

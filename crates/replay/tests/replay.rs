@@ -320,3 +320,48 @@ fn one_by_one_counts_a_wait_left_open_up_to_the_end_given() {
     assert_eq!(builder.one_by_one_us(None), 30_000);
     assert_eq!(builder.one_by_one_us(Some(end_us)), 60_000);
 }
+
+#[test]
+fn tasks_are_counted_by_the_state_they_marked_last() {
+    fn mark(label: &str) {
+        let task = executor::current_task();
+        executor::trace::emit(|| Event::Mark {
+            task,
+            label: label.into(),
+            line: 1,
+        });
+    }
+    let trace = trace_of(async {
+        let tasks: Vec<_> = (1..=3u64)
+            .map(|n| {
+                spawn(async move {
+                    mark("waiting");
+                    sleep(ms(10 * n)).await;
+                    mark("done");
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    fn counts(state: &ExecState) -> Vec<(&str, u32)> {
+        state.states.iter().map(|(l, n)| (l.as_str(), *n)).collect()
+    }
+    let marks: Vec<usize> = trace
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.event, Event::Mark { .. }))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(marks.len(), 6);
+    assert_eq!(counts(&ExecState::at(&trace, marks[2])), [("waiting", 3)]);
+    assert_eq!(
+        counts(&ExecState::at(&trace, marks[3])),
+        [("waiting", 2), ("done", 1)]
+    );
+    assert_eq!(
+        counts(&ExecState::at(&trace, trace.len())),
+        [("waiting", 0), ("done", 3)]
+    );
+}

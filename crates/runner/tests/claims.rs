@@ -39,6 +39,7 @@ fn measure(
         ("polls", None) => num(report.trace.polls as f64),
         ("wakes", None) => num(report.trace.wakes as f64),
         ("turns", None) => num(report.trace.turns as f64),
+        ("peak_in_flight", None) => num(report.trace.peak_in_flight as f64),
         ("output", None) => Ok(Value::Text(
             report
                 .output

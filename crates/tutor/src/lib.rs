@@ -25,7 +25,7 @@ pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T,
 
 /// Everything a snippet usually needs, in one import.
 pub mod prelude {
-    pub use crate::{Result, poll_once, slow_web, turns};
+    pub use crate::{Result, poll_once, random, slow_web, turns};
     pub use executor::{
         Either, Fetch, JoinError, JoinHandle, SetError, TaskSet, busy, fetch, fetch_blocking, join,
         join_all, now, select, select_all, sleep, spawn, spawn_named, timeout, yield_now,
@@ -63,6 +63,19 @@ pub mod slow_web {
 pub fn poll_once<F: std::future::Future + Unpin>(future: &mut F) -> std::task::Poll<F::Output> {
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     std::pin::Pin::new(future).poll(&mut cx)
+}
+
+/// A number in `[0, 1)` that depends only on `a` and `b`: the slow web's hash, for the
+/// randomness a snippet needs (the jitter of a backoff) while every run stays repeatable.
+///
+/// ```
+/// let x = tutor::random(3, 1);
+/// assert!((0.0..1.0).contains(&x));
+/// assert_eq!(x, tutor::random(3, 1));
+/// assert_ne!(x, tutor::random(3, 2));
+/// ```
+pub fn random(a: u32, b: u32) -> f64 {
+    executor::slow_web::unit(0x7475_746f, a, b) // seeded with "tuto"
 }
 
 /// How many turns the executor has run so far. Between two turns the browser has the thread:

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::frames::FrameCounter;
 use super::inspector::Inspector;
 use super::run_state::{Action, Phase, RunState, launch, longest_poll_ms, use_run_clock};
+use super::sweep::SweepPanel;
 use super::timeline::{LaneGroup, Timeline, fmt_ms};
 use crate::content;
 use crate::i18n::Lang;
@@ -116,6 +117,17 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .map(|(knob, text)| check(knob, text, lang).err())
         .collect();
     let knobs_ok = errors.iter().all(Option::is_none);
+    // The knobs as numbers, while all are valid.
+    let checked: Option<KnobValues> = snippet
+        .knobs
+        .iter()
+        .zip(values.iter())
+        .map(|(knob, text)| {
+            check(knob, text, lang)
+                .ok()
+                .map(|v| (knob.spec.name.to_owned(), v))
+        })
+        .collect();
     let running = state.phase.live();
     let ready = net != NetStatus::Pending && (!snippet.page_thread || *consent);
     // Run, Stop and the knobs disable themselves: keep focus on a control, not <body>.
@@ -434,6 +446,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                     <span>{ format!("{} · {}", lang.requests_progress(ended, started), fmt_ms(total_ms)) }</span>
                 </div>
             }
+            if state.phase != Phase::Idle && !exec.states.is_empty() {
+                <ul class="task-states" aria-label={t.task_states} title={t.task_states}>
+                    { for exec.states.iter().map(|(label, n)| html! {
+                        <li data-state={label.clone()}><b>{ n }</b>{ " " }{ label }</li>
+                    }) }
+                </ul>
+            }
             if let Some((kept, total)) = partial {
                 <p class="note trace-capped" role="status" data-shown={kept.to_string()}
                    data-events={total.map(|m| m.to_string())}>
@@ -471,6 +490,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                            now_ms={(state.cursor.is_none() && state.phase.live()).then_some(total_ms)} />
             }
             <OutputLog lines={output.clone()} error={end_error} {total_ms} level={props.level + 1} {lang} />
+            if let Some(knob) = snippet.sweep {
+                <SweepPanel lesson={props.lesson} snippet={props.snippet} {knob} knobs={checked.clone()}
+                            current={checked.as_ref().and_then(|k| k.get(knob)).map(|v| *v as u32)}
+                            card_running={running} level={props.level + 1} {lang} />
+            }
         </section>
     }
 }
