@@ -19,7 +19,7 @@
 //     like GET, as the service worker does.
 //
 //   - a request with a capacity (`cap`) is counted in flight on its server from the end of
-//     its head until its answer is written (or the connection closed), and planned at that
+//     its head until its answer is due (just before it is written), and planned at that
 //     load, as the service worker does; a client that goes away does not shorten the count
 //     (the slow web's rule: a request leaves when its answer is due).
 //
@@ -464,10 +464,13 @@ fn serve(mut stream: TcpStream, servers: &Mutex<Servers>, log: bool) {
 
     let request = PageRequest::parse(&head.target).ok();
     let load = request.map_or(1, |r| lock(servers).arrive(&r));
-    let _in_flight = request.map(|r| InFlight(servers, r));
+    let in_flight = request.map(|r| InFlight(servers, r));
     let (delay_ms, answer) = answer_at_load(&head.target, load);
     let due = Instant::now() + Duration::from_millis(u64::from(delay_ms));
     thread::sleep(due.saturating_duration_since(Instant::now()));
+    // The answer is due: the request leaves its server before the client can read it, so a
+    // client that sends its next request at once never meets this one.
+    drop(in_flight);
     let result = match answer {
         Answer::Close => "network error (closed, no response)".to_string(),
         Answer::Respond {

@@ -236,13 +236,14 @@ pub fn SweepPlot(props: &PlotProps) -> Html {
     }
     let summary =
         fastest.map(|best| lang.sweep_fastest(props.label, best.value, &fmt_ms(best.elapsed_ms)));
+    let summary_label = summary.clone().unwrap_or_default();
     let svg = Html::from_html_unchecked(AttrValue::from(format!(
         r#"<svg class="sweep-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}">{svg}</svg>"#,
         escape(&summary.clone().unwrap_or_default())
     )));
     html! {
         <figure class="sweep-figure">
-            { svg }
+            <div class="sweep-scroll" tabindex="0" aria-label={summary_label}>{ svg }</div>
             <figcaption>
                 <span class="legend time">{ lang.sweep_time_title() }</span>
                 <span class="legend in-flight">{ in_flight_name.clone() }</span>
