@@ -12,6 +12,8 @@
 //! | `async for page in pages:` | `while let Some(page) = pages.next().await {` |
 //! | `[x async for x in s]` | `s.collect_vec().await` |
 //! | an `async def` generator with `yield` | [`unfold`] (state in, `(item, next state)` out) |
+//! | up to *n* awaitables at once, in order | `s.map(f).buffered(n)` ([`StreamExt::buffered`]) |
+//! | up to *n* at once, as they finish | `s.map(f).buffer_unordered(n)` |
 //!
 //! ```
 //! use std::time::Duration;
@@ -45,6 +47,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use futures_core::Stream;
+
+mod buffered;
+
+pub use buffered::{BufferUnordered, Buffered, Map};
 
 /// Handy methods for every [`Stream`], the async counterpart of `Iterator`'s.
 ///
@@ -109,6 +115,91 @@ pub trait StreamExt: Stream {
             stream: Box::pin(self),
             remaining: n,
         }
+    }
+
+    /// Each item passed through `f`, as it comes.
+    ///
+    /// ```
+    /// use executor::stream::{self, StreamExt};
+    /// use executor::{Executor, VirtualHost};
+    ///
+    /// let ex = Executor::new(VirtualHost::new());
+    /// let v = ex.block_on(stream::iter(1..=3).map(|n| n * 10).collect_vec()).unwrap();
+    /// assert_eq!(v, [10, 20, 30]);
+    /// ```
+    fn map<T, F>(self, f: F) -> Map<Self, F>
+    where
+        Self: Sized,
+        F: FnMut(Self::Item) -> T,
+    {
+        Map {
+            stream: Box::pin(self),
+            f,
+        }
+    }
+
+    /// For a stream of futures: runs up to `limit` of them at once and hands out their outputs
+    /// in the order the stream gave the futures. A future that finishes early waits for those
+    /// before it; a new one starts when an output is taken.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use executor::stream::{self, StreamExt};
+    /// use executor::{sleep, Executor, VirtualHost};
+    ///
+    /// let ex = Executor::new(VirtualHost::new());
+    /// let order = ex.block_on(
+    ///     stream::iter([300, 100, 200])
+    ///         .map(|ms| async move {
+    ///             sleep(Duration::from_millis(ms)).await;
+    ///             ms
+    ///         })
+    ///         .buffered(3)
+    ///         .collect_vec(),
+    /// ).unwrap();
+    /// assert_eq!(order, [300, 100, 200]); // the stream's order
+    /// assert_eq!(ex.now(), Duration::from_millis(300)); // all three at once
+    /// ```
+    ///
+    /// # Panics
+    /// If `limit` is 0.
+    fn buffered(self, limit: usize) -> Buffered<Self>
+    where
+        Self: Sized,
+        Self::Item: Future,
+    {
+        Buffered::new(self, limit)
+    }
+
+    /// For a stream of futures: runs up to `limit` of them at once and hands out each output
+    /// as soon as its future finishes.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use executor::stream::{self, StreamExt};
+    /// use executor::{sleep, Executor, VirtualHost};
+    ///
+    /// let ex = Executor::new(VirtualHost::new());
+    /// let order = ex.block_on(
+    ///     stream::iter([300, 100, 200])
+    ///         .map(|ms| async move {
+    ///             sleep(Duration::from_millis(ms)).await;
+    ///             ms
+    ///         })
+    ///         .buffer_unordered(3)
+    ///         .collect_vec(),
+    /// ).unwrap();
+    /// assert_eq!(order, [100, 200, 300]); // as they finished
+    /// ```
+    ///
+    /// # Panics
+    /// If `limit` is 0.
+    fn buffer_unordered(self, limit: usize) -> BufferUnordered<Self>
+    where
+        Self: Sized,
+        Self::Item: Future,
+    {
+        BufferUnordered::new(self, limit)
     }
 
     /// Every item, in a `Vec`, once the stream has ended. Python: `[x async for x in s]`.
