@@ -11,7 +11,7 @@
  * URL scheme (relative to the service worker's scope, so the site works under any sub-path):
  *
  *   api/page/<n>?delay=<ms>&jitter=<ms>&fail=<percent>&status=<code|network>&size=<bytes>&seed=<u32>
- *                &cap=<requests>&attempt=<k>
+ *                &cap=<requests>&attempt=<k>&chunks=<k>&every=<ms>
  *
  *   n       page number, 0..=1000000 (required)
  *   delay   base delay in ms,               0..=60000,   default 0
@@ -24,6 +24,8 @@
  *   cap     the server's capacity: requests it serves at full speed, 1..=10000; default none
  *           (no limit)
  *   attempt which try of the request this is, 0..=1000,  default 0 (a retry draws afresh)
+ *   chunks  how many parts the body trickles in, 1..=1000, default 1
+ *   every   milliseconds between two parts, 0..=60000,   default 0
  *
  * Parsing rules (identical in Rust):
  *   - the fragment (#…) is dropped; the path is what comes before the first '?';
@@ -33,7 +35,7 @@
  *     parameters (e.g. cache busters) are ignored;
  *   - numbers are one or more ASCII digits (no sign, no spaces); out-of-range or malformed
  *     values are an error; checks run in the order page, delay, jitter, fail, status, size,
- *     seed, cap, attempt and the first failure is reported. The service worker answers it with HTTP 400 and
+ *     seed, cap, attempt, chunks, every and the first failure is reported. The service worker answers it with HTTP 400 and
  *     the message as a text/plain body.
  *
  * Outcome of page n (deterministic):
@@ -59,10 +61,16 @@
  *     k = 2, 3, 4, … joined by single spaces and cut to the exact length needed.
  *   Everything is ASCII, so string length == UTF-8 byte length.
  *
+ * Trickled bodies: after the actual delay come the status, the headers and the body's first
+ * part; then one more part every `every` ms, so the body is complete `(chunks - 1) * every` ms
+ * after the delay. The body of n bytes is cut at byte floor(i * n / chunks) for i = 1..chunks
+ * (parts may be empty when n < chunks). A busy answer (below) and a network error do not
+ * trickle. A client that reads the whole body waits for the last part.
+ *
  * Load (only with `cap`): requests with the same `cap` and `seed` are served by one server.
  * When a request arrives, its `load` is the number of that server's requests in flight, itself
- * included. A request leaves when its answer is due, even if its client aborted it before: the
- * server does not know. Within capacity (load <= cap) nothing changes. Beyond it:
+ * included. A request leaves when its answer's last part is due, even if its client aborted it
+ * before: the server does not know. Within capacity (load <= cap) nothing changes. Beyond it:
  *   busy         = unit(seed, key, 0x42555359) < (load - cap) / (load + cap)
  *   busy → HTTP 503 after `delay` ms (no jitter), text/plain body
  *       "slow web: page <n> is busy: load <load> over capacity <cap> (seed <seed>)"
@@ -93,6 +101,8 @@
     seed: Object.freeze([0, 4294967295]),
     cap: Object.freeze([1, 10000]),
     attempt: Object.freeze([0, 1000]),
+    chunks: Object.freeze([1, 1000]),
+    every: Object.freeze([0, 60000]),
   });
 
   /** Defaults of the optional query parameters. */
@@ -105,6 +115,8 @@
     seed: 0,
     cap: null,
     attempt: 0,
+    chunks: 1,
+    every: 0,
   });
 
   const STREAM_DELAY = 0;
@@ -134,6 +146,8 @@
     seed: 'slow web: parameter "seed" must be an integer in 0..=4294967295',
     cap: 'slow web: parameter "cap" must be an integer in 1..=10000',
     attempt: 'slow web: parameter "attempt" must be an integer in 0..=1000',
+    chunks: 'slow web: parameter "chunks" must be an integer in 1..=1000',
+    every: 'slow web: parameter "every" must be an integer in 0..=60000',
   });
 
   /** The 32-bit hash behind every random choice: MurmurHash3's finalizer over a keyed mix. */
@@ -168,7 +182,7 @@
    * Parses a slow-web URL (relative like "api/page/3?delay=100", or absolute).
    * Returns { ok: true, request } or { ok: false, error: { param, message } }, where request is
    * { page, delayMs, jitterMs, failPercent, failWith: <status number> | 'network', size, seed,
-   * cap: <number> | null, attempt }.
+   * cap: <number> | null, attempt, chunks, everyMs }.
    */
   function parse(url) {
     let text = String(url);
@@ -221,10 +235,14 @@
     }
     const attempt = numeric('attempt');
     if (attempt === null) return failure('attempt');
+    const chunks = numeric('chunks');
+    if (chunks === null) return failure('chunks');
+    const everyMs = numeric('every');
+    if (everyMs === null) return failure('every');
 
     return {
       ok: true,
-      request: { page, delayMs, jitterMs, failPercent, failWith, size, seed, cap, attempt },
+      request: { page, delayMs, jitterMs, failPercent, failWith, size, seed, cap, attempt, chunks, everyMs },
     };
   }
 
@@ -240,6 +258,8 @@
       seed: DEFAULTS.seed,
       cap: DEFAULTS.cap,
       attempt: DEFAULTS.attempt,
+      chunks: DEFAULTS.chunks,
+      everyMs: DEFAULTS.every,
     };
   }
 
@@ -255,6 +275,8 @@
     if (r.seed !== DEFAULTS.seed) parts.push('seed=' + r.seed);
     if (r.cap !== null) parts.push('cap=' + r.cap);
     if (r.attempt !== DEFAULTS.attempt) parts.push('attempt=' + r.attempt);
+    if (r.chunks !== DEFAULTS.chunks) parts.push('chunks=' + r.chunks);
+    if (r.everyMs !== DEFAULTS.every) parts.push('every=' + r.everyMs);
     return PATH_PREFIX + r.page + (parts.length ? '?' + parts.join('&') : '');
   }
 
@@ -267,6 +289,16 @@
   function failureBody(page, status, seed) {
     if (isNullBodyStatus(status)) return '';
     return 'slow web: page ' + page + ' failed with ' + status + ' (seed ' + seed + ')';
+  }
+
+  /** `body` cut into `chunks` parts: part i ends at character floor((i + 1) * length / chunks). */
+  function bodyParts(body, chunks) {
+    const n = body.length;
+    const parts = [];
+    for (let i = 0; i < chunks; i++) {
+      parts.push(body.slice(Math.floor((i * n) / chunks), Math.floor(((i + 1) * n) / chunks)));
+    }
+    return parts;
   }
 
   /** The text/plain body of a busy server's 503. */
@@ -295,50 +327,39 @@
   /**
    * What happens to a request that arrives at its server with `load` requests in flight, itself
    * included (1 when omitted): { page, delayMs, kind: 'ok'|'status'|'busy'|'network', status,
-   * body, contentType }. status is 200 for 'ok', 503 for 'busy' and 0 for 'network' (like
-   * Response.error()).
+   * body, contentType, chunks, everyMs, doneMs }. status is 200 for 'ok', 503 for 'busy' and 0
+   * for 'network' (like Response.error()); the body comes in `chunks` parts, the last at doneMs.
    */
   function plan(request, load) {
     const r = Object.assign(defaultRequest(), request);
     const l = load === undefined ? 1 : load;
     const key = (r.page + Math.imul(ATTEMPT_STRIDE, r.attempt)) >>> 0;
     let delayMs = r.delayMs + Math.floor(unit(r.seed, key, STREAM_DELAY) * (r.jitterMs + 1));
+    /** The outcome, with its trickle: none for a busy answer or a network error. */
+    const outcome = (fields, trickles) => {
+      const chunks = trickles ? r.chunks : 1;
+      const everyMs = trickles ? r.everyMs : 0;
+      return { page: r.page, ...fields, chunks, everyMs, doneMs: fields.delayMs + (chunks - 1) * everyMs };
+    };
     if (r.cap !== null && l > r.cap) {
       if (unit(r.seed, key, STREAM_BUSY) < (l - r.cap) / (l + r.cap)) {
-        return {
-          page: r.page,
-          delayMs: r.delayMs,
-          kind: 'busy',
-          status: 503,
-          body: busyBody(r.page, l, r.cap, r.seed),
-          contentType: 'text/plain; charset=utf-8',
-        };
+        const body = busyBody(r.page, l, r.cap, r.seed);
+        return outcome({ delayMs: r.delayMs, kind: 'busy', status: 503, body, contentType: 'text/plain; charset=utf-8' }, false);
       }
       delayMs = Math.min(Math.floor((delayMs * l) / r.cap), 4294967295);
     }
     const failed = unit(r.seed, key, STREAM_FAIL) * 100 < r.failPercent;
     if (failed && (r.failWith === 'network' || r.failWith < 200)) {
-      return { page: r.page, delayMs, kind: 'network', status: 0, body: '', contentType: null };
+      return outcome({ delayMs, kind: 'network', status: 0, body: '', contentType: null }, false);
     }
     if (failed) {
-      return {
-        page: r.page,
-        delayMs,
-        kind: 'status',
-        status: r.failWith,
-        body: failureBody(r.page, r.failWith, r.seed),
-        contentType: 'text/plain; charset=utf-8',
-      };
+      const body = failureBody(r.page, r.failWith, r.seed);
+      return outcome({ delayMs, kind: 'status', status: r.failWith, body, contentType: 'text/plain; charset=utf-8' }, true);
     }
-    return {
-      page: r.page,
-      delayMs,
-      kind: 'ok',
-      status: 200,
-      body: pageHtml(r.page, r.size, r.seed),
-      contentType: 'text/html; charset=utf-8',
-    };
+    const body = pageHtml(r.page, r.size, r.seed);
+    return outcome({ delayMs, kind: 'ok', status: 200, body, contentType: 'text/html; charset=utf-8' }, true);
   }
+
 
   /** Response headers for a planned outcome (not used for 'network', which has no response). */
   function headersFor(outcome) {
@@ -379,6 +400,7 @@
     isNullBodyStatus,
     failureBody,
     busyBody,
+    bodyParts,
     pageHtml,
     plan,
     headersFor,

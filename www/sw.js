@@ -19,8 +19,11 @@
  * If the page aborts the request while it waits (event.request.signal), the timer is cleared
  * and the answer is a network error, so no respondWith promise is left pending.
  *
+ * TRICKLE. With `chunks=k&every=ms` the body is a ReadableStream: the first part comes with the
+ * head, the next ones `every` ms apart (slow-web.js says where it is cut).
+ *
  * LOAD. A request with a capacity (`cap=`) is counted in flight on its server (its `cap` and
- * `seed`) from its arrival until its answer is due, also when the page aborted it meanwhile
+ * `seed`) from its arrival until its answer's last part is due, also when the page aborted it meanwhile
  * (the server does not know), and planned at the load it arrived at (see
  * slow-web.js): beyond the capacity some answers are 503 and the rest come more slowly. The
  * count lives in this worker, so every page it controls shares the servers.
@@ -239,24 +242,64 @@ async function answerSlowWeb(request, relative) {
   if (signal && signal.aborted) return Response.error();
   const server = arrive(parsed.request);
   const outcome = SlowWeb.plan(parsed.request, server.load);
-  const due = performance.now() + outcome.delayMs;
-  try {
-    if (outcome.delayMs > 0 && !(await wait(outcome.delayMs, signal))) {
-      return Response.error();
-    }
-  } finally {
-    const early = due - performance.now();
-    if (early > 0) setTimeout(server.leave, early);
-    else server.leave();
+  // The server counts the request until the last part of its answer is due, whatever the page
+  // does meanwhile.
+  setTimeout(server.leave, outcome.doneMs);
+  if (outcome.delayMs > 0 && !(await wait(outcome.delayMs, signal))) {
+    return Response.error();
   }
   if (outcome.kind === 'network') return Response.error();
   const noBody = request.method === 'HEAD' || SlowWeb.isNullBodyStatus(outcome.status);
   try {
-    return new Response(noBody ? null : outcome.body, {
+    return new Response(noBody ? null : trickle(outcome, signal), {
       status: outcome.status,
       headers: SlowWeb.headersFor(outcome),
     });
   } catch (_) {
     return Response.error();
   }
+}
+
+/**
+ * The body of a planned outcome: the whole text, or for a trickled one a ReadableStream that
+ * gives the first part at once and each next part `everyMs` later. Cancelling the stream, or
+ * the page aborting the request, clears the timer of the next part.
+ */
+function trickle(outcome, signal) {
+  if (outcome.chunks <= 1) return outcome.body;
+  const bytes = new TextEncoder().encode(outcome.body);
+  const parts = self.SlowWeb.bodyParts(outcome.body, outcome.chunks).map((p) => p.length);
+  let at = 0;
+  let timer = 0;
+  let next = 0;
+  return new ReadableStream({
+    start(controller) {
+      const send = () => {
+        const end = at + parts[next];
+        if (end > at) controller.enqueue(bytes.slice(at, end));
+        at = end;
+        next += 1;
+        if (next === parts.length) controller.close();
+        else timer = setTimeout(send, outcome.everyMs);
+      };
+      if (signal) {
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            try {
+              controller.error(new DOMException('aborted', 'AbortError'));
+            } catch (_) {
+              // already closed
+            }
+          },
+          { once: true },
+        );
+      }
+      send();
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
 }

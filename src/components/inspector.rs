@@ -85,7 +85,12 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     if s.requests.is_empty() { <span class="none">{ t.none }</span> }
                     <ul>
                         { for s.requests.iter().take(MAX_LIST).map(|r| html! {
-                            <li title={r.url.clone()}>{ format!("#{} {}", r.id, protocol::request_label(&r.url)) }</li>
+                            <li title={r.url.clone()} data-received={r.received.to_string()}>
+                                { format!("#{} {}", r.id, protocol::request_label(&r.url)) }
+                                if r.received > 0 {
+                                    <span class="received">{ " · " }{ lang.bytes_received(r.received) }</span>
+                                }
+                            </li>
                         }) }
                         { more(s.requests.len(), lang) }
                     </ul>

@@ -507,6 +507,14 @@ impl Lang {
         }
     }
 
+    /// "1536 bytes so far": a streamed body's progress in the inspector.
+    pub fn bytes_received(self, bytes: u64) -> String {
+        match self {
+            Lang::En => format!("{bytes} bytes so far"),
+            Lang::Zh => format!("已收到 {bytes} 字节"),
+        }
+    }
+
     /// "event 12 of 80" for the replay scrubber.
     pub fn event_of(self, at: usize, of: usize) -> String {
         match self {

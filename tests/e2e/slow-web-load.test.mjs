@@ -68,3 +68,38 @@ test("a server with a capacity slows down or turns away requests beyond it", { t
   assert.deepEqual(page.errors.filter((e) => !e.includes("status of 503")), []);
   await page.context().close();
 });
+
+test("a trickled body comes through the service worker part by part", { timeout: 30000 }, async () => {
+  const page = await open("#/00-concepts");
+  assert.equal(await waitForNetwork(page), "slow-web");
+  const got = await page.evaluate(async () => {
+    const started = performance.now();
+    const response = await fetch("api/page/1?delay=100&chunks=4&every=150");
+    const headAt = performance.now() - started;
+    const reader = response.body.getReader();
+    const arrivals = [];
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      arrivals.push(performance.now() - started);
+      text += new TextDecoder().decode(value);
+    }
+    // And one aborted after its first part: the rest is never sent.
+    const abort = new AbortController();
+    const cut = await fetch("api/page/2?chunks=3&every=5000", { signal: abort.signal });
+    const cutReader = cut.body.getReader();
+    await cutReader.read();
+    abort.abort();
+    const afterAbort = await cutReader.read().then(() => "read", (e) => e.name);
+    return { headAt, arrivals, length: text.length, afterAbort };
+  });
+  assert.ok(got.headAt >= 90 && got.headAt < 1000, `head at ${got.headAt}`);
+  assert.equal(got.length, 2048);
+  // The browser may merge parts that come together, but not these, 150 ms apart.
+  assert.equal(got.arrivals.length, 4, JSON.stringify(got.arrivals));
+  assert.ok(got.arrivals[3] - got.arrivals[0] >= 400, JSON.stringify(got.arrivals));
+  assert.equal(got.afterAbort, "AbortError");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -44,6 +44,11 @@ const CASE_URLS = [
   ['api/page/8?delay=200&cap=4&seed=7&attempt=2', 12],
   ['api/page/11?delay=60000&jitter=60000&cap=1', 10000],
   ['api/page/11?delay=60000&jitter=60000&cap=1', 3],
+  'api/page/4?delay=100&chunks=4&every=50',
+  'api/page/4?size=2&chunks=3&every=60000',
+  'api/page/6?fail=100&chunks=1000&every=1',
+  'api/page/8?delay=50&fail=100&status=network&chunks=5&every=10',
+  ['api/page/5?delay=200&jitter=100&cap=4&seed=7&chunks=3&every=20', 12],
 ];
 
 const ERROR_URLS = [
@@ -65,6 +70,9 @@ const ERROR_URLS = [
   'api/page/3?cap=',
   'api/page/3?attempt=1001',
   'api/page/3?cap=2&attempt=-1',
+  'api/page/3?chunks=0',
+  'api/page/3?chunks=1001',
+  'api/page/3?every=60001',
 ];
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes, as 8 lowercase hex digits. */
@@ -86,6 +94,8 @@ function summarize(outcome) {
     bodyFnv1a32: fnv1a32(outcome.body),
     bodyStart: outcome.body.slice(0, 40),
     bodyEnd: outcome.body.slice(-40),
+    doneMs: outcome.doneMs,
+    partLengths: SlowWeb.bodyParts(outcome.body, outcome.chunks).map((p) => p.length),
   };
 }
 
@@ -106,7 +116,8 @@ function generate() {
     about:
       'Slow-web test vectors, generated from www/slow-web.js and asserted by tests/e2e/slow-web.test.mjs ' +
       'and crates/slow-web/tests/vectors.rs. load (1 when absent) is the requests in flight on the ' +
-      'server when the request arrives. status is 0 for a network error. bodyFnv1a32 is FNV-1a ' +
+      'server when the request arrives. status is 0 for a network error. doneMs is when the body\'s last part is due; ' +
+      'partLengths are the byte lengths of the parts it trickles in. bodyFnv1a32 is FNV-1a ' +
       '(32 bits) over the body bytes; bodyStart/bodyEnd are its first/last 40 characters.',
     cases,
     errors,

@@ -34,7 +34,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use executor::slow_web::{PATH_PREFIX, PageRequest, PageResult, Servers, is_null_body_status};
+use executor::slow_web::{
+    PATH_PREFIX, PageRequest, PageResult, Servers, body_parts, is_null_body_status,
+};
 
 /// The port `cargo xtask slow-web` listens on unless told otherwise (the asides' default too).
 pub const DEFAULT_PORT: u16 = 8000;
@@ -264,6 +266,9 @@ pub enum Answer {
         status: u16,
         headers: Vec<(&'static str, String)>,
         body: Vec<u8>,
+        /// The body's parts: the first with the head, then one every `every_ms`.
+        chunks: u32,
+        every_ms: u32,
     },
     /// A network error: close the connection without a response.
     Close,
@@ -307,6 +312,8 @@ pub fn answer_at_load(target: &str, load: u32) -> (u32, Answer) {
         status,
         headers,
         body: body.into_bytes(),
+        chunks: outcome.chunks,
+        every_ms: outcome.every_ms,
     };
     (outcome.delay_ms, answer)
 }
@@ -321,6 +328,8 @@ fn text_answer(status: u16, body: String) -> Answer {
             ("access-control-allow-origin", "*".to_string()),
         ],
         body: body.into_bytes(),
+        chunks: 1,
+        every_ms: 0,
     }
 }
 
@@ -468,19 +477,41 @@ fn serve(mut stream: TcpStream, servers: &Mutex<Servers>, log: bool) {
     let (delay_ms, answer) = answer_at_load(&head.target, load);
     let due = Instant::now() + Duration::from_millis(u64::from(delay_ms));
     thread::sleep(due.saturating_duration_since(Instant::now()));
-    // The answer is due: the request leaves its server before the client can read it, so a
-    // client that sends its next request at once never meets this one.
-    drop(in_flight);
     let result = match answer {
-        Answer::Close => "network error (closed, no response)".to_string(),
+        Answer::Close => {
+            drop(in_flight);
+            "network error (closed, no response)".to_string()
+        }
         Answer::Respond {
             status,
             headers,
             body,
+            chunks,
+            every_ms,
         } => {
             let head_only = head.method.eq_ignore_ascii_case("HEAD");
             let bytes = render(head.version, status, &headers, &body, head_only);
-            match stream.write_all(&bytes) {
+            // The head, then the body's parts as they fall due (all at once when it has one).
+            let head_len = bytes.len() - if head_only { 0 } else { body.len() };
+            let parts = if head_only {
+                vec![&bytes[head_len..]]
+            } else {
+                body_parts(&bytes[head_len..], chunks)
+            };
+            let mut in_flight = Some(in_flight);
+            let mut sent = stream.write_all(&bytes[..head_len]);
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    thread::sleep(Duration::from_millis(u64::from(every_ms)));
+                }
+                if i + 1 == parts.len() {
+                    // The last part is due: the request leaves its server before the client can
+                    // read it, so a client that sends its next request at once never meets it.
+                    drop(in_flight.take());
+                }
+                sent = sent.and_then(|()| stream.write_all(part));
+            }
+            match sent {
                 Ok(()) => status.to_string(),
                 Err(_) => format!("{status} (client gone)"),
             }
@@ -716,6 +747,38 @@ mod tests {
         // Alone again: the load is 1, and nothing is slowed.
         let got = get(port, &format!("/api/page/{slowed}?delay=100&cap=1"));
         assert_eq!(got.header("x-slow-web-delay"), Some("100"));
+    }
+
+    #[test]
+    fn a_trickled_body_comes_in_parts_and_is_whole_at_the_end() {
+        let server = Server::bind(0).unwrap().spawn();
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+        stream
+            .write_all(b"GET /api/page/2?delay=100&chunks=3&every=300 HTTP/1.0\r\n\r\n")
+            .unwrap();
+        // The head and the first part come after the delay, alone.
+        let mut first = vec![0; 64 * 1024];
+        let n = stream.read(&mut first).unwrap();
+        let head_at = started.elapsed();
+        let text = String::from_utf8_lossy(&first[..n]).to_string();
+        assert!(text.starts_with("HTTP/1.0 200"), "{text}");
+        assert!(
+            !text.contains("</html>"),
+            "the whole body came at once: {text}"
+        );
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        let all = started.elapsed();
+        assert!(
+            head_at >= Duration::from_millis(100) && head_at < Duration::from_millis(400),
+            "{head_at:?}"
+        );
+        assert!(all >= Duration::from_millis(700), "{all:?}");
+        let mut bytes = first[..n].to_vec();
+        bytes.extend(rest);
+        let body_at = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert_eq!(&bytes[body_at..], page_html(2, 2048, 0).as_bytes());
     }
 
     #[test]

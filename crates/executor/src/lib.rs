@@ -3,7 +3,8 @@
 //! Read it in this order:
 //! 1. [`runtime`]: tasks in a slab, a ready queue, wakers that are just a task's key, turns.
 //! 2. [`time`]: every sleeper in one heap of deadlines behind one host timer.
-//! 3. [`net`]: `fetch` as a future that starts on first poll and aborts when dropped.
+//! 3. [`net`]: `fetch` as a future that starts on first poll and aborts when dropped, and
+//!    `fetch_stream`, whose body is a stream of parts.
 //! 4. [`host`]: what the executor needs from the world, and the two worlds it runs in —
 //!    [`VirtualHost`] (a clock that jumps, a simulated network) and, with the `browser`
 //!    feature, `host::browser::BrowserHost` (the browser's event loop, `setTimeout`, `fetch`).
@@ -54,7 +55,8 @@ pub use combinators::{
 pub use host::Host;
 pub use host::virtual_host::VirtualHost;
 pub use net::{
-    Fetch, FetchError, FetchErrorKind, NetworkError, Response, UrlError, fetch, fetch_blocking,
+    Body, Fetch, FetchError, FetchErrorKind, FetchStream, NetworkError, Response, StreamedResponse,
+    UrlError, fetch, fetch_blocking, fetch_stream,
 };
 pub use runtime::{
     BUSY_POLLS, Driver, Executor, Inspection, JoinError, JoinHandle, JoinNext, LONG_POLL_US,

@@ -13,6 +13,12 @@ use crate::trace::{Event, RequestId, WaitOn, WakeSource};
 /// What a host's request future resolves to.
 pub type HostFetch = Pin<Box<dyn Future<Output = Result<Response, FetchError>>>>;
 
+mod body;
+
+pub use body::{
+    Body, FetchStream, HostBody, HostStreamFetch, HostStreamed, StreamedResponse, fetch_stream,
+};
+
 /// A finished HTTP response with its whole body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Response {

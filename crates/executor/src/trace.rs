@@ -205,6 +205,13 @@ pub enum Event {
         /// The request.
         request: RequestId,
     },
+    /// A part of a streamed body was read ([`fetch_stream`](crate::fetch_stream)).
+    FetchChunk {
+        /// The request.
+        request: RequestId,
+        /// The part's length.
+        bytes: u64,
+    },
     /// A task returned `Pending` and is now waiting for `on`.
     Wait {
         /// The waiting task.

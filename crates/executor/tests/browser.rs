@@ -7,8 +7,9 @@
 use std::time::Duration;
 
 use executor::host::browser::{BrowserHost, BrowserOptions, Scheduler};
+use executor::stream::StreamExt;
 use executor::trace::Event;
-use executor::{Executor, fetch, now, sleep, spawn};
+use executor::{Executor, fetch, fetch_stream, now, sleep, spawn};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -76,10 +77,12 @@ struct StubFetch {
 
 impl StubFetch {
     fn install() -> StubFetch {
-        let stub = js_sys::Function::new_with_args(
-            "url, init",
-            "globalThis.__lastSignal = init.signal; return new Promise(() => {});",
-        );
+        StubFetch::with_body("globalThis.__lastSignal = init.signal; return new Promise(() => {});")
+    }
+
+    /// A stub whose body (JavaScript, with `url` and `init` in scope) answers the request.
+    fn with_body(code: &str) -> StubFetch {
+        let stub = js_sys::Function::new_with_args("url, init", code);
         let global = js_sys::global();
         let real = js_sys::Reflect::get(&global, &"fetch".into()).unwrap();
         js_sys::Reflect::set(&global, &"fetch".into(), &stub).unwrap();
@@ -274,5 +277,70 @@ async fn interval_ticks_never_come_before_their_schedule() {
     assert!(
         lateness.iter().all(|l| *l < Duration::from_millis(200)),
         "{lateness:?}"
+    );
+}
+
+/// A stub `fetch` whose body trickles: two bytes at once, one more 60 ms later.
+const TRICKLING: &str = "globalThis.__lastSignal = init.signal;
+    const body = new ReadableStream({ start(c) {
+        c.enqueue(new Uint8Array([1, 2]));
+        setTimeout(() => { try { c.enqueue(new Uint8Array([3])); c.close(); } catch (_) {} }, 60);
+    } });
+    return Promise.resolve(new Response(body, { status: 200 }));";
+
+#[wasm_bindgen_test]
+async fn a_streamed_body_arrives_part_by_part_from_a_readable_stream() {
+    let _stub = StubFetch::with_body(TRICKLING);
+    let ex = browser(Scheduler::MessageChannel);
+    let log = ex.record_trace();
+    let parts = ex
+        .spawn(async {
+            let response = fetch_stream("trickle").await.unwrap();
+            assert_eq!(response.status, 200);
+            let mut body = response.body;
+            let mut parts = Vec::new();
+            while let Some(part) = body.next().await {
+                parts.push((part.unwrap(), now().as_millis()));
+            }
+            parts
+        })
+        .await
+        .unwrap();
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!(
+        (parts[0].0.clone(), parts[1].0.clone()),
+        (vec![1, 2], vec![3])
+    );
+    assert!(
+        parts[1].1 >= parts[0].1 + 50,
+        "the second part came later: {parts:?}"
+    );
+    let chunks: Vec<u64> = log
+        .borrow()
+        .iter()
+        .filter_map(|r| match r.event {
+            Event::FetchChunk { bytes, .. } => Some(bytes),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(chunks, [2, 1]);
+}
+
+#[wasm_bindgen_test]
+async fn a_body_dropped_half_read_aborts_the_browser_request() {
+    let stub = StubFetch::with_body(TRICKLING);
+    let ex = browser(Scheduler::MessageChannel);
+    let first = ex
+        .spawn(async {
+            let mut body = fetch_stream("trickle").await.unwrap().body;
+            body.next().await.unwrap().unwrap()
+            // `body` is dropped here, before its second part.
+        })
+        .await
+        .unwrap();
+    assert_eq!(first, [1, 2]);
+    assert!(
+        stub.last_signal().aborted(),
+        "the half-read body aborted its request"
     );
 }

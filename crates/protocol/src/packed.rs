@@ -314,6 +314,7 @@ const TURN_IDLE: u8 = 25;
 const TURN_BUDGET: u8 = 26;
 const TURN_SLICE: u8 = 27;
 const TURN_PAUSED: u8 = 28;
+const FETCH_CHUNK: u8 = 29;
 
 fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
     write_i64(out, record.t_us.wrapping_sub(prev_us) as i64);
@@ -395,6 +396,11 @@ fn write_record(out: &mut Vec<u8>, prev_us: u64, record: &Record) {
         Event::FetchAbort { request } => {
             out.push(FETCH_ABORT);
             write_u64(out, *request);
+        }
+        Event::FetchChunk { request, bytes } => {
+            out.push(FETCH_CHUNK);
+            write_u64(out, *request);
+            write_u64(out, *bytes);
         }
         Event::Wait { task, on, wakers } => {
             out.push(WAIT);
@@ -538,6 +544,10 @@ fn read_record(r: &mut Reader<'_>, prev_us: u64) -> Option<Record> {
             message: r.str()?,
         },
         FETCH_ABORT => Event::FetchAbort { request: r.u64()? },
+        FETCH_CHUNK => Event::FetchChunk {
+            request: r.u64()?,
+            bytes: r.u64()?,
+        },
         WAIT => Event::Wait {
             task: r.u64()?,
             wakers: r.u64()?.try_into().ok()?,
@@ -799,6 +809,10 @@ mod tests {
                 message: "CORS".into(),
             },
             Event::FetchAbort { request: 3 },
+            Event::FetchChunk {
+                request: 4,
+                bytes: 512,
+            },
             Event::Wait {
                 task: 1,
                 on: WaitOn::Timer,

@@ -83,6 +83,8 @@ pub struct RequestView {
     pub task: Option<TaskId>,
     /// When it went out, in microseconds since the run started.
     pub started_us: u64,
+    /// Bytes of its body read so far, part by part (a streamed body, `fetch_stream`).
+    pub received: u64,
 }
 
 /// A sleeping task and its deadline.
@@ -435,6 +437,7 @@ impl ExecState {
                     id: *request,
                     url: url.clone(),
                     task: *task,
+                    received: 0,
                     started_us: now,
                 });
             }
@@ -451,6 +454,13 @@ impl ExecState {
                 self.requests.remove_where(|r| r.id == *request);
             }
             Event::FetchAbort { request } => self.requests.remove_where(|r| r.id == *request),
+            Event::FetchChunk { request, bytes } => {
+                // Requests are kept in the order they went out, which is the order of their ids.
+                let at = self.requests.partition_point(|r| r.id < *request);
+                if let Some(r) = self.requests.get_mut(at).filter(|r| r.id == *request) {
+                    r.received += bytes;
+                }
+            }
             Event::TurnStart { budget } => {
                 self.counters.turns += 1;
                 self.turn = Some(TurnView {

@@ -9,7 +9,7 @@
 // URL scheme (relative to the service worker's scope, so the site works under any sub-path):
 //
 //   api/page/<n>?delay=<ms>&jitter=<ms>&fail=<percent>&status=<code|network>&size=<bytes>&seed=<u32>
-//                &cap=<requests>&attempt=<k>
+//                &cap=<requests>&attempt=<k>&chunks=<k>&every=<ms>
 //
 //   n       page number, 0..=1000000 (required)
 //   delay   base delay in ms,               0..=60000,   default 0
@@ -22,6 +22,8 @@
 //   cap     the server's capacity: requests it serves at full speed, 1..=10000; default none
 //           (no limit)
 //   attempt which try of the request this is, 0..=1000,  default 0 (a retry draws afresh)
+//   chunks  how many parts the body trickles in, 1..=1000, default 1
+//   every   milliseconds between two parts, 0..=60000,   default 0
 //
 // Parsing rules (identical in JS):
 //   - the fragment (#…) is dropped; the path is what comes before the first '?';
@@ -31,7 +33,7 @@
 //     parameters (e.g. cache busters) are ignored;
 //   - numbers are one or more ASCII digits (no sign, no spaces); out-of-range or malformed values
 //     are an error; checks run in the order page, delay, jitter, fail, status, size, seed, cap,
-//     attempt and the first failure is reported. The service worker answers it with HTTP 400 and the error's
+//     attempt, chunks, every and the first failure is reported. The service worker answers it with HTTP 400 and the error's
 //     `Display` text as a text/plain body.
 //
 // Outcome of page n (deterministic):
@@ -43,9 +45,16 @@
 //   actual delay = delay + floor(unit(seed, key, 0) * (jitter + 1))
 //   failure      = unit(seed, key, 1) * 100 < fail
 //
+// Trickled bodies: after the actual delay come the status, the headers and the body's first
+// part; then one more part every `every` ms, so the body is complete `(chunks - 1) * every` ms
+// after the delay. The body of n bytes is cut at byte floor(i * n / chunks) for i = 1..chunks
+// (parts may be empty when n < chunks). A busy answer (below) and a network error do not
+// trickle. A client that reads the whole body waits for the last part.
+//
 // Load (only with `cap`): requests with the same `cap` and `seed` are served by one server.
 // When a request arrives, its `load` is the number of that server's requests in flight, itself
-// included. A request leaves when its answer is due, even if its client aborted it before:
+// included. A request leaves when its answer's last part is due, even if its client aborted it
+// before:
 // the server does not know (every host counts this way). Within capacity (load <= cap)
 // nothing changes. Beyond it:
 //   busy         = unit(seed, key, 0x42555359) < (load - cap) / (load + cap)
@@ -107,6 +116,10 @@ pub const MAX_ATTEMPT: u32 = 1000;
 pub const ATTEMPT_STRIDE: u32 = 1 << 20;
 /// HTTP status of a busy answer.
 pub const BUSY_STATUS: u16 = 503;
+/// Most parts a body may trickle in.
+pub const MAX_CHUNKS: u32 = 1000;
+/// Longest wait between two parts of a body, in milliseconds.
+pub const MAX_EVERY_MS: u32 = 60_000;
 
 /// PRNG stream of the jitter draw.
 pub const STREAM_DELAY: u32 = 0;
@@ -188,6 +201,10 @@ pub enum SlowWebError {
     Capacity,
     /// `attempt` is malformed or above [`MAX_ATTEMPT`].
     Attempt,
+    /// `chunks` is malformed or outside 1..=[`MAX_CHUNKS`].
+    Chunks,
+    /// `every` is malformed or above [`MAX_EVERY_MS`].
+    Every,
 }
 
 impl SlowWebError {
@@ -204,6 +221,8 @@ impl SlowWebError {
             SlowWebError::Seed => "seed",
             SlowWebError::Capacity => "cap",
             SlowWebError::Attempt => "attempt",
+            SlowWebError::Chunks => "chunks",
+            SlowWebError::Every => "every",
         }
     }
 
@@ -228,6 +247,8 @@ impl SlowWebError {
             SlowWebError::Attempt => {
                 "slow web: parameter \"attempt\" must be an integer in 0..=1000"
             }
+            SlowWebError::Chunks => "slow web: parameter \"chunks\" must be an integer in 1..=1000",
+            SlowWebError::Every => "slow web: parameter \"every\" must be an integer in 0..=60000",
         }
     }
 }
@@ -283,6 +304,10 @@ pub struct PageRequest {
     pub capacity: Option<u32>,
     /// Which try this is, 0..=[`MAX_ATTEMPT`]: each attempt has its own jitter and failure draws.
     pub attempt: u32,
+    /// How many parts the body trickles in, 1..=[`MAX_CHUNKS`].
+    pub chunks: u32,
+    /// Milliseconds between two parts of the body, 0..=[`MAX_EVERY_MS`].
+    pub every_ms: u32,
 }
 
 impl Default for PageRequest {
@@ -297,6 +322,8 @@ impl Default for PageRequest {
             seed: DEFAULT_SEED,
             capacity: None,
             attempt: 0,
+            chunks: 1,
+            every_ms: 0,
         }
     }
 }
@@ -365,6 +392,22 @@ impl PageRequest {
         self
     }
 
+    /// Sends the body in `chunks` parts (clamped to 1..=[`MAX_CHUNKS`]), one every `every_ms`
+    /// milliseconds (clamped to [`MAX_EVERY_MS`]) after the first, which comes with the head.
+    ///
+    /// ```
+    /// use slow_web::PageRequest;
+    /// let request = PageRequest::new(1).delay(100).trickle(4, 50);
+    /// assert_eq!(request.to_url(), "api/page/1?delay=100&chunks=4&every=50");
+    /// let outcome = request.plan();
+    /// assert_eq!((outcome.delay_ms, outcome.done_ms()), (100, 250));
+    /// ```
+    pub fn trickle(mut self, chunks: u32, every_ms: u32) -> Self {
+        self.chunks = chunks.clamp(1, MAX_CHUNKS);
+        self.every_ms = every_ms.min(MAX_EVERY_MS);
+        self
+    }
+
     /// Marks this as try number `attempt` (clamped to [`MAX_ATTEMPT`]; the first is 0), which
     /// gives it its own jitter, failure and busy draws.
     pub fn attempt(mut self, attempt: u32) -> Self {
@@ -399,6 +442,12 @@ impl PageRequest {
         }
         if self.attempt != 0 {
             params.push(format!("attempt={}", self.attempt));
+        }
+        if self.chunks != 1 {
+            params.push(format!("chunks={}", self.chunks));
+        }
+        if self.every_ms != 0 {
+            params.push(format!("every={}", self.every_ms));
         }
         if !params.is_empty() {
             url.push('?');
@@ -463,6 +512,11 @@ impl PageRequest {
             ),
         };
         let attempt = numeric("attempt", MAX_ATTEMPT, 0, SlowWebError::Attempt)?;
+        let chunks = numeric("chunks", MAX_CHUNKS, 1, SlowWebError::Chunks)?;
+        if chunks == 0 {
+            return Err(SlowWebError::Chunks);
+        }
+        let every_ms = numeric("every", MAX_EVERY_MS, 0, SlowWebError::Every)?;
 
         Ok(PageRequest {
             page: page as u32,
@@ -474,6 +528,8 @@ impl PageRequest {
             seed,
             capacity,
             attempt,
+            chunks,
+            every_ms,
         })
     }
 
@@ -496,6 +552,11 @@ impl PageRequest {
                 SlowWebError::Capacity,
             ),
             (self.attempt <= MAX_ATTEMPT, SlowWebError::Attempt),
+            (
+                (1..=MAX_CHUNKS).contains(&self.chunks),
+                SlowWebError::Chunks,
+            ),
+            (self.every_ms <= MAX_EVERY_MS, SlowWebError::Every),
         ];
         match checks.iter().find(|(ok, _)| !ok) {
             Some((_, error)) => Err(*error),
@@ -542,6 +603,8 @@ impl PageRequest {
                         load,
                         capacity: cap,
                     },
+                    chunks: 1,
+                    every_ms: 0,
                 };
             }
             let slowed = u64::from(delay_ms) * u64::from(load) / u64::from(cap);
@@ -558,7 +621,16 @@ impl PageRequest {
                 FailWith::Status(_) | FailWith::Network => PageResult::NetworkError,
             }
         };
-        Outcome { delay_ms, result }
+        let (chunks, every_ms) = match result {
+            PageResult::NetworkError => (1, 0),
+            _ => (self.chunks, self.every_ms),
+        };
+        Outcome {
+            delay_ms,
+            result,
+            chunks,
+            every_ms,
+        }
     }
 
     /// The text/plain body of an answer that is not a page: a failure status's
@@ -587,9 +659,20 @@ pub struct Outcome {
     pub delay_ms: u32,
     /// The answer given after the delay.
     pub result: PageResult,
+    /// How many parts the body comes in (1 for a busy answer or a network error).
+    pub chunks: u32,
+    /// Milliseconds between two parts.
+    pub every_ms: u32,
 }
 
 impl Outcome {
+    /// When the last part of the body is due, in milliseconds after the request: the delay
+    /// plus `(chunks - 1) * every_ms`.
+    pub fn done_ms(&self) -> u32 {
+        let trickle = u64::from(self.chunks.saturating_sub(1)) * u64::from(self.every_ms);
+        u32::try_from(u64::from(self.delay_ms) + trickle).unwrap_or(u32::MAX)
+    }
+
     /// The HTTP status: 200 for a page, the failure status, or `None` for a network error.
     pub fn status(&self) -> Option<u16> {
         match self.result {
@@ -620,6 +703,20 @@ pub enum PageResult {
     },
     /// A network error: the fetch rejects.
     NetworkError,
+}
+
+/// `body` cut into `chunks` parts, as the slow web trickles it: part `i` ends at byte
+/// `floor((i + 1) * len / chunks)`.
+///
+/// ```
+/// assert_eq!(slow_web::body_parts(b"abcdefghij", 3), [&b"abc"[..], b"def", b"ghij"]);
+/// assert_eq!(slow_web::body_parts(b"ab", 3), [&b""[..], b"a", b"b"]);
+/// ```
+pub fn body_parts(body: &[u8], chunks: u32) -> Vec<&[u8]> {
+    let n = body.len() as u64;
+    let chunks = u64::from(chunks.max(1));
+    let cut = |i: u64| (i * n / chunks) as usize;
+    (0..chunks).map(|i| &body[cut(i)..cut(i + 1)]).collect()
 }
 
 /// Whether responses with this status carry no body (204, 205, 304).

@@ -2,7 +2,7 @@
 //! (also asserted by `tests/e2e/slow-web.test.mjs`).
 
 use serde_json::Value;
-use slow_web::{PageRequest, PageResult, busy_body, failure_body};
+use slow_web::{PageRequest, PageResult, body_parts, busy_body, failure_body};
 
 const VECTORS: &str = include_str!("../../../tests/slow-web-vectors.json");
 
@@ -90,6 +90,22 @@ fn every_case_plans_to_the_recorded_outcome() {
             "{url}"
         );
         assert_eq!(outcome.status(), (kind != "network").then_some(status));
+        assert_eq!(
+            u64::from(outcome.done_ms()),
+            expected["doneMs"].as_u64().unwrap(),
+            "{url}: done"
+        );
+        let parts: Vec<u64> = body_parts(body.as_bytes(), outcome.chunks)
+            .iter()
+            .map(|p| p.len() as u64)
+            .collect();
+        let expected_parts: Vec<u64> = expected["partLengths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(parts, expected_parts, "{url}: parts");
     }
 }
 

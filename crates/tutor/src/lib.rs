@@ -20,15 +20,21 @@ pub use protocol::KnobSpec;
 /// channels (`tutor::sync::Mutex`).
 pub use executor::sync;
 
+/// Async iteration: the `Stream` trait, `StreamExt` (`next`, `map`, `buffered`,
+/// `buffer_unordered`, …), `iter` and `unfold` (`tutor::stream::iter(1..=10)`).
+pub use executor::stream;
+
 /// What a snippet returns: `Ok` or any error, which the card shows in plain words.
 pub type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
 /// Everything a snippet usually needs, in one import.
 pub mod prelude {
     pub use crate::{Result, poll_once, random, slow_web, turns};
+    pub use executor::stream::StreamExt;
     pub use executor::{
-        Either, Fetch, JoinError, JoinHandle, SetError, TaskSet, busy, fetch, fetch_blocking, join,
-        join_all, now, select, select_all, sleep, spawn, spawn_named, timeout, yield_now,
+        Either, Fetch, JoinError, JoinHandle, SetError, TaskSet, busy, fetch, fetch_blocking,
+        fetch_stream, join, join_all, now, select, select_all, sleep, spawn, spawn_named, timeout,
+        yield_now,
     };
     pub use std::time::Duration;
 }

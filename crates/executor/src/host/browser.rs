@@ -10,11 +10,16 @@ use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, MessageChannel, Performance, RequestInit};
+use web_sys::{
+    AbortController, MessageChannel, Performance, ReadableStreamDefaultReader, RequestInit,
+};
 
 use super::Host;
 pub use super::Scheduler;
-use crate::net::{FetchError, FetchErrorKind, HostFetch, NetworkError, Response, UrlError};
+use crate::net::{
+    FetchError, FetchErrorKind, HostFetch, HostStreamFetch, HostStreamed, NetworkError, Response,
+    UrlError,
+};
 use crate::runtime::Driver;
 
 #[wasm_bindgen]
@@ -202,6 +207,67 @@ impl Host for BrowserHost {
                 url,
                 headers,
                 body: Uint8Array::new(&body).to_vec(),
+            })
+        })
+    }
+
+    fn fetch_stream(&self, url: &str) -> HostStreamFetch {
+        let asked = url.to_owned();
+        let resolved = self.resolve(url);
+        Box::pin(async move {
+            let url = resolved.map_err(|why| FetchError {
+                url: asked.clone(),
+                kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
+            })?;
+            let network = |e: JsValue| FetchError {
+                url: url.clone(),
+                kind: FetchErrorKind::Network(describe_fetch_error(&e)),
+            };
+            let controller = AbortController::new().map_err(network)?;
+            let guard = AbortOnDrop(Some(controller.clone()));
+            let init = RequestInit::new();
+            init.set_signal(Some(&controller.signal()));
+            let response: web_sys::Response = JsFuture::from(js_fetch(&url, &init))
+                .await
+                .map_err(network)?
+                .unchecked_into();
+            let status = response.status();
+            let headers = read_headers(&response.headers());
+            let reader: Option<ReadableStreamDefaultReader> =
+                response.body().map(|b| b.get_reader().unchecked_into());
+            // One `read()` per part, as the browser hands them over. The abort guard goes with
+            // the body: dropping it half-read aborts the request.
+            let body =
+                crate::stream::unfold(Some((reader, guard, url.clone())), |state| async move {
+                    let (reader, guard, url) = state?;
+                    let Some(reader) = reader else {
+                        guard.disarm();
+                        return None;
+                    };
+                    let read = match JsFuture::from(reader.read()).await {
+                        Ok(read) => read,
+                        Err(e) => {
+                            let kind = FetchErrorKind::Network(describe_fetch_error(&e));
+                            return Some((Err(FetchError { url, kind }), None));
+                        }
+                    };
+                    let done = js_sys::Reflect::get(&read, &"done".into())
+                        .ok()
+                        .and_then(|d| d.as_bool())
+                        .unwrap_or(true);
+                    if done {
+                        guard.disarm();
+                        return None;
+                    }
+                    let value = js_sys::Reflect::get(&read, &"value".into()).unwrap_or_default();
+                    let part = Uint8Array::new(&value).to_vec();
+                    Some((Ok(part), Some((Some(reader), guard, url))))
+                });
+            Ok(HostStreamed {
+                status,
+                url,
+                headers,
+                body: Box::pin(body),
             })
         })
     }

@@ -6,7 +6,7 @@
 //! `BrowserHost` (feature `browser`) does it with the browser's event loop, one `setTimeout`
 //! and `fetch`.
 
-use crate::net::HostFetch;
+use crate::net::{HostFetch, HostStreamFetch, HostStreamed};
 use crate::runtime::Driver;
 
 #[cfg(feature = "browser")]
@@ -81,6 +81,23 @@ pub trait Host {
 
     /// Starts a GET request for `url`. Dropping the returned future must abort the request.
     fn fetch(&self, url: &str) -> HostFetch;
+
+    /// Starts a GET request for `url` whose body is read part by part as it arrives: the future
+    /// is ready with the head. Dropping the future, or the body, must abort the request.
+    ///
+    /// The default waits for the whole response and hands its body over as one part.
+    fn fetch_stream(&self, url: &str) -> HostStreamFetch {
+        let whole = self.fetch(url);
+        Box::pin(async move {
+            let response = whole.await?;
+            Ok(HostStreamed {
+                status: response.status,
+                url: response.url,
+                headers: response.headers,
+                body: Box::pin(crate::stream::iter(Some(Ok(response.body)))),
+            })
+        })
+    }
 
     /// Fetches `url` and blocks the calling thread until the whole response is in: no task,
     /// timer or callback runs meanwhile (a synchronous XHR in the browser).

@@ -9,7 +9,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::Host;
-use crate::net::{FetchError, FetchErrorKind, HostFetch, NetworkError, Response, UrlError};
+use crate::net::{
+    FetchError, FetchErrorKind, HostFetch, HostStreamFetch, HostStreamed, NetworkError, Response,
+    UrlError,
+};
 use crate::slow_web::{Outcome, PageRequest, PageResult, Servers};
 
 /// A host with a virtual clock and a simulated network.
@@ -93,23 +96,46 @@ impl Host for VirtualHost {
 
     fn fetch(&self, url: &str) -> HostFetch {
         let url = url.to_owned();
-        let servers = self.servers.clone();
-        let clock = self.now_us.clone();
+        let (servers, clock) = (self.servers.clone(), self.now_us.clone());
         Box::pin(async move {
-            let request = parse(&url)?;
-            // Counted in flight until its answer is due, even if this future is dropped before.
-            let load = servers.borrow_mut().arrive(&request, clock.get());
-            let outcome = request.plan_at_load(load);
-            let due_us = clock.get() + u64::from(outcome.delay_ms) * 1000;
-            let _leave = Leave {
-                load: servers,
-                clock,
-                request,
-                due_us,
-            };
-            // The request "travels" for its delay; dropping this future cancels the sleep.
-            crate::sleep(Duration::from_millis(outcome.delay_ms.into())).await;
+            let (request, outcome, _leave) = arrive(&url, servers, clock)?;
+            // The request "travels" until its whole body is in; dropping this future cancels
+            // the sleep.
+            crate::sleep(Duration::from_millis(outcome.done_ms().into())).await;
             answer(url, &request, outcome)
+        })
+    }
+
+    fn fetch_stream(&self, url: &str) -> HostStreamFetch {
+        let url = url.to_owned();
+        let (servers, clock) = (self.servers.clone(), self.now_us.clone());
+        Box::pin(async move {
+            let (request, outcome, leave) = arrive(&url, servers, clock)?;
+            crate::sleep(Duration::from_millis(outcome.delay_ms.into())).await;
+            let (chunks, every) = (outcome.chunks, u64::from(outcome.every_ms));
+            let response = answer(url, &request, outcome)?;
+            let parts: Vec<Vec<u8>> = slow_web::body_parts(&response.body, chunks)
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect();
+            // The first part comes with the head, each next one `every` ms later. The server's
+            // count of the request (`leave`) goes with the body.
+            let body = crate::stream::unfold(
+                (parts.into_iter().enumerate(), leave),
+                move |(mut parts, leave)| async move {
+                    let (i, part) = parts.next()?;
+                    if i > 0 {
+                        crate::sleep(Duration::from_millis(every)).await;
+                    }
+                    Some((Ok(part), (parts, leave)))
+                },
+            );
+            Ok(HostStreamed {
+                status: response.status,
+                url: response.url,
+                headers: response.headers,
+                body: Box::pin(body),
+            })
         })
     }
 
@@ -123,7 +149,7 @@ impl Host for VirtualHost {
         self.servers.borrow_mut().servers.leave(&request);
         let outcome = request.plan_at_load(load);
         // Blocking: the whole thread waits, so the clock moves with nothing else running.
-        let delay_us = u64::from(outcome.delay_ms) * 1000;
+        let delay_us = u64::from(outcome.done_ms()) * 1000;
         self.now_us.set(self.now_us.get() + delay_us);
         answer(url.to_owned(), &request, outcome)
     }
@@ -139,6 +165,26 @@ impl Host for VirtualHost {
 }
 
 /// What the slow web would do with `url`.
+/// Parses `url` and counts it in on its server: the request, its planned outcome, and what
+/// counts it out when its answer's last part is due (or when dropped, if that is later).
+fn arrive(
+    url: &str,
+    servers: Rc<RefCell<Load>>,
+    clock: Rc<Cell<u64>>,
+) -> Result<(PageRequest, Outcome, Leave), FetchError> {
+    let request = parse(url)?;
+    let load = servers.borrow_mut().arrive(&request, clock.get());
+    let outcome = request.plan_at_load(load);
+    let due_us = clock.get() + u64::from(outcome.done_ms()) * 1000;
+    let leave = Leave {
+        load: servers,
+        clock,
+        request,
+        due_us,
+    };
+    Ok((request, outcome, leave))
+}
+
 fn parse(url: &str) -> Result<PageRequest, FetchError> {
     PageRequest::parse(url).map_err(|e| FetchError {
         url: url.to_owned(),
