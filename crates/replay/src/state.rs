@@ -410,6 +410,10 @@ impl ExecState {
                         Outcome::Panicked(m) => TaskPhase::Failed(m.clone()),
                         Outcome::Cancelled => TaskPhase::Cancelled,
                     };
+                    // An ended task waits for nothing: a cancelled one's kept wakers went with
+                    // its future.
+                    t.wakers = None;
+                    t.woken_at_us = None;
                 }
             }
             Event::Sleep { task, until_us } => {
