@@ -301,6 +301,7 @@ impl Stream {
                 | Event::FetchEnd { .. }
                 | Event::FetchError { .. }
                 | Event::FetchAbort { .. }
+                | Event::FetchChunk { .. }
                 | Event::Paused { .. }
         );
         self.tally.borrow_mut().push(record);
