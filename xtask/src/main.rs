@@ -7,6 +7,7 @@ mod install;
 #[cfg(test)]
 mod paths;
 mod site;
+mod size;
 mod slow_web;
 mod steps;
 mod summary;
@@ -49,6 +50,10 @@ commands:
         finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
         after every build): name the build by its content, write embed.html and the service
         worker's precache list. --dev (or TRUNK_PROFILE=debug): the worker prefers the network
+  size [DIR]
+        what a first visit downloads before a run can start, from a built site (default
+        dist/, which the `build` step of `test` makes): each file's size and gzip size, and the
+        total against the budget of 250 KB gzip (reported, not yet enforced: issue 17)
   install
         only the tool set-up of `test` (every item is checked, missing ones installed)
   help, --help, -h
@@ -92,6 +97,7 @@ enum Cli {
     Test(TestOpts),
     Bench(BenchOpts),
     FinishSite(PathBuf, bool),
+    Size(PathBuf),
     SlowWeb(u16),
     Asides(Vec<String>),
 }
@@ -199,6 +205,11 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
             let (dir, dev) = site::target(rest)?;
             Ok(Cli::FinishSite(dir, dev))
         }
+        "size" => match rest {
+            [] => Ok(Cli::Size(repo_root().join("dist"))),
+            [dir] if !dir.starts_with('-') => Ok(Cli::Size(PathBuf::from(dir))),
+            _ => Err(format!("size: unexpected arguments `{}`", rest.join(" "))),
+        },
         other => Err(format!("unknown command `{other}`")),
     }
 }
@@ -374,6 +385,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Cli::Size(dist) => match size::first_visit(&dist) {
+            Ok(loaded) => {
+                print!("{}", size::table(&loaded));
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("xtask size: {err}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -412,6 +433,19 @@ mod tests {
         assert!(matches!(parse_args(&args(&["install"])), Ok(Cli::Install)));
         assert!(parse_args(&args(&["install", "x"])).is_err());
         assert!(matches!(parse_args(&args(&["test", "-h"])), Ok(Cli::Help)));
+    }
+
+    #[test]
+    fn parses_size() {
+        let Ok(Cli::Size(dir)) = parse_args(&args(&["size", "/tmp/site"])) else {
+            panic!("size with a folder");
+        };
+        assert_eq!(dir, PathBuf::from("/tmp/site"));
+        let Ok(Cli::Size(dir)) = parse_args(&args(&["size"])) else {
+            panic!("size alone");
+        };
+        assert!(dir.ends_with("dist"));
+        assert!(parse_args(&args(&["size", "--release"])).is_err());
     }
 
     #[test]

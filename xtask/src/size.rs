@@ -1,0 +1,136 @@
+//! `cargo xtask size`: what a first visit downloads before a run can start, file by file, gzip.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The first visit's budget in gzip bytes (issue 17; not enforced until the lessons' content is
+/// loaded per lesson).
+pub const BUDGET: u64 = 250 * 1000;
+
+/// Files the page or its workers load at start that `index.html` does not name: the runner
+/// worker's boot script, its wasm-bindgen module and wasm (compiled as soon as the service
+/// worker is up), and the service worker with the slow web's rules.
+const STARTED_BY_CODE: [&str; 5] = [
+    "runner-boot.js",
+    "runner.js",
+    "runner_bg.wasm",
+    "sw.js",
+    "slow-web.js",
+];
+
+/// One file a first visit loads.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub file: String,
+    pub bytes: u64,
+    pub gzip: u64,
+}
+
+/// The files `index.html` names (`href`, `src`, and the app's `data-app-js`/`data-app-wasm`),
+/// relative to the site, without the icons and manifest the browser fetches on its own time.
+pub fn named_by_index(html: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for attr in ["href=\"", "src=\"", "data-app-js=\"", "data-app-wasm=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attr) {
+            // Only whole attribute names: `data-app-js="` also ends in `js="`, not `src="`.
+            let before = rest[..at].chars().last();
+            rest = &rest[at + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let value = &rest[..end];
+            if before.is_some_and(|c| c == '-' || c.is_alphanumeric()) {
+                continue;
+            }
+            let file = value.trim_start_matches("./").replace("{base}", "");
+            let fetched_later = file.starts_with("icons/")
+                || file.ends_with(".webmanifest")
+                || file.ends_with(".svg")
+                || file.contains("://")
+                || file.starts_with('#')
+                || file.is_empty();
+            if !fetched_later && !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    files
+}
+
+fn gzip_size(path: &Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok(output.stdout.len() as u64)
+}
+
+/// Every file a first visit loads from `dist`, with its size and gzip size.
+pub fn first_visit(dist: &Path) -> Result<Vec<Loaded>, String> {
+    let index = dist.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| {
+        format!(
+            "{}: {e} (build the site first: `cargo xtask test build`)",
+            index.display()
+        )
+    })?;
+    let mut files = vec!["index.html".to_owned()];
+    files.extend(named_by_index(&html));
+    files.extend(STARTED_BY_CODE.iter().map(|f| (*f).to_owned()));
+    files.dedup();
+    let mut loaded = Vec::new();
+    for file in files {
+        let path: PathBuf = dist.join(&file);
+        let bytes = fs::metadata(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        loaded.push(Loaded {
+            gzip: gzip_size(&path)?,
+            file,
+            bytes,
+        });
+    }
+    Ok(loaded)
+}
+
+/// The table `cargo xtask size` prints.
+pub fn table(loaded: &[Loaded]) -> String {
+    let mut out = format!("{:<60} {:>10} {:>10}\n", "file", "bytes", "gzip");
+    for l in loaded {
+        out.push_str(&format!("{:<60} {:>10} {:>10}\n", l.file, l.bytes, l.gzip));
+    }
+    let total: u64 = loaded.iter().map(|l| l.gzip).sum();
+    let verdict = if total <= BUDGET { "within" } else { "over" };
+    out.push_str(&format!(
+        "first visit: {total} bytes gzip, {verdict} the budget of {BUDGET} (issue 17; not yet enforced)\n"
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_names_its_scripts_styles_and_wasm_but_not_icons() {
+        let html = r#"<link rel="icon" href="./icon-1.svg"/><link rel="stylesheet" href="./style-2.css"/>
+            <script src="theme.js"></script><link rel="manifest" href="manifest.webmanifest">
+            <link rel="modulepreload" href="./app-3.js"><link rel="preload" href="./app-3_bg.wasm">
+            <script type="module" src="./start.js" data-app-js="./app-3.js" data-app-wasm="./app-3_bg.wasm"></script>"#;
+        assert_eq!(
+            named_by_index(html),
+            [
+                "style-2.css",
+                "app-3.js",
+                "app-3_bg.wasm",
+                "theme.js",
+                "start.js"
+            ]
+        );
+    }
+}
