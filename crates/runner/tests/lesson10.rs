@@ -7,6 +7,8 @@ use executor::trace::{Event, Outcome, Record, WakeSource};
 
 mod common;
 
+use common::lines;
+
 /// Each named task's outcome and the time it ended (µs).
 fn endings(trace: &[Record]) -> HashMap<String, (Outcome, u64)> {
     let mut names = HashMap::new();
@@ -40,10 +42,6 @@ fn answered(trace: &[Record]) -> usize {
         .iter()
         .filter(|r| matches!(r.event, Event::FetchEnd { .. }))
         .count()
-}
-
-fn lines(report: &protocol::Report) -> Vec<&str> {
-    report.output.iter().map(|l| l.text.as_str()).collect()
 }
 
 #[test]

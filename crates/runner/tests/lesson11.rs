@@ -7,23 +7,7 @@ use executor::trace::{Event, Record};
 
 mod common;
 
-/// The most requests in flight at any moment, counted from the trace.
-fn peak_in_flight(trace: &[Record]) -> usize {
-    let (mut now, mut peak) = (0usize, 0usize);
-    for r in trace {
-        match r.event {
-            Event::FetchStart { .. } => {
-                now += 1;
-                peak = peak.max(now);
-            }
-            Event::FetchEnd { .. } | Event::FetchError { .. } | Event::FetchAbort { .. } => {
-                now -= 1
-            }
-            _ => {}
-        }
-    }
-    peak
-}
+use common::peak_in_flight;
 
 /// Statuses of the answered requests, counted.
 fn statuses(trace: &[Record]) -> HashMap<u16, usize> {

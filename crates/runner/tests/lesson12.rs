@@ -4,31 +4,11 @@
 
 use std::collections::HashMap;
 
-use executor::trace::{Event, Outcome, Record, WakeSource};
+use executor::trace::{Event, Outcome, WakeSource};
 
 mod common;
 
-/// The most requests in flight at any moment, counted from the trace.
-fn peak_in_flight(trace: &[Record]) -> usize {
-    let (mut now, mut peak) = (0usize, 0usize);
-    for r in trace {
-        match r.event {
-            Event::FetchStart { .. } => {
-                now += 1;
-                peak = peak.max(now);
-            }
-            Event::FetchEnd { .. } | Event::FetchError { .. } | Event::FetchAbort { .. } => {
-                now -= 1
-            }
-            _ => {}
-        }
-    }
-    peak
-}
-
-fn lines(report: &protocol::Report) -> Vec<&str> {
-    report.output.iter().map(|l| l.text.as_str()).collect()
-}
+use common::{lines, peak_in_flight};
 
 #[test]
 fn a_stream_taken_one_at_a_time_has_one_request_out() {

@@ -110,23 +110,20 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let consent = use_state(|| false);
     use_run_clock(&state);
 
-    let errors: Vec<Option<String>> = snippet
+    let checks: Vec<Result<f64, String>> = snippet
         .knobs
         .iter()
         .zip(values.iter())
-        .map(|(knob, text)| check(knob, text, lang).err())
+        .map(|(knob, text)| check(knob, text, lang))
         .collect();
+    let errors: Vec<Option<String>> = checks.iter().map(|c| c.clone().err()).collect();
     let knobs_ok = errors.iter().all(Option::is_none);
-    // The knobs as numbers, while all are valid.
+    // The knobs as numbers, while all are valid: what Run and the sweep start with.
     let checked: Option<KnobValues> = snippet
         .knobs
         .iter()
-        .zip(values.iter())
-        .map(|(knob, text)| {
-            check(knob, text, lang)
-                .ok()
-                .map(|v| (knob.spec.name.to_owned(), v))
-        })
+        .zip(&checks)
+        .map(|(knob, c)| c.as_ref().ok().map(|v| (knob.spec.name.to_owned(), *v)))
         .collect();
     let running = state.phase.live();
     let ready = net != NetStatus::Pending && (!snippet.page_thread || *consent);
@@ -139,21 +136,16 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let link_notes = use_state(Vec::<LinkNote>::new);
     let start = {
         let (state, link_notes) = (state.clone(), link_notes.clone());
-        let values = values.clone();
+        let checked = checked.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
         let on_run_event = props.on_run_event.clone();
         Rc::new(move |stepping: bool| {
             link_notes.set(Vec::new());
-            let mut knobs = KnobValues::new();
-            for (knob, text) in snippet.knobs.iter().zip(values.iter()) {
-                match check(knob, text, lang) {
-                    Ok(v) => {
-                        knobs.insert(knob.spec.name.to_owned(), v);
-                    }
-                    Err(_) => return, // the message is already beside the knob
-                }
-            }
+            // An invalid knob: the message is already beside it.
+            let Some(knobs) = checked.clone() else {
+                return;
+            };
             let ended = on_run_event.clone();
             let on_finished = Box::new(move |end: &RunEnd| {
                 ended.emit(match end {

@@ -177,62 +177,26 @@ impl Host for BrowserHost {
     }
 
     fn fetch(&self, url: &str) -> HostFetch {
-        let asked = url.to_owned();
-        let resolved = self.resolve(url);
+        let head = self.send(url);
         Box::pin(async move {
-            let url = resolved.map_err(|why| FetchError {
-                url: asked.clone(),
-                kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
-            })?;
-            let network = |e: JsValue| FetchError {
-                url: url.clone(),
-                kind: FetchErrorKind::Network(describe_fetch_error(&e)),
-            };
-            let controller = AbortController::new().map_err(network)?;
-            let guard = AbortOnDrop(Some(controller.clone()));
-            let init = RequestInit::new();
-            init.set_signal(Some(&controller.signal()));
-            let response: web_sys::Response = JsFuture::from(js_fetch(&url, &init))
+            let (url, response, guard) = head.await?;
+            let body = JsFuture::from(response.array_buffer().map_err(network(&url))?)
                 .await
-                .map_err(network)?
-                .unchecked_into();
-            let status = response.status();
-            let headers = read_headers(&response.headers());
-            let body = JsFuture::from(response.array_buffer().map_err(network)?)
-                .await
-                .map_err(network)?;
+                .map_err(network(&url))?;
             guard.disarm();
             Ok(Response {
-                status,
+                status: response.status(),
+                headers: read_headers(&response.headers()),
                 url,
-                headers,
                 body: Uint8Array::new(&body).to_vec(),
             })
         })
     }
 
     fn fetch_stream(&self, url: &str) -> HostStreamFetch {
-        let asked = url.to_owned();
-        let resolved = self.resolve(url);
+        let head = self.send(url);
         Box::pin(async move {
-            let url = resolved.map_err(|why| FetchError {
-                url: asked.clone(),
-                kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
-            })?;
-            let network = |e: JsValue| FetchError {
-                url: url.clone(),
-                kind: FetchErrorKind::Network(describe_fetch_error(&e)),
-            };
-            let controller = AbortController::new().map_err(network)?;
-            let guard = AbortOnDrop(Some(controller.clone()));
-            let init = RequestInit::new();
-            init.set_signal(Some(&controller.signal()));
-            let response: web_sys::Response = JsFuture::from(js_fetch(&url, &init))
-                .await
-                .map_err(network)?
-                .unchecked_into();
-            let status = response.status();
-            let headers = read_headers(&response.headers());
+            let (url, response, guard) = head.await?;
             let reader: Option<ReadableStreamDefaultReader> =
                 response.body().map(|b| b.get_reader().unchecked_into());
             // One `read()` per part, as the browser hands them over. The abort guard goes with
@@ -246,10 +210,7 @@ impl Host for BrowserHost {
                     };
                     let read = match JsFuture::from(reader.read()).await {
                         Ok(read) => read,
-                        Err(e) => {
-                            let kind = FetchErrorKind::Network(describe_fetch_error(&e));
-                            return Some((Err(FetchError { url, kind }), None));
-                        }
+                        Err(e) => return Some((Err(network(&url)(e)), None)),
                     };
                     let done = js_sys::Reflect::get(&read, &"done".into())
                         .ok()
@@ -264,9 +225,9 @@ impl Host for BrowserHost {
                     Some((Ok(part), Some((Some(reader), guard, url))))
                 });
             Ok(HostStreamed {
-                status,
+                status: response.status(),
+                headers: read_headers(&response.headers()),
                 url,
-                headers,
                 body: Box::pin(body),
             })
         })
@@ -315,6 +276,42 @@ impl Drop for BrowserHost {
             channel.port1().set_onmessage(None);
             channel.port1().close();
         }
+    }
+}
+
+impl BrowserHost {
+    /// Sends a GET for `url` with an abort signal: the resolved URL, the response once its head
+    /// is in, and the guard that aborts the request if dropped before it is disarmed.
+    fn send(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<(String, web_sys::Response, AbortOnDrop), FetchError>> + 'static
+    {
+        let asked = url.to_owned();
+        let resolved = self.resolve(url);
+        async move {
+            let url = resolved.map_err(|why| FetchError {
+                url: asked,
+                kind: FetchErrorKind::InvalidUrl(UrlError::Other(why)),
+            })?;
+            let controller = AbortController::new().map_err(network(&url))?;
+            let guard = AbortOnDrop(Some(controller.clone()));
+            let init = RequestInit::new();
+            init.set_signal(Some(&controller.signal()));
+            let response = JsFuture::from(js_fetch(&url, &init))
+                .await
+                .map_err(network(&url))?
+                .unchecked_into();
+            Ok((url, response, guard))
+        }
+    }
+}
+
+/// Turns a JavaScript error of a request for `url` into a [`FetchError`].
+fn network(url: &str) -> impl Fn(JsValue) -> FetchError + '_ {
+    move |e| FetchError {
+        url: url.to_owned(),
+        kind: FetchErrorKind::Network(describe_fetch_error(&e)),
     }
 }
 
