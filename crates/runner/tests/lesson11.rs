@@ -136,6 +136,9 @@ fn every_limit_of_the_sweep_runs_and_the_knee_is_at_the_capacity() {
         report.elapsed_ms
     };
     let times: Vec<f64> = [1.0, 4.0, 8.0, 16.0, 32.0, 64.0].map(took).to_vec();
+    // At 64 permits, four times the capacity, many tries are turned away: the prose's 224.
+    let (report, _) = common::run("11-bounded", "retries", &[("limit", 64.0)]);
+    assert_eq!(report.trace.failed_requests, 224);
     // Falling steeply up to the capacity: each doubling of the limit about halves the time.
     for pair in times[..4].windows(2) {
         assert!(pair[1] < pair[0] * 0.6, "{times:?}");
