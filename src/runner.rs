@@ -27,6 +27,7 @@ use std::rc::{Rc, Weak};
 
 use executor::host::Scheduler;
 use executor::trace::Record;
+use protocol::packed::Batch;
 use protocol::{KnobValues, Network, Report, RunRequest, RunnerProblem, ToRunner};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -231,8 +232,9 @@ impl Bridge {
                 let answer = JsFuture::from(promise)
                     .await
                     .map_err(|e| on_page(js_error_text(&e)))?;
-                serde_wasm_bindgen::from_value::<(Report, Vec<Record>)>(answer)
-                    .map_err(|e| on_page(e.to_string()))
+                let (report, batch) = serde_wasm_bindgen::from_value::<(Report, Batch)>(answer)
+                    .map_err(|e| on_page(e.to_string()))?;
+                Ok((report, batch.records().map_err(on_page)?))
             };
             match outcome.await {
                 Ok((report, records)) => {

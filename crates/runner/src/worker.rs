@@ -338,7 +338,7 @@ thread_local! {
 }
 
 /// Runs a snippet on the thread that calls this: the page's own, for the freeze demo. Resolves
-/// to `[report, records]` once the snippet's main task has ended (or at once, with the report
+/// to `[report, batch]` (the records [`Batch`]ed, as the worker sends them) once the snippet's main task has ended (or at once, with the report
 /// saying why it could not start). While a blocking snippet runs, nothing else on the page
 /// does: no input, no painting. Rejects only a request that is not one.
 #[wasm_bindgen]
@@ -359,8 +359,7 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
             Ok(ready) => ready,
             Err(why) => {
                 let report = report(&[], 0, Some(why), Network::SlowWeb);
-                let records: &[Record] = &[];
-                let out = serde::Serialize::serialize(&(report, records), &serializer)
+                let out = serde::Serialize::serialize(&(report, Batch::of(&[])), &serializer)
                     .unwrap_or(JsValue::NULL);
                 let _ = resolve.call1(&JsValue::NULL, &out);
                 return;
@@ -381,7 +380,7 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
                 let records = log.borrow().clone();
                 let report = report(&records, elapsed, error, Network::SlowWeb);
                 let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-                let out = serde::Serialize::serialize(&(report, records), &serializer)
+                let out = serde::Serialize::serialize(&(report, Batch::of(&records)), &serializer)
                     .unwrap_or(JsValue::NULL);
                 let _ = resolve.call1(&JsValue::NULL, &out);
                 PAGE_RUN.with(|r| r.borrow_mut().take());
