@@ -146,11 +146,14 @@ impl Bridge {
                 bridge.on_net_change(status);
             }
         });
+        // The runner compiles while the service worker registers; workers start once the
+        // page knows whether the worker controls it.
+        self.compile_module();
         let me = self.me.clone();
         wasm_bindgen_futures::spawn_local(async move {
             sw::start().await;
             if let Some(bridge) = me.upgrade() {
-                bridge.compile_module();
+                bridge.top_up();
             }
         });
     }

@@ -74,15 +74,17 @@ struct Boot {
 }
 
 impl Bridge {
-    /// Compiles the runner, then warms workers. Call once the network is known (a worker
-    /// inherits its page's controller when it starts).
+    /// Compiles the runner, then warms workers once the network is known (a worker inherits
+    /// its page's controller when it starts; [`Bridge::start`] tops up when it is).
     pub(super) fn compile_module(&self) {
         let me = self.me.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let result = compile_runner().await;
             let Some(bridge) = me.upgrade() else { return };
             bridge.pool.module.set(result);
-            bridge.top_up();
+            if bridge.net() != super::NetStatus::Pending {
+                bridge.top_up();
+            }
         });
     }
 
@@ -182,8 +184,22 @@ impl Bridge {
 }
 
 /// Fetches and compiles the runner's wasm once; every worker instantiates the same module.
+/// Streamed: compiled while it downloads, and, answered from the service worker's cache, the
+/// browser's code cache can hand back the machine code of an earlier visit. A host that
+/// serves the file with another type than `application/wasm` gets the whole-file path.
 async fn compile_runner() -> Module {
     let window = web_sys::window().ok_or("no window")?;
+    let streamed = js_sys::WebAssembly::compile_streaming(&window.fetch_with_str("runner_bg.wasm"));
+    match JsFuture::from(streamed).await {
+        Ok(module) => return Ok(module),
+        Err(e) => web_sys::console::info_1(
+            &format!(
+                "async-tutor: compiling the runner as it downloads failed ({}); trying the whole file",
+                js_error_text(&e)
+            )
+            .into(),
+        ),
+    }
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str("runner_bg.wasm"))
         .await
         .map_err(|e| js_error_text(&e))?
