@@ -53,7 +53,12 @@ pub fn commands(root: &Path, smoke: bool) -> Vec<Command> {
         big.arg(root.join("tests").join("bench").join("big-runs.mjs"))
             .arg(root.join(BIG_SITE))
             .env("CHROMIUM", CHROMIUM);
-        all.extend([site, big]);
+        // Page load: navigation to lesson 1's first finished run, cold and warm, on that build.
+        let mut load = Command::new("node");
+        load.arg(root.join("tests").join("bench").join("page-load.mjs"))
+            .arg(root.join(BIG_SITE))
+            .env("CHROMIUM", CHROMIUM);
+        all.extend([site, big, load]);
     }
     for c in &mut all {
         c.current_dir(root);
@@ -119,7 +124,12 @@ mod tests {
         // The full bench adds the big runs: the course built for release, then its heaviest cards.
         assert!(full[3].ends_with("trunk build --release --dist /r/target/bench-big-site"));
         assert!(full[4].ends_with("node /r/tests/bench/big-runs.mjs /r/target/bench-big-site"));
-        assert_eq!(plan.len(), 3, "--smoke skips the big runs");
+        assert!(full[5].ends_with("node /r/tests/bench/page-load.mjs /r/target/bench-big-site"));
+        assert_eq!(
+            plan.len(),
+            3,
+            "--smoke skips the big runs and the page load"
+        );
         for (from, _) in SITE_FILES {
             assert!(
                 Path::new(env!("CARGO_MANIFEST_DIR"))
