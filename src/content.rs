@@ -1,6 +1,16 @@
-//! The lessons, rendered at build time from `lessons/` (see `crates/lesson-build`).
+//! The lesson index, built from `lessons/` (see `crates/lesson-build`), and each lesson's
+//! content, fetched when it is read (`load`).
+//!
+//! The index is in the wasm: ids, numbers, titles, summaries, snippets and knobs, all a page
+//! needs to list lessons and run cards. The prose and highlighted sources are the site's
+//! `content/*.json` files, one per lesson and language, named in the index.
 
 pub use protocol::KnobSpec;
+pub use protocol::content::{LessonContent, Segment, SnippetText};
+
+mod load;
+
+pub use load::{Loaded, shown, use_lesson_content};
 
 use crate::i18n::Lang;
 
@@ -10,13 +20,13 @@ pub struct Lesson {
     pub id: &'static str,
     /// Its number in the course.
     pub number: u32,
-    /// Prose per language; English first.
+    /// Its languages; English first.
     pub texts: &'static [LessonText],
     /// Its snippets.
     pub snippets: &'static [Snippet],
 }
 
-/// A lesson's prose in one language.
+/// A lesson's index entry in one language.
 pub struct LessonText {
     /// `en` or `zh`.
     pub lang: &'static str,
@@ -24,30 +34,8 @@ pub struct LessonText {
     pub title: &'static str,
     /// The first paragraph, as text.
     pub summary: &'static str,
-    /// Prose and card places.
-    pub segments: &'static [Segment],
-}
-
-/// A piece of a lesson page.
-pub enum Segment {
-    /// Prose, as HTML.
-    Html(&'static str),
-    /// A snippet card.
-    Snippet {
-        /// Snippet id.
-        id: &'static str,
-        /// Card title in this language, if the prose gives one.
-        title: Option<&'static str>,
-    },
-    /// Two snippets run side by side on the same knobs, as (lesson id, snippet id).
-    Compare {
-        a: (&'static str, &'static str),
-        b: (&'static str, &'static str),
-        /// Title in this language, if the prose gives one.
-        title: Option<&'static str>,
-        /// The two sides' titles in this language, if the prose gives them.
-        sides: Option<(&'static str, &'static str)>,
-    },
+    /// Its content file, relative to the site's root: prose, card places, highlighted sources.
+    pub content: &'static str,
 }
 
 /// A runnable snippet.
@@ -67,12 +55,6 @@ pub struct Snippet {
     /// The knob whose every value the card can run on the virtual clock and plot
     /// (`// tutor: sweep <knob>`).
     pub sweep: Option<&'static str>,
-    /// The source file as shown and copied (without its `// ANCHOR:` lines).
-    pub source: &'static str,
-    /// The source, highlighted.
-    pub source_html: &'static str,
-    /// Only the regions the file marks as shown, highlighted; the rest is behind "Show all".
-    pub focus_html: Option<&'static str>,
     /// Its knobs.
     pub knobs: &'static [Knob],
 }
@@ -106,23 +88,13 @@ pub fn snippet(lesson: &str, id: &str) -> Option<&'static Snippet> {
     self::lesson(lesson)?.snippet(id)
 }
 
-/// A snippet's card title in `lang`: the one its lesson's prose gives, else its `//!` line.
-pub fn card_title(lesson: &str, id: &str, lang: Lang) -> Option<&'static str> {
-    let l = self::lesson(lesson)?;
-    let given = l.text(lang).segments.iter().find_map(|s| match s {
-        Segment::Snippet { id: s_id, title } if *s_id == id => *title,
-        _ => None,
-    });
-    given.or_else(|| l.snippet(id).map(|s| s.title))
-}
-
 /// The lesson with this id.
 pub fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
 impl Lesson {
-    /// The prose in `lang`, or English when there is none in that language.
+    /// The index entry in `lang`, or English when there is none in that language.
     pub fn text(&self, lang: Lang) -> &'static LessonText {
         self.texts
             .iter()
@@ -145,111 +117,15 @@ impl Lesson {
 mod tests {
     use super::*;
 
-    /// Where Chinese text uses ASCII punctuation beside a Chinese character: straight quotes
-    /// on either side, or `:` `,` `;` `?` `!` `(` right after one.
-    fn ascii_punctuation_in_chinese(text: &str) -> Vec<String> {
-        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        let chars: Vec<char> = text.chars().collect();
-        let mut found = Vec::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            let bad = match c {
-                '"' => before.is_some_and(|&b| cjk(b)) || after.is_some_and(|&a| cjk(a)),
-                ':' | ',' | ';' | '?' | '!' | '(' => i > 0 && cjk(chars[i - 1]),
-                _ => false,
-            };
-            if bad {
-                let from = i.saturating_sub(8);
-                found.push(chars[from..(i + 8).min(chars.len())].iter().collect());
-            }
-        }
-        found
-    }
-
-    /// Prose HTML as text, without code (`<code>`, `<pre>`), which keeps ASCII punctuation.
-    fn prose_text(html: &str) -> String {
-        let mut out = String::new();
-        let mut rest = html;
-        while let Some(start) = rest.find('<') {
-            out.push_str(&rest[..start]);
-            let tag = &rest[start..];
-            let skip_to = ["<code", "<pre"]
-                .iter()
-                .find(|t| tag.starts_with(**t))
-                .map(|t| format!("</{}>", &t[1..]));
-            rest = match skip_to.and_then(|end| tag.find(&end).map(|i| i + end.len())) {
-                Some(end) => &tag[end..],
-                None => tag.find('>').map_or("", |i| &tag[i + 1..]),
-            };
-        }
-        out.push_str(rest);
-        out.replace("&quot;", "\"")
-    }
-
     #[test]
-    fn the_punctuation_check_finds_what_it_should() {
-        assert_eq!(ascii_punctuation_in_chinese("从\"慢网\"上下载").len(), 2);
-        assert_eq!(ascii_punctuation_in_chinese("源代码: crawl").len(), 1);
-        assert!(ascii_punctuation_in_chinese("从“慢网”上下载：a: b, \"c\"").is_empty());
-        assert_eq!(
-            prose_text("<p>a <code>\"x\"</code> b</p><pre>c\"</pre>"),
-            "a  b"
-        );
-    }
-
-    #[test]
-    fn chinese_pages_use_chinese_punctuation_and_titles() {
-        for lesson in LESSONS {
-            let Some(zh) = lesson.texts.iter().find(|t| t.lang == "zh") else {
-                continue;
-            };
-            let mut texts = vec![zh.title.to_owned(), zh.summary.to_owned()];
-            for segment in zh.segments {
-                match segment {
-                    Segment::Html(html) => texts.push(prose_text(html)),
-                    Segment::Snippet { title, .. } => texts.extend(title.map(str::to_owned)),
-                    Segment::Compare { a, b, title, sides } => {
-                        texts.extend(title.map(str::to_owned));
-                        // Every side of a comparison has a Chinese name: its own card's, or one
-                        // the comparison gives.
-                        let side = |(l, id): (&str, &str)| card_title(l, id, Lang::Zh);
-                        let (ta, tb) = sides
-                            .unwrap_or_else(|| (side(*a).unwrap_or(""), side(*b).unwrap_or("")));
-                        for (t, (l, id)) in [(ta, a), (tb, b)] {
-                            let english = self::snippet(l, id).map(|s| s.title);
-                            assert!(
-                                Some(t) != english && t.chars().any(|c| c > '\u{2e80}'),
-                                "{}: the comparison's side {l}/{id} is named {t:?} in Chinese",
-                                lesson.id
-                            );
-                            texts.push(t.to_owned());
-                        }
-                    }
-                }
-            }
-            for text in texts {
-                let found = ascii_punctuation_in_chinese(&text);
-                assert!(found.is_empty(), "{}: {found:?}", lesson.id);
-            }
-        }
-    }
-
-    #[test]
-    fn titles_carry_no_markdown() {
+    fn every_lesson_text_names_its_own_content_file() {
+        let mut seen = std::collections::HashSet::new();
         for lesson in LESSONS {
             for text in lesson.texts {
-                for s in lesson.snippets {
-                    let title = card_title(lesson.id, s.id, Lang::from_code(text.lang).unwrap());
-                    assert!(
-                        !s.title.contains('`'),
-                        "{}/{}: {}",
-                        lesson.id,
-                        s.id,
-                        s.title
-                    );
-                    assert!(!title.unwrap_or("").contains('`'), "{title:?}");
-                }
+                let prefix = format!("content/{}.{}.", lesson.id, text.lang);
+                assert!(text.content.starts_with(&prefix), "{}", text.content);
+                assert!(text.content.ends_with(".json"), "{}", text.content);
+                assert!(seen.insert(text.content), "{} twice", text.content);
             }
         }
     }

@@ -61,12 +61,13 @@ pub fn CompareCard(props: &CompareProps) -> Html {
     let ((la, ia), (lb, ib)) = (props.a, props.b);
     let sa = content::snippet(la, ia).expect("comparisons name snippets that exist");
     let sb = content::snippet(lb, ib).expect("comparisons name snippets that exist");
-    let (title_a, title_b) = props.sides.unwrap_or_else(|| {
-        (
-            content::card_title(la, ia, lang).unwrap_or(sa.title),
-            content::card_title(lb, ib, lang).unwrap_or(sb.title),
-        )
-    });
+    // The sources and card titles come with the page's content, which is here: the card is
+    // placed from it.
+    let (text_a, text_b) = (content::shown(la, ia), content::shown(lb, ib));
+    let (title_a, title_b) = props.sides.unwrap_or((
+        text_a.map_or(sa.title, |t| t.title.as_str()),
+        text_b.map_or(sb.title, |t| t.title.as_str()),
+    ));
     // Knobs both snippets have are shown once and drive both; the others keep their defaults.
     let shared: Vec<&Knob> = sa
         .knobs
@@ -193,11 +194,11 @@ pub fn CompareCard(props: &CompareProps) -> Html {
                 <@{format!("h{}", props.level)} class="card-title" id={format!("{dom_id}-title")}>{ title }</@>
             </header>
             <div class="compare-sources">
-                { for [(sa, title_a, la, ia), (sb, title_b, lb, ib)].into_iter().map(|(s, title, l, i)| html! {
+                { for [(text_a, title_a, la, ia), (text_b, title_b, lb, ib)].into_iter().map(|(s, title, l, i)| html! {
                     <details class="source">
                         <summary>{ lang.labelled(t.source, title) }</summary>
                         <pre class="code" data-lang="rust" tabindex="0" aria-label={title}>
-                            <code>{ Html::from_html_unchecked(s.focus_html.unwrap_or(s.source_html).into()) }</code>
+                            <code>{ Html::from_html_unchecked(AttrValue::Static(s.map_or("", |s| s.focus_or_all()))) }</code>
                         </pre>
                         <a class="compare-link" href={route::href(l, Some(i))}>{ t.link_to_snippet }</a>
                     </details>

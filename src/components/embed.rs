@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::UpdateBanner;
 use super::card::{Remote, RunEvent, SnippetCard};
-use crate::content;
+use crate::content::{self, Loaded, use_lesson_content};
 use crate::embed::{Command, Host, KnobInfo, Notice, Params};
 use crate::i18n::Lang;
 use crate::route;
@@ -30,6 +30,7 @@ pub fn EmbedPage() -> Html {
     let root = use_node_ref();
     let found =
         content::lesson(&params.lesson).and_then(|l| Some((l, l.snippet(&params.snippet)?)));
+    let (loaded, retry) = use_lesson_content(found.map(|(l, _)| l.text(lang)));
 
     // Commands from the host become numbered instructions for the card.
     {
@@ -144,15 +145,27 @@ pub fn EmbedPage() -> Html {
         })
     };
 
-    let body = match found {
-        Some((lesson, snippet)) => {
+    let body = match (found, loaded) {
+        (Some(_), Loaded::Loading) => html! {
+            <p class="note content-loading" role="status" aria-busy="true">{ t.loading_lesson }</p>
+        },
+        (Some(_), Loaded::Failed(why)) => html! {
+            <div class="note content-failed" role="alert">
+                <p>{ lang.content_failed(&why) }</p>
+                <button type="button" onclick={retry.reform(|_: MouseEvent| ())}>{ t.try_again }</button>
+            </div>
+        },
+        (Some((lesson, snippet)), Loaded::Ready(content)) => {
+            let title = content
+                .snippet(lesson.id, snippet.id)
+                .map(|s| s.title.as_str());
             html! {
                 <>
                 if let Some(why) = crate::knobs::unknown(snippet.knobs, &params.knobs, lang) {
                     <p class="note embed-knobs-error" role="alert">{ why }</p>
                 }
                 <SnippetCard lesson={lesson.id} snippet={snippet.id}
-                             title={content::card_title(lesson.id, snippet.id, lang)} {lang}
+                             {title} {lang}
                              embedded=true level={1} initial_knobs={Rc::new(params.knobs.clone())}
                              remote={(*remote).clone()} {on_run_event} />
                 <p class="embed-foot">
@@ -162,7 +175,7 @@ pub fn EmbedPage() -> Html {
                 </>
             }
         }
-        None => html! {
+        (None, _) => html! {
             <p class="embed-missing" role="alert">
                 { t.embed_not_found }{ " " }
                 <code>{ format!("lesson={} snippet={}", params.lesson, params.snippet) }</code>{ ". " }

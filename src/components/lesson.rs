@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::card::SnippetCard;
 use super::compare::CompareCard;
 use super::schedulers::SchedulerCard;
-use crate::content::{self, LESSONS, Segment};
+use crate::content::{self, LESSONS, Loaded, Segment, use_lesson_content};
 use crate::i18n::{Lang, lesson_label};
 use crate::route;
 
@@ -24,27 +24,35 @@ pub struct LessonProps {
 pub fn LessonPage(props: &LessonProps) -> Html {
     let lesson = content::lesson(props.id).expect("the shell only routes to lessons that exist");
     let text = lesson.text(props.lang);
+    let (loaded, retry) = use_lesson_content(Some(text));
+    let ready = matches!(loaded, Loaded::Ready(_));
     use_effect_with(props.id, |id| crate::progress::visited(id));
-    // A deep link scrolls to its card (or to a heading of that id); a new lesson starts at the
-    // top.
-    use_effect_with((props.id, props.snippet.clone()), |(_, snippet)| {
-        let window = web_sys::window().expect("a window");
-        let document = window.document();
-        let target = snippet.as_ref().and_then(|s| {
-            let document = document.as_ref()?;
-            document
-                .get_element_by_id(&format!("snippet-{s}"))
-                .or_else(|| {
-                    document
-                        .query_selector(&format!("article.lesson [id=\"{s}\"]"))
-                        .ok()?
-                })
-        });
-        match target {
-            Some(card) => card.scroll_into_view(),
-            None => window.scroll_to_with_x_and_y(0.0, 0.0),
-        }
-    });
+    // A deep link scrolls to its card (or to a heading of that id) once the content is here; a
+    // new lesson starts at the top.
+    use_effect_with(
+        (props.id, props.snippet.clone(), ready),
+        |(_, snippet, ready)| {
+            if !*ready && snippet.is_some() {
+                return;
+            }
+            let window = web_sys::window().expect("a window");
+            let document = window.document();
+            let target = snippet.as_ref().and_then(|s| {
+                let document = document.as_ref()?;
+                document
+                    .get_element_by_id(&format!("snippet-{s}"))
+                    .or_else(|| {
+                        document
+                            .query_selector(&format!("article.lesson [id=\"{s}\"]"))
+                            .ok()?
+                    })
+            });
+            match target {
+                Some(card) => card.scroll_into_view(),
+                None => window.scroll_to_with_x_and_y(0.0, 0.0),
+            }
+        },
+    );
     let index = LESSONS.iter().position(|l| l.id == lesson.id).unwrap_or(0);
     let neighbour = |i: Option<usize>, rel: &'static str, word: &'static str| {
         i.and_then(|i| LESSONS.get(i)).map(|l| {
@@ -57,23 +65,13 @@ pub fn LessonPage(props: &LessonProps) -> Html {
         })
     };
     let t = props.lang.t();
-    // A link to a card or heading this lesson does not have (in any language): say so.
-    let missing =
-        props.snippet.as_deref().filter(|s| {
-            let heading = format!("id=\"{s}\"");
-            lesson.snippet(s).is_none()
-                && !lesson.texts.iter().flat_map(|t| t.segments).any(
-                    |seg| matches!(seg, Segment::Html(html) if html.contains(heading.as_str())),
-                )
-        });
-    // A card's title is a section of its own (h2) until the prose opens its first section (h2),
-    // then a part of that section (h3): heading levels never skip one.
-    let mut sections_started = false;
-    let mut card_level = move |segment: &Segment| {
-        if let Segment::Html(html) = segment {
-            sections_started |= html.contains("<h2");
-        }
-        if sections_started { 3 } else { 2 }
+    // A link to a card or heading this lesson does not have: say so, once the prose is here.
+    let missing = match &loaded {
+        Loaded::Ready(content) => props
+            .snippet
+            .as_deref()
+            .filter(|s| lesson.snippet(s).is_none() && !content.has_anchor(s)),
+        _ => None,
     };
     html! {
         <article class="lesson" lang={text.lang} data-lesson={lesson.id}>
@@ -84,27 +82,60 @@ pub fn LessonPage(props: &LessonProps) -> Html {
             if let Some(missing) = missing {
                 <p class="note link-note" role="status">{ props.lang.no_such_place(missing) }</p>
             }
-            { for text.segments.iter().map(|segment| match (card_level(segment), segment) {
-                (_, Segment::Html(html)) => html! {
-                    <div class="prose">{ Html::from_html_unchecked((*html).into()) }</div>
+            { match loaded {
+                Loaded::Ready(content) => segments(lesson.id, content, props),
+                Loaded::Loading => html! {
+                    <p class="note content-loading" role="status" aria-busy="true">{ t.loading_lesson }</p>
                 },
-                (level, Segment::Snippet { id, title })
-                    if content::snippet(lesson.id, id).is_some_and(|s| s.schedulers) => html! {
-                    <SchedulerCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang} {level} />
+                Loaded::Failed(why) => html! {
+                    <div class="note content-failed" role="alert">
+                        <p>{ props.lang.content_failed(&why) }</p>
+                        <button type="button" onclick={retry.reform(|_: MouseEvent| ())}>{ t.try_again }</button>
+                    </div>
                 },
-                (level, Segment::Snippet { id, title }) => html! {
-                    <SnippetCard key={*id} lesson={lesson.id} snippet={*id} title={*title} lang={props.lang} {level}
-                                 targeted={props.snippet.as_deref() == Some(*id)}
-                                 moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(*id))} />
-                },
-                (level, Segment::Compare { a, b, title, sides }) => html! {
-                    <CompareCard a={*a} b={*b} title={*title} sides={*sides} lang={props.lang} {level} />
-                },
-            }) }
+            } }
             <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>
                 { neighbour(index.checked_sub(1), "prev", t.previous).unwrap_or_default() }
                 { neighbour(Some(index + 1), "next", t.next).unwrap_or_default() }
             </nav>
         </article>
+    }
+}
+
+/// The prose with its cards in place.
+fn segments(
+    lesson: &'static str,
+    content: &'static content::LessonContent,
+    props: &LessonProps,
+) -> Html {
+    // A card's title is a section of its own (h2) until the prose opens its first section (h2),
+    // then a part of that section (h3): heading levels never skip one.
+    let mut sections_started = false;
+    let mut card_level = move |segment: &Segment| {
+        if let Segment::Html(html) = segment {
+            sections_started |= html.contains("<h2");
+        }
+        if sections_started { 3 } else { 2 }
+    };
+    let pair = |(l, id): &'static (String, String)| (l.as_str(), id.as_str());
+    html! {
+        { for content.segments.iter().map(|segment| match (card_level(segment), segment) {
+            (_, Segment::Html(html)) => html! {
+                <div class="prose">{ Html::from_html_unchecked(AttrValue::Static(html.as_str())) }</div>
+            },
+            (level, Segment::Snippet { id, title })
+                if content::snippet(lesson, id).is_some_and(|s| s.schedulers) => html! {
+                <SchedulerCard key={id.as_str()} {lesson} snippet={id.as_str()} title={title.as_deref()} lang={props.lang} {level} />
+            },
+            (level, Segment::Snippet { id, title }) => html! {
+                <SnippetCard key={id.as_str()} {lesson} snippet={id.as_str()} title={title.as_deref()} lang={props.lang} {level}
+                             targeted={props.snippet.as_deref() == Some(id.as_str())}
+                             moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(id.as_str()))} />
+            },
+            (level, Segment::Compare { a, b, title, sides }) => html! {
+                <CompareCard a={pair(a)} b={pair(b)} title={title.as_deref()}
+                             sides={sides.as_ref().map(|(x, y)| (x.as_str(), y.as_str()))} lang={props.lang} {level} />
+            },
+        }) }
     }
 }

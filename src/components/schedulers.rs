@@ -212,7 +212,7 @@ pub fn SchedulerCard(props: &SchedulersProps) -> Html {
             <details class="source" open=true>
                 <summary>{ t.source }</summary>
                 <pre class="code" data-lang="rust" tabindex="0" aria-label={title}>
-                    <code>{ Html::from_html_unchecked(snippet.focus_html.unwrap_or(snippet.source_html).into()) }</code>
+                    <code>{ Html::from_html_unchecked(AttrValue::Static(content::shown(lesson, id).map_or("", |s| s.focus_or_all()))) }</code>
                 </pre>
             </details>
             { remembered.fieldset(&dom_id, &checked, running, lang) }

@@ -278,6 +278,18 @@ impl Lang {
         }
     }
 
+    /// A lesson's content file could not be fetched or read.
+    pub fn content_failed(self, why: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "This lesson's text could not be loaded ({why}). If you are offline, the site works again once it has been visited online; otherwise try again."
+            ),
+            Lang::Zh => format!(
+                "这一课的正文没能加载（{why}）。如果你离线了，网站要先在联网时访问过一次才能离线使用；否则请重试。"
+            ),
+        }
+    }
+
     /// A link names a card or heading the lesson does not have.
     pub fn no_such_place(self, id: &str) -> String {
         let id: String = match id.char_indices().nth(60) {

@@ -369,22 +369,24 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cli::FinishSite(dir, dev) => match site::finish(&dir, dev) {
-            Ok(done) => {
-                println!(
-                    "finish-site: build {} ({}), {} files, {:.1} MB precached",
-                    done.build,
-                    if dev { "dev" } else { "release" },
-                    done.files.len(),
-                    done.bytes as f64 / 1e6
-                );
-                ExitCode::SUCCESS
+        Cli::FinishSite(dir, dev) => {
+            match site::write_lessons(&dir, &repo_root()).and_then(|_| site::finish(&dir, dev)) {
+                Ok(done) => {
+                    println!(
+                        "finish-site: build {} ({}), {} files, {:.1} MB precached",
+                        done.build,
+                        if dev { "dev" } else { "release" },
+                        done.files.len(),
+                        done.bytes as f64 / 1e6
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("xtask finish-site: {err}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(err) => {
-                eprintln!("xtask finish-site: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        }
         Cli::Size(dist) => match size::first_visit(&dist) {
             Ok(loaded) => {
                 print!("{}", size::table(&loaded));

@@ -1,6 +1,8 @@
 //! `finish-site`: the last touch on a trunk build (a `post_build` hook in Trunk.toml).
 //!
 //! On the build folder (trunk's staging dir, or one given by hand) it:
+//! - writes each lesson's content files (`content/<lesson>.<lang>.<hash>.json`, see
+//!   `crates/lesson-build`), which the page's index names and fetches when a lesson is read;
 //! - names the build by a hash of every file's path and bytes, and writes that name into
 //!   `index.html` as `<meta name="async-tutor-build">`;
 //! - writes `embed.html`: `index.html` with `data-page="embed"`, which the app renders as one
@@ -82,6 +84,14 @@ pub fn finish(dir: &Path, dev: bool) -> Result<Finished, String> {
         files,
         bytes,
     })
+}
+
+/// Writes every lesson's content files into the site in `dir`, from `root`'s `lessons/`.
+/// Returns the bytes written.
+pub fn write_lessons(dir: &Path, root: &Path) -> Result<u64, String> {
+    let lessons = root.join("lessons");
+    let catalog = lesson_build::load(&lessons).map_err(|e| format!("lessons: {e}"))?;
+    lesson_build::write_content(&catalog, dir)
 }
 
 /// The folder to finish: the argument, else trunk's `TRUNK_STAGING_DIR`; and whether the build

@@ -57,6 +57,27 @@ pub fn named_by_index(html: &str) -> Vec<String> {
     files
 }
 
+/// Lesson 1's English content file (`content/01-….en.<hash>.json`): its prose and sources,
+/// fetched when the lesson opens.
+fn first_lesson_content(dist: &Path) -> Result<String, String> {
+    let dir = dist.join("content");
+    let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut found: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("01-") && name.contains(".en.") && name.ends_with(".json"))
+        .collect();
+    found.sort();
+    match found.as_slice() {
+        [one] => Ok(format!("content/{one}")),
+        [] => Err(format!("{}: no content file for lesson 1", dir.display())),
+        more => Err(format!(
+            "{}: lesson 1 has {} English content files",
+            dir.display(),
+            more.len()
+        )),
+    }
+}
+
 fn gzip_size(path: &Path) -> Result<u64, String> {
     let output = Command::new("gzip")
         .args(["-9", "-n", "-c"])
@@ -82,6 +103,7 @@ pub fn first_visit(dist: &Path) -> Result<Vec<Loaded>, String> {
     let mut files = vec!["index.html".to_owned()];
     files.extend(named_by_index(&html));
     files.extend(STARTED_BY_CODE.iter().map(|f| (*f).to_owned()));
+    files.push(first_lesson_content(dist)?);
     files.dedup();
     let mut loaded = Vec::new();
     for file in files {

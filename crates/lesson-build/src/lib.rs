@@ -1,7 +1,8 @@
 //! Build-time lesson pipeline: finds lessons, renders Markdown, highlights snippets, reads knobs.
 //!
-//! Both build scripts use it: the page's (`build.rs` at the root) turns every lesson into
-//! static HTML segments and snippet cards; the runner's (`crates/runner/build.rs`) compiles every
+//! Both build scripts use it: the page's (`build.rs` at the root) turns every lesson into an
+//! index entry (ids, titles, knobs) naming its content files, which `cargo xtask finish-site`
+//! writes into the site (prose as HTML, highlighted sources); the runner's (`crates/runner/build.rs`) compiles every
 //! snippet file into the runner worker. Both read the same files, so the source a card shows is
 //! the source that runs. The format is documented in `lessons/README.md`.
 
@@ -9,6 +10,7 @@
 
 pub mod claims;
 mod codegen;
+mod content;
 mod highlight;
 mod knobs;
 mod markdown;
@@ -17,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use codegen::{page_module, runner_module};
+pub use content::{ContentFile, card_title, content_files, lesson_content, write_content};
 pub use highlight::{highlight, highlight_lines};
 pub use knobs::{Knob, block_start as knobs_block_start, parse_knobs};
 pub use markdown::{Rendered, Segment, render};

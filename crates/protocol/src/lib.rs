@@ -2,6 +2,7 @@
 
 #![deny(missing_docs)]
 
+pub mod content;
 pub mod failure;
 pub mod knobs;
 mod messages;

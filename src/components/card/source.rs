@@ -23,8 +23,8 @@ pub struct SourceProps {
 #[component]
 pub fn SourceBox(props: &SourceProps) -> Html {
     let t = props.lang.t();
-    let snippet = content::snippet(props.lesson, props.snippet)
-        .expect("cards are only placed for snippets that exist");
+    // Cards are placed once their page's content is here, so the source is too.
+    let snippet = content::shown(props.lesson, props.snippet);
     let show_all = use_state(|| false);
     let code_ref = use_node_ref();
     {
@@ -38,10 +38,13 @@ pub fn SourceBox(props: &SourceProps) -> Html {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
     };
-    let on_copy = Callback::from(move |_: MouseEvent| copy_to_clipboard(snippet.source));
-    let shown_html = match snippet.focus_html {
-        Some(focus) if !*show_all => focus,
-        _ => snippet.source_html,
+    let Some(snippet) = snippet else {
+        return Html::default();
+    };
+    let on_copy = Callback::from(move |_: MouseEvent| copy_to_clipboard(&snippet.source));
+    let shown_html = match &snippet.focus_html {
+        Some(focus) if !*show_all => focus.as_str(),
+        _ => snippet.html.as_str(),
     };
     let source_html = match &props.mark {
         Some((_, line)) => Rc::<str>::from(shown_html.replacen(
@@ -63,7 +66,7 @@ pub fn SourceBox(props: &SourceProps) -> Html {
             </div>
             // Focusable, so the code can be scrolled sideways with the keyboard.
             <pre class="code" data-lang="rust" tabindex="0" aria-label={t.source} ref={code_ref}
-                 data-view={if shown_html == snippet.source_html { "all" } else { "focus" }}>
+                 data-view={if shown_html == snippet.html { "all" } else { "focus" }}>
                 <code>{ Html::from_html_unchecked(AttrValue::Rc(source_html)) }</code>
             </pre>
             if let Some((label, line)) = &props.mark {
