@@ -326,16 +326,16 @@ impl Inner {
                         let note = if woke_itself {
                             slot.status = Status::Scheduled;
                             slot.self_wakes = slot.self_wakes.saturating_add(1);
-                            PendingNote::SelfWake(slot.self_wakes)
+                            PendingNote::SelfWake(u32::from(slot.self_wakes))
                         } else {
                             slot.status = Status::Idle;
                             slot.self_wakes = 0;
                             if slot.wakers == 0 {
-                                slot.wait = None;
+                                slot.set_wait(None);
                                 PendingNote::Lost
                             } else {
                                 let on = self.current_wait.get().unwrap_or(WaitOn::Other);
-                                slot.wait = Some(on);
+                                slot.set_wait(Some(on));
                                 PendingNote::Waits(on, slot.wakers)
                             }
                         };

@@ -282,8 +282,7 @@ impl Drop for Executor {
         let leftovers: Vec<Leftovers> = {
             let mut tasks = self.inner.tasks.borrow_mut();
             tasks
-                .slots
-                .iter_mut()
+                .slots_mut()
                 .filter(|s| s.status != Status::Vacant)
                 .map(|s| {
                     s.status = Status::Done;

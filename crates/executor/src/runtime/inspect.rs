@@ -144,8 +144,7 @@ impl Inner {
             })
             .collect();
         let mut list: Vec<TaskInfo> = tasks
-            .slots
-            .iter()
+            .slots()
             .filter(|s| s.status != Status::Vacant)
             .map(|s| TaskInfo {
                 id: s.id,
@@ -157,7 +156,7 @@ impl Inner {
                         Stage::Output(Err(JoinError::Cancelled)) => TaskState::Cancelled,
                         _ => TaskState::Done,
                     },
-                    Status::Idle => match s.wait {
+                    Status::Idle => match s.wait() {
                         Some(on) => TaskState::Waiting(on),
                         None => TaskState::Stuck,
                     },
