@@ -75,7 +75,8 @@ thread_local! {
 pub(crate) struct Inner {
     host: Rc<dyn Host>,
     tasks: RefCell<Tasks>,
-    ready: RefCell<VecDeque<Key>>,
+    /// Keys of the tasks to poll, in order, packed ([`Key::pack`]: 4 bytes each on wasm32).
+    ready: RefCell<VecDeque<usize>>,
     timers: RefCell<Timers>,
     alarm_us: Cell<Option<u64>>,
     turn_requested: Cell<bool>,
@@ -215,7 +216,7 @@ impl Inner {
         let id = self.next_task.get() + 1;
         self.next_task.set(id);
         let key = self.tasks.borrow_mut().insert(id, future);
-        self.ready.borrow_mut().push_back(key);
+        self.ready.borrow_mut().push_back(key.pack());
         self.bump(|c| &c.spawned);
         let parent = self.running.get();
         self.emit(|| Event::Spawn {
@@ -251,7 +252,7 @@ impl Inner {
             }
             slot.id
         };
-        self.ready.borrow_mut().push_back(key);
+        self.ready.borrow_mut().push_back(key.pack());
         self.bump(|c| &c.wakes);
         let by = WAKE_SOURCE
             .with(|s| s.get())
@@ -528,7 +529,7 @@ impl Inner {
                 why = TurnStop::Paused;
                 break;
             }
-            let Some(key) = self.ready.borrow_mut().pop_front() else {
+            let Some(key) = self.ready.borrow_mut().pop_front().map(Key::unpack) else {
                 why = TurnStop::Idle;
                 break;
             };
@@ -557,7 +558,7 @@ impl Inner {
             let mut tasks = self.tasks.borrow_mut();
             ready.iter().find_map(|k| {
                 tasks
-                    .get_mut(*k)
+                    .get_mut(Key::unpack(*k))
                     .filter(|s| s.status == Status::Scheduled)
                     .map(|s| s.id)
             })

@@ -9,6 +9,7 @@ use super::slab::{Stage, Status};
 use super::task::JoinError;
 use super::{Inner, with_current};
 use crate::trace::{TaskId, WaitOn};
+use crate::waker::Key;
 
 /// The counters, one cell each, so counting is one add.
 #[derive(Default)]
@@ -138,7 +139,7 @@ impl Inner {
             .iter()
             .filter_map(|k| {
                 tasks
-                    .get_mut(*k)
+                    .get_mut(Key::unpack(*k))
                     .filter(|s| s.status == Status::Scheduled)
                     .map(|s| s.id)
             })
