@@ -34,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use latch::Latch;
-use pool::Pool;
+use pool::{Pool, Program};
 use runs::{ActiveRun, failure_report, post_to, runner_error};
 pub use sw::{NetStatus, use_net_status};
 
@@ -83,9 +83,14 @@ pub struct RunEvents {
 
 #[wasm_bindgen(module = "/www/page-runner.js")]
 extern "C" {
-    /// Runs a snippet on this thread with the runner module: resolves to `[report, records]`.
+    /// Runs a snippet on this thread with a runner program (its wasm-bindgen script and
+    /// compiled module): resolves to `[report, batch]`.
     #[wasm_bindgen(js_name = runOnPage, catch)]
-    fn run_on_page(module: &JsValue, request: JsValue) -> Result<js_sys::Promise, JsValue>;
+    fn run_on_page(
+        glue: &str,
+        module: &JsValue,
+        request: JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// The runner workers and the runs in progress.
@@ -138,7 +143,8 @@ pub fn base_url() -> String {
 }
 
 impl Bridge {
-    /// Registers the service worker, compiles the runner, and warms a worker. Call once.
+    /// Registers the service worker; once the page knows its network, warms workers of the
+    /// programs compiled by then. Call once.
     pub fn start(&self) {
         let me = self.me.clone();
         sw::on_net(move |status| {
@@ -146,9 +152,6 @@ impl Bridge {
                 bridge.on_net_change(status);
             }
         });
-        // The runner compiles while the service worker registers; workers start once the
-        // page knows whether the worker controls it.
-        self.compile_module();
         let me = self.me.clone();
         wasm_bindgen_futures::spawn_local(async move {
             sw::start().await;
@@ -156,6 +159,16 @@ impl Bridge {
                 bridge.top_up();
             }
         });
+    }
+
+    /// Starts compiling the runner program lesson `lesson`'s cards need (the first part's
+    /// for the start page), if it is not compiled or compiling: a page calls this once it has
+    /// painted, so the first Run finds it ready.
+    pub fn prepare(&self, lesson: Option<&str>) {
+        let program = lesson.map_or(Program::First, Program::for_lesson);
+        if self.pool.module(Program::Full).get().is_none() {
+            self.compile(program);
+        }
     }
 
     /// The network runs will use.
@@ -219,7 +232,9 @@ impl Bridge {
             scheduler: Scheduler::default(),
             step_mode: false,
         };
-        let module = self.pool.module.wait();
+        let program = self.program_for(lesson);
+        self.compile(program);
+        let module = self.pool.module(program).wait();
         wasm_bindgen_futures::spawn_local(async move {
             let on_page = |detail: String| runner_error(RunnerProblem::PageThread { detail });
             let outcome = async {
@@ -230,8 +245,8 @@ impl Bridge {
                 let serializer = serde_wasm_bindgen::Serializer::json_compatible();
                 let value = serde::Serialize::serialize(&request, &serializer)
                     .map_err(|e| on_page(e.to_string()))?;
-                let promise =
-                    run_on_page(&module, value).map_err(|e| on_page(js_error_text(&e)))?;
+                let promise = run_on_page(program.glue(), &module, value)
+                    .map_err(|e| on_page(js_error_text(&e)))?;
                 let answer = JsFuture::from(promise)
                     .await
                     .map_err(|e| on_page(js_error_text(&e)))?;
@@ -276,14 +291,17 @@ impl Bridge {
         let events = Rc::new(events);
         // With the runner compiled, the run is placed at once, so a Step or Stop right after
         // finds it; before, it is placed once the compile ends.
-        match self.pool.module.get() {
-            Some(module) => self.place(module, request, events),
+        let program = self.program_for(lesson);
+        self.compile(program);
+        let module = self.pool.module(program);
+        match module.get() {
+            Some(module) => self.place(program, module, request, events),
             None => {
-                let (me, module) = (self.me.clone(), self.pool.module.wait());
+                let (me, module) = (self.me.clone(), module.wait());
                 wasm_bindgen_futures::spawn_local(async move {
                     let module = module.await;
                     if let Some(bridge) = me.upgrade() {
-                        bridge.place(module, request, events);
+                        bridge.place(program, module, request, events);
                     }
                 });
             }
@@ -292,14 +310,20 @@ impl Bridge {
 
     /// Gives the run `request` asks for a worker (it is sent once the worker has booted), or
     /// ends it if there is none to be had.
-    fn place(&self, module: pool::Module, request: RunRequest, events: Rc<RunEvents>) {
+    fn place(
+        &self,
+        program: Program,
+        module: pool::Module,
+        request: RunRequest,
+        events: Rc<RunEvents>,
+    ) {
         if let Err(detail) = module {
             let error = runner_error(RunnerProblem::Load { detail });
             let report = failure_report(&request, error);
             (events.on_end)(RunEnd::Finished(report));
             return;
         }
-        let slot = match self.take_worker() {
+        let slot = match self.take_worker(program) {
             Ok(slot) => slot,
             Err(e) => {
                 (events.on_end)(RunEnd::Finished(failure_report(&request, e)));

@@ -31,6 +31,10 @@ pub fn EmbedPage() -> Html {
     let found =
         content::lesson(&params.lesson).and_then(|l| Some((l, l.snippet(&params.snippet)?)));
     let (loaded, retry) = use_lesson_content(found.map(|(l, _)| l.text(lang)));
+    // Painted: compile the runner program the card needs, before the first Run.
+    use_effect_with(params.lesson.clone(), |lesson| {
+        crate::runner::bridge().prepare(Some(lesson));
+    });
 
     // Commands from the host become numbered instructions for the card.
     {

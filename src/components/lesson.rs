@@ -26,7 +26,11 @@ pub fn LessonPage(props: &LessonProps) -> Html {
     let text = lesson.text(props.lang);
     let (loaded, retry) = use_lesson_content(Some(text));
     let ready = matches!(loaded, Loaded::Ready(_));
-    use_effect_with(props.id, |id| crate::progress::visited(id));
+    use_effect_with(props.id, |id| {
+        crate::progress::visited(id);
+        // Painted: compile the runner program this lesson's cards need, before the first Run.
+        crate::runner::bridge().prepare(Some(id));
+    });
     // A deep link scrolls to its card (or to a heading of that id) once the content is here; a
     // new lesson starts at the top.
     use_effect_with(

@@ -1,8 +1,12 @@
 //! The runner worker pool: the runner compiled once, workers booted with it, a few kept warm.
 //!
-//! The page compiles `runner_bg.wasm` once and hands the compiled module to each new worker,
-//! so replacing a worker (after Stop or a panic) takes milliseconds. A worker serves one run
-//! and is then terminated; [`WARM_WORKERS`](super::WARM_WORKERS) booted ones wait for the next.
+//! The site serves two runner programs: the first part's (`runner-first_bg.wasm`, lessons 0
+//! and 1: what a first visit needs) and the full one (`runner_bg.wasm`, every lesson). The page
+//! compiles a program once, when a page that needs it has painted (or a run asks for it), and
+//! hands the compiled module to each new worker, so replacing a worker (after Stop or a panic)
+//! takes milliseconds. A worker serves one run and is then terminated;
+//! [`WARM_WORKERS`](super::WARM_WORKERS) booted ones of the widest program compiled so far wait
+//! for the next.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -21,17 +25,79 @@ use super::{Bridge, NetStatus, WARM_WORKERS, js_error_text};
 /// The compiled runner module, or why it could not be had.
 pub(super) type Module = Result<JsValue, String>;
 
-/// The runner's compiled module and the workers waiting for a run.
+/// A runner program the site serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// Only the first part's snippets (lessons up to `content::FIRST_PART_LAST`).
+    First,
+    /// Every snippet.
+    Full,
+}
+
+impl Program {
+    /// Its wasm, relative to the site.
+    pub fn wasm(self) -> &'static str {
+        match self {
+            Program::First => "runner-first_bg.wasm",
+            Program::Full => "runner_bg.wasm",
+        }
+    }
+
+    /// Its wasm-bindgen script, relative to the site.
+    pub fn glue(self) -> &'static str {
+        match self {
+            Program::First => "runner-first.js",
+            Program::Full => "runner.js",
+        }
+    }
+
+    /// The smallest program that has the snippets of lesson `lesson`.
+    pub fn for_lesson(lesson: &str) -> Program {
+        match crate::content::lesson(lesson) {
+            Some(l) if l.number <= crate::content::FIRST_PART_LAST => Program::First,
+            _ => Program::Full,
+        }
+    }
+}
+
+/// The runner programs, compiled once each, and the workers waiting for a run.
 #[derive(Default)]
 pub(super) struct Pool {
-    /// Set once the runner is compiled (or failed to).
-    pub(super) module: Latch<Module>,
+    /// Set once the first part's program is compiled (or failed to).
+    first: Latch<Module>,
+    /// Set once the full program is compiled (or failed to).
+    full: Latch<Module>,
+    /// Which programs have been asked for: [first, full].
+    asked: Cell<[bool; 2]>,
     warm: RefCell<Vec<Rc<Slot>>>,
+}
+
+impl Pool {
+    /// The latch of `program`'s module.
+    pub(super) fn module(&self, program: Program) -> &Latch<Module> {
+        match program {
+            Program::First => &self.first,
+            Program::Full => &self.full,
+        }
+    }
+
+    /// The program warm workers run: the full one once it is compiled (it has every
+    /// snippet), else the first part's, else none yet.
+    fn widest_ready(&self) -> Option<(Program, JsValue)> {
+        [Program::Full, Program::First]
+            .into_iter()
+            .find_map(|p| match self.module(p).get() {
+                Some(Ok(module)) => Some((p, module)),
+                _ => None,
+            })
+    }
 }
 
 /// One runner worker and the run it serves.
 pub(super) struct Slot {
     pub(super) worker: Worker,
+    /// The program it was booted with.
+    pub(super) program: Program,
     /// The worker has booted and can take a run.
     pub(super) ready: Cell<bool>,
     /// The id of the run it serves.
@@ -71,21 +137,42 @@ struct Boot {
     /// The compiled `WebAssembly.Module`, passed as it is.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     module: JsValue,
+    /// The program's wasm-bindgen script, which instantiates it.
+    glue: &'static str,
 }
 
 impl Bridge {
-    /// Compiles the runner, then warms workers once the network is known (a worker inherits
-    /// its page's controller when it starts; [`Bridge::start`] tops up when it is).
-    pub(super) fn compile_module(&self) {
+    /// Starts compiling `program` unless it is compiled or compiling; then warms workers once
+    /// the network is known (a worker inherits its page's controller when it starts;
+    /// [`Bridge::start`] tops up when it is).
+    pub(super) fn compile(&self, program: Program) {
+        let mut asked = self.pool.asked.get();
+        let i = usize::from(program == Program::Full);
+        if std::mem::replace(&mut asked[i], true) {
+            return;
+        }
+        self.pool.asked.set(asked);
         let me = self.me.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let result = compile_runner().await;
+            let result = compile_runner(program).await;
             let Some(bridge) = me.upgrade() else { return };
-            bridge.pool.module.set(result);
+            bridge.pool.module(program).set(result);
             if bridge.net() != super::NetStatus::Pending {
                 bridge.top_up();
             }
         });
+    }
+
+    /// The program a run of lesson `lesson` uses: the full one once it is compiled (it has
+    /// every snippet); else, for a first-part lesson, the first part's program unless only the
+    /// full one is on its way (a comparison on a later lesson's page); else the full one.
+    pub(super) fn program_for(&self, lesson: &str) -> Program {
+        let [first_asked, full_asked] = self.pool.asked.get();
+        match (self.pool.full.get(), Program::for_lesson(lesson)) {
+            (Some(Ok(_)), _) => Program::Full,
+            (_, Program::First) if full_asked && !first_asked => Program::Full,
+            (_, program) => program,
+        }
     }
 
     /// Warm workers were started uncontrolled when the service worker takes control late:
@@ -100,13 +187,15 @@ impl Bridge {
         self.top_up();
     }
 
-    /// Keeps `WARM_WORKERS` booted workers waiting.
+    /// Keeps `WARM_WORKERS` booted workers of the widest compiled program waiting (those of
+    /// the first part's program go once the full one is here).
     pub(super) fn top_up(&self) {
-        if !matches!(self.pool.module.get(), Some(Ok(_))) {
+        let Some((program, _)) = self.pool.widest_ready() else {
             return;
-        }
+        };
+        self.pool.warm.borrow_mut().retain(|s| s.program == program);
         while self.pool.warm.borrow().len() < WARM_WORKERS {
-            match self.spawn_worker() {
+            match self.spawn_worker(program) {
                 Ok(slot) => self.pool.warm.borrow_mut().push(slot),
                 Err(e) => {
                     web_sys::console::error_1(&format!("async-tutor: {e}").into());
@@ -116,12 +205,16 @@ impl Bridge {
         }
     }
 
-    /// A worker for a run: a warm one, else a new one.
-    pub(super) fn take_worker(&self) -> Result<Rc<Slot>, RunError> {
-        let warm = self.pool.warm.borrow_mut().pop();
+    /// A worker of `program` for a run: a warm one, else a new one.
+    pub(super) fn take_worker(&self, program: Program) -> Result<Rc<Slot>, RunError> {
+        let warm = {
+            let mut warm = self.pool.warm.borrow_mut();
+            let at = warm.iter().rposition(|s| s.program == program);
+            at.map(|i| warm.remove(i))
+        };
         match warm {
             Some(slot) => Ok(slot),
-            None => self.spawn_worker(),
+            None => self.spawn_worker(program),
         }
     }
 
@@ -130,8 +223,8 @@ impl Bridge {
         self.pool.warm.borrow_mut().retain(|s| !Rc::ptr_eq(s, slot));
     }
 
-    fn spawn_worker(&self) -> Result<Rc<Slot>, RunError> {
-        let Some(Ok(module)) = self.pool.module.get() else {
+    fn spawn_worker(&self, program: Program) -> Result<Rc<Slot>, RunError> {
+        let Some(Ok(module)) = self.pool.module(program).get() else {
             return Err(runner_error(RunnerProblem::NotCompiled));
         };
         let options = WorkerOptions::new();
@@ -162,6 +255,7 @@ impl Bridge {
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             Slot {
                 worker: worker.clone(),
+                program,
                 ready: Cell::new(false),
                 run: Cell::new(None),
                 _on_message: on_message,
@@ -169,7 +263,12 @@ impl Bridge {
             }
         });
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let boot = Boot { module }.serialize(&serializer).map_err(|e| {
+        let boot = Boot {
+            module,
+            glue: program.glue(),
+        }
+        .serialize(&serializer)
+        .map_err(|e| {
             runner_error(RunnerProblem::Boot {
                 detail: e.to_string(),
             })
@@ -183,13 +282,14 @@ impl Bridge {
     }
 }
 
-/// Fetches and compiles the runner's wasm once; every worker instantiates the same module.
+/// Fetches and compiles a runner program once; every worker of it instantiates the same module.
 /// Streamed: compiled while it downloads, and, answered from the service worker's cache, the
 /// browser's code cache can hand back the machine code of an earlier visit. A host that
 /// serves the file with another type than `application/wasm` gets the whole-file path.
-async fn compile_runner() -> Module {
+async fn compile_runner(program: Program) -> Module {
     let window = web_sys::window().ok_or("no window")?;
-    let streamed = js_sys::WebAssembly::compile_streaming(&window.fetch_with_str("runner_bg.wasm"));
+    let wasm = program.wasm();
+    let streamed = js_sys::WebAssembly::compile_streaming(&window.fetch_with_str(wasm));
     match JsFuture::from(streamed).await {
         Ok(module) => return Ok(module),
         Err(e) => web_sys::console::info_1(
@@ -200,15 +300,12 @@ async fn compile_runner() -> Module {
             .into(),
         ),
     }
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("runner_bg.wasm"))
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(wasm))
         .await
         .map_err(|e| js_error_text(&e))?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!(
-            "runner_bg.wasm answered HTTP {}",
-            response.status()
-        ));
+        return Err(format!("{wasm} answered HTTP {}", response.status()));
     }
     let bytes = JsFuture::from(response.array_buffer().map_err(|e| js_error_text(&e))?)
         .await

@@ -98,6 +98,11 @@ pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
             copy_site_files(root)?;
         }
     }
+    if !smoke {
+        // The first visit's bytes, from the same release build.
+        let loaded = crate::size::first_visit(&root.join(BIG_SITE))?;
+        print!("{}", crate::size::table(&loaded));
+    }
     Ok(())
 }
 

@@ -9,12 +9,12 @@ use std::process::{Command, Stdio};
 pub const BUDGET: u64 = 250 * 1000;
 
 /// Files the page or its workers load at start that `index.html` does not name: the runner
-/// worker's boot script, its wasm-bindgen module and wasm (compiled as soon as the service
-/// worker is up), and the service worker with the slow web's rules.
+/// worker's boot script, the first part's runner program (its wasm-bindgen module and wasm,
+/// compiled once lesson 1 has painted), and the service worker with the slow web's rules.
 const STARTED_BY_CODE: [&str; 5] = [
     "runner-boot.js",
-    "runner.js",
-    "runner_bg.wasm",
+    "runner-first.js",
+    "runner-first_bg.wasm",
     "sw.js",
     "slow-web.js",
 ];

@@ -24,6 +24,18 @@ pub use highlight::{highlight, highlight_lines};
 pub use knobs::{Knob, block_start as knobs_block_start, parse_knobs};
 pub use markdown::{Rendered, Segment, render};
 
+/// The last lesson of the first part: the runner a first visit loads (`runner-first`) carries
+/// only the snippets of lessons up to this one.
+pub const FIRST_PART_LAST: u32 = 1;
+
+/// The lessons of the first part (numbered up to [`FIRST_PART_LAST`]).
+pub fn first_part(lessons: Vec<Lesson>) -> Vec<Lesson> {
+    lessons
+        .into_iter()
+        .filter(|l| l.number <= FIRST_PART_LAST)
+        .collect()
+}
+
 /// The languages lesson prose may be written in; English is required.
 pub const LANGS: &[&str] = &["en", "zh"];
 

@@ -89,6 +89,20 @@ fn with_run(id: u32, f: impl FnOnce(&Executor)) {
     });
 }
 
+/// The program's entry point in the browser: in a runner worker, start serving runs; in a pool
+/// worker (lesson 2's threads, booted from the same script under its own name), serve jobs; on
+/// the page's own thread (lesson 1's freeze demo), nothing: there it only answers
+/// `run_on_page`.
+pub fn boot() {
+    if in_worker() {
+        if worker_name() == crate::web_pool::POOL_WORKER_NAME {
+            crate::web_pool::serve();
+        } else {
+            start();
+        }
+    }
+}
+
 /// True when this code runs in a dedicated worker (the runner), not on a page.
 pub fn in_worker() -> bool {
     js_sys::global()

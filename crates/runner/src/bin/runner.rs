@@ -2,16 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // The same module also runs on the page's own thread (for the freeze demo of lesson 1);
-    // there it only answers `run_on_page`.
-    // A pool worker (lesson 2's threads) boots from the same script, under its own name.
-    if runner::worker::in_worker() {
-        if runner::worker::worker_name() == runner::web_pool::POOL_WORKER_NAME {
-            runner::web_pool::serve();
-        } else {
-            runner::worker::start();
-        }
-    }
+    runner::worker::boot();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
