@@ -64,6 +64,13 @@ function merge(rows) {
     seen.baseline ??= row.baseline;
     if (seen.ratio == null && seen.ours > 0 && seen.baseline != null) seen.ratio = seen.baseline / seen.ours;
   }
+  // Memory is measured on each side in a page of its own: its target is judged once both are in.
+  for (const row of byName.values()) {
+    if (row.name.startsWith("memory per") && row.ours != null && row.baseline != null) {
+      row.target = "ours ≤ baseline";
+      row.met = row.ours <= row.baseline;
+    }
+  }
   return [...byName.values()];
 }
 

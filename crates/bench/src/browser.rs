@@ -384,20 +384,22 @@ async fn sleep_bench(k: usize, max_ms: u32, rounds_: usize) -> Vec<Row> {
     let at_once = max(&ours, &|r| r.at_once);
     let label = format!("{k} sleeps ≤ {max_ms} ms");
     vec![
+        // No executor finishes before the longest sleep ends: the total says little, the time
+        // past it is what an executor adds.
         Row::new(
             format!("{label}: total"),
             med(&ours, &|r| r.total_ms),
             med(&base, &|r| r.total_ms),
             "ms",
         )
-        .better_by(3.0, "time"),
+        .target("", None),
         Row::new(
             format!("{label}: past the longest sleep"),
             med(&ours, &|r| r.total_ms - r.floor_ms),
             med(&base, &|r| r.total_ms - r.floor_ms),
             "ms",
         )
-        .with_ratio(),
+        .better_by(3.0, "time"),
         Row::new(
             format!("{label}: lateness p50"),
             med(&ours, &p(50.0)),
