@@ -134,19 +134,40 @@ pub fn lesson_content(catalog: &Catalog, lesson: &Lesson, lang: &str) -> LessonC
     LessonContent { segments, snippets }
 }
 
-/// A snippet's card title in `lang`: the one its lesson's prose gives, else its `//!` line.
+/// A snippet's card title in `lang`: the one its lesson's prose gives its card; else, in a
+/// language other than English, the name a comparison in its own lesson gives it in that
+/// language (a snippet shown only in a comparison has no card title of its own); else its
+/// `//!` line, which is English.
 pub fn card_title<'a>(lesson: &'a Lesson, id: &str, lang: &str) -> &'a str {
-    let given = text_in(lesson, lang).segments.iter().find_map(|s| match s {
+    let segments = &text_in(lesson, lang).segments;
+    let given = segments.iter().find_map(|s| match s {
         Segment::Snippet { id: s_id, title } if s_id == id => title.as_deref(),
         _ => None,
     });
-    given.unwrap_or_else(|| {
-        lesson
-            .snippets
-            .iter()
-            .find(|s| s.id == id)
-            .map_or("", |s| s.title.as_str())
-    })
+    let side = || {
+        segments.iter().find_map(|s| match s {
+            Segment::Compare {
+                a,
+                b,
+                sides: Some((ta, tb)),
+                ..
+            } => {
+                let here =
+                    |(l, s_id): &(String, String)| (l.is_empty() || *l == lesson.id) && s_id == id;
+                (here(a).then_some(ta.as_str())).or(here(b).then_some(tb.as_str()))
+            }
+            _ => None,
+        })
+    };
+    given
+        .or_else(|| (lang != "en").then(side).flatten())
+        .unwrap_or_else(|| {
+            lesson
+                .snippets
+                .iter()
+                .find(|s| s.id == id)
+                .map_or("", |s| s.title.as_str())
+        })
 }
 
 /// The lesson's prose in `lang`, or English when there is none in that language.

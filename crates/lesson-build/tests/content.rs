@@ -197,3 +197,19 @@ fn each_file_reads_back_as_it_was_written_and_is_named_by_its_bytes() {
     names.dedup();
     assert_eq!(names.len(), files.len(), "two files share a hash");
 }
+
+#[test]
+fn a_snippet_shown_only_in_a_comparison_is_named_in_chinese_by_it() {
+    let catalog = catalog();
+    let lesson = catalog
+        .lessons
+        .iter()
+        .find(|l| l.id == "10-coordinating")
+        .unwrap();
+    let own = lesson.snippets.iter().find(|s| s.id == "first").unwrap();
+    // English keeps the file's own line; Chinese takes the comparison's name for it.
+    assert_eq!(lesson_build::card_title(lesson, "first", "en"), own.title);
+    let zh = lesson_build::card_title(lesson, "first", "zh");
+    assert_ne!(zh, own.title);
+    assert!(zh.chars().any(|c| c > '\u{2e80}'), "{zh}");
+}
