@@ -309,18 +309,28 @@ impl Fetch {
 
     /// Records the request and asks the host for it.
     fn send(&self) -> (RequestId, HostFetch) {
-        let url = &self.url;
-        runtime::expect_current("fetch", |rt| {
-            let id = rt.next_request_id();
-            let task = rt.running_task();
-            rt.emit(|| Event::FetchStart {
-                request: id,
-                task,
-                url: url.clone(),
-            });
-            (id, rt.host().fetch(url))
-        })
+        start_request("fetch", &self.url, |host, url| host.fetch(url))
     }
+}
+
+/// Gives a request its id, traces its start for the running task, and asks the host for it
+/// with `ask` (a whole answer, or one streamed). `what` names the caller when there is no
+/// executor.
+pub(crate) fn start_request<T>(
+    what: &str,
+    url: &str,
+    ask: impl FnOnce(&dyn crate::host::Host, &str) -> T,
+) -> (RequestId, T) {
+    runtime::expect_current(what, |rt| {
+        let id = rt.next_request_id();
+        let task = rt.running_task();
+        rt.emit(|| Event::FetchStart {
+            request: id,
+            task,
+            url: url.to_owned(),
+        });
+        (id, ask(rt.host().as_ref(), url))
+    })
 }
 
 impl Future for Fetch {

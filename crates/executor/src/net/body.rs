@@ -132,16 +132,8 @@ impl Future for FetchStream {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if let Head::NotStarted = this.state {
-            let url = &this.url;
-            let (id, inner) = runtime::expect_current("fetch_stream", |rt| {
-                let id = rt.next_request_id();
-                let task = rt.running_task();
-                rt.emit(|| Event::FetchStart {
-                    request: id,
-                    task,
-                    url: url.clone(),
-                });
-                (id, rt.host().fetch_stream(url))
+            let (id, inner) = super::start_request("fetch_stream", &this.url, |host, url| {
+                host.fetch_stream(url)
             });
             this.state = Head::InFlight { id, inner };
         }
