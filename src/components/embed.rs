@@ -150,15 +150,6 @@ pub fn EmbedPage() -> Html {
     };
 
     let body = match (found, loaded) {
-        (Some(_), Loaded::Loading) => html! {
-            <p class="note content-loading" role="status" aria-busy="true">{ t.loading_lesson }</p>
-        },
-        (Some(_), Loaded::Failed(why)) => html! {
-            <div class="note content-failed" role="alert">
-                <p>{ lang.content_failed(&why) }</p>
-                <button type="button" onclick={retry.reform(|_: MouseEvent| ())}>{ t.try_again }</button>
-            </div>
-        },
         (Some((lesson, snippet)), Loaded::Ready(content)) => {
             let title = content
                 .snippet(lesson.id, snippet.id)
@@ -179,6 +170,7 @@ pub fn EmbedPage() -> Html {
                 </>
             }
         }
+        (Some(_), not_yet) => super::lesson::not_ready(&not_yet, lang, &retry),
         (None, _) => html! {
             <p class="embed-missing" role="alert">
                 { t.embed_not_found }{ " " }

@@ -88,21 +88,30 @@ pub fn LessonPage(props: &LessonProps) -> Html {
             }
             { match loaded {
                 Loaded::Ready(content) => segments(lesson.id, content, props),
-                Loaded::Loading => html! {
-                    <p class="note content-loading" role="status" aria-busy="true">{ t.loading_lesson }</p>
-                },
-                Loaded::Failed(why) => html! {
-                    <div class="note content-failed" role="alert">
-                        <p>{ props.lang.content_failed(&why) }</p>
-                        <button type="button" onclick={retry.reform(|_: MouseEvent| ())}>{ t.try_again }</button>
-                    </div>
-                },
+                not_yet => not_ready(&not_yet, props.lang, &retry),
             } }
             <nav class="prev-next" aria-label={format!("{} / {}", t.previous, t.next)}>
                 { neighbour(index.checked_sub(1), "prev", t.previous).unwrap_or_default() }
                 { neighbour(Some(index + 1), "next", t.next).unwrap_or_default() }
             </nav>
         </article>
+    }
+}
+
+/// What stands in for a lesson's content until it is here: "Loading" (shown only after a
+/// moment, see the stylesheet), or why it could not be had, with Try again.
+pub fn not_ready(loaded: &Loaded, lang: Lang, retry: &Callback<()>) -> Html {
+    let t = lang.t();
+    match loaded {
+        Loaded::Failed(why) => html! {
+            <div class="note content-failed" role="alert">
+                <p>{ lang.content_failed(why) }</p>
+                <button type="button" onclick={retry.reform(|_: MouseEvent| ())}>{ t.try_again }</button>
+            </div>
+        },
+        _ => html! {
+            <p class="note content-loading" role="status" aria-busy="true">{ t.loading_lesson }</p>
+        },
     }
 }
 

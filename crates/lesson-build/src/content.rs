@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use protocol::content::{self as pc, LessonContent, SnippetText};
+use protocol::content::{LessonContent, SnippetText};
 
 use crate::{Catalog, Lesson, Segment};
 
@@ -68,45 +68,27 @@ pub fn write_content(catalog: &Catalog, site: &Path) -> Result<u64, String> {
 
 /// A lesson's page in `lang`: its segments, and every snippet a card of it shows.
 pub fn lesson_content(catalog: &Catalog, lesson: &Lesson, lang: &str) -> LessonContent {
-    let text = text_in(lesson, lang);
-    // An empty lesson id in a comparison means this lesson.
-    let lesson_of = |l: &str| {
-        if l.is_empty() {
-            lesson.id.clone()
-        } else {
-            l.to_owned()
-        }
-    };
-    let mut segments = Vec::new();
+    let mut segments = text_in(lesson, lang).segments.clone();
     let mut shown: Vec<(String, String)> = Vec::new();
-    let mut show = |l: String, id: &str| {
-        if !shown.iter().any(|(sl, sid)| *sl == l && sid == id) {
-            shown.push((l, id.to_owned()));
+    for segment in &mut segments {
+        let places = match segment {
+            Segment::Html(_) => vec![],
+            Segment::Snippet { id, .. } => vec![(lesson.id.clone(), id.clone())],
+            Segment::Compare { a, b, .. } => {
+                // An empty lesson id in a comparison means this lesson: the file names it.
+                for (l, _) in [&mut *a, &mut *b] {
+                    if l.is_empty() {
+                        l.clone_from(&lesson.id);
+                    }
+                }
+                vec![a.clone(), b.clone()]
+            }
+        };
+        for place in places {
+            if !shown.contains(&place) {
+                shown.push(place);
+            }
         }
-    };
-    for segment in &text.segments {
-        segments.push(match segment {
-            Segment::Html(html) => pc::Segment::Html(html.clone()),
-            Segment::Snippet { id, title } => {
-                show(lesson.id.clone(), id);
-                pc::Segment::Snippet {
-                    id: id.clone(),
-                    title: title.clone(),
-                }
-            }
-            Segment::Compare { a, b, title, sides } => {
-                let a = (lesson_of(&a.0), a.1.clone());
-                let b = (lesson_of(&b.0), b.1.clone());
-                show(a.0.clone(), &a.1);
-                show(b.0.clone(), &b.1);
-                pc::Segment::Compare {
-                    a,
-                    b,
-                    title: title.clone(),
-                    sides: sides.clone(),
-                }
-            }
-        });
     }
     let snippets = shown
         .into_iter()

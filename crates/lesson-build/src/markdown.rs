@@ -5,33 +5,13 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd,
 use crate::claims::{self, Claim};
 use crate::highlight::{escape_attribute, escape_text, highlight};
 
-/// A piece of a lesson page: prose, or the place of a snippet card.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    /// Rendered HTML.
-    Html(String),
-    /// A `{{#snippet id}}` or `{{#snippet id "Card title"}}` line.
-    Snippet {
-        /// The snippet's id (its file stem).
-        id: String,
-        /// A title for the card in this language, overriding the snippet's `//!` line.
-        title: Option<String>,
-    },
-    /// A `{{#compare a b}}` or `{{#compare a b "title"}}` line: two snippets run side by side
-    /// on the same knobs. Each is `snippet` (this lesson) or `lesson-id/snippet`. Two more
-    /// quoted titles (`{{#compare a b "title" "title of a" "title of b"}}`) name the sides in
-    /// this language; otherwise each side is named as its card is.
-    Compare {
-        /// The first snippet, as (lesson id or "" for this lesson, snippet id).
-        a: (String, String),
-        /// The second snippet.
-        b: (String, String),
-        /// The comparison card's title in this language, if the line gives one.
-        title: Option<String>,
-        /// Titles of the two sides in this language.
-        sides: Option<(String, String)>,
-    },
-}
+/// A piece of a lesson page: prose (rendered HTML); a `{{#snippet id}}` or
+/// `{{#snippet id "Card title"}}` line; or a `{{#compare a b}}` line, two snippets run side by
+/// side on the same knobs, each `snippet` (this lesson) or `lesson-id/snippet`, with an optional
+/// quoted title and two more naming the sides (`{{#compare a b "title" "title of a" "title of
+/// b"}}`). The content files' type: here a comparison's empty lesson id means this lesson,
+/// which [`crate::lesson_content`] fills in.
+pub use protocol::content::Segment;
 
 /// A directive line: which kind, its words, and its optional quoted title.
 struct Directive {

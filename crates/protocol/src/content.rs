@@ -28,7 +28,9 @@ pub enum Segment {
         /// Card title in this language, if the prose gives one.
         title: Option<String>,
     },
-    /// Two snippets run side by side on the same knobs, each as (lesson id, snippet id).
+    /// Two snippets run side by side on the same knobs, each as (lesson id, snippet id). (In
+    /// what `lesson-build` renders before it writes a content file, an empty lesson id means
+    /// the lesson itself.)
     Compare {
         /// The left side.
         a: (String, String),
