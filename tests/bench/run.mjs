@@ -18,9 +18,11 @@ const smoke = args.includes("--smoke") || process.env.BENCH_SMOKE === "1";
 const roundsArg = args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? process.env.BENCH_ROUNDS;
 const site = resolve(args.find((a) => !a.startsWith("--")) ?? new URL("../../target/bench-site", import.meta.url).pathname);
 
+// Memory grows in 64 KiB pages: 100 000 pending tasks make the page a step of under a byte a task
+// (10 000 made it 6.5 bytes, and both sides often landed on the same page count).
 const SIZES = smoke
   ? { rounds: 1, tasks: 1000, wakes: 10000, sleeps: 200, sleepMaxMs: 50, pending: 1000, pages: 3, pageDelayMs: 100 }
-  : { rounds: 5, tasks: 100000, wakes: 1000000, sleeps: 10000, sleepMaxMs: 1000, pending: 10000, pages: 10, pageDelayMs: 1000 };
+  : { rounds: 5, tasks: 100000, wakes: 1000000, sleeps: 10000, sleepMaxMs: 1000, pending: 100000, pages: 10, pageDelayMs: 1000 };
 const configArg = args.find((a) => a.startsWith("--config="))?.slice("--config=".length) ?? process.env.BENCH_CONFIG;
 const EXTRA = configArg ? JSON.parse(configArg) : {};
 if (roundsArg !== undefined) SIZES.rounds = Math.max(1, Number.parseInt(roundsArg, 10) || 1);

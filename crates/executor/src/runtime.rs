@@ -10,6 +10,7 @@
 //! executor that runs them:
 //!
 //! - `runtime/slab.rs`: the slots tasks live in, and the generations that make stale keys miss.
+//! - `runtime/cell.rs`: a task's one allocation, holding its future and then its output.
 //! - `runtime/task.rs`: [`spawn`], [`JoinHandle`] (await, abort, detach) and [`yield_now`].
 //! - `runtime/set.rs`: [`TaskSet`], tasks owned together: taken as they finish, cancelled
 //!   together.
@@ -20,7 +21,6 @@
 //! [`sleep`]: crate::sleep
 //! [`fetch`]: crate::fetch
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -34,6 +34,7 @@ use crate::trace::{
 };
 use crate::waker::{self, Key};
 
+mod cell;
 mod executor;
 mod inspect;
 mod set;
@@ -47,8 +48,9 @@ pub use self::task::{
     JoinError, JoinHandle, YieldNow, current_task, spawn, spawn_named, yield_now,
 };
 
+use self::cell::BoxCell;
 use self::inspect::Counters;
-use self::slab::{BoxFuture, Stage, Status, Tasks};
+use self::slab::{ABORT_REQUESTED, DETACHED, RESCHEDULED, Status, Tasks};
 
 /// A turn also ends once it has run this long, so the browser can paint and handle input
 /// between turns however cheap or costly the polls are. The clock is read after 1, 2, 4, …, 64
@@ -212,10 +214,10 @@ impl Inner {
         self.in_flight.set(self.in_flight.get().saturating_sub(1));
     }
 
-    fn spawn_boxed(&self, future: BoxFuture, name: Option<String>) -> (Key, TaskId) {
+    fn spawn_cell(&self, cell: BoxCell, name: Option<String>) -> (Key, TaskId) {
         let id = self.next_task.get() + 1;
         self.next_task.set(id);
-        let key = self.tasks.borrow_mut().insert(id, future);
+        let key = self.tasks.borrow_mut().insert(id, cell);
         self.ready.borrow_mut().push_back(key.pack());
         self.bump(|c| &c.spawned);
         let parent = self.running.get();
@@ -243,14 +245,13 @@ impl Inner {
             match slot.status {
                 Status::Idle => slot.status = Status::Scheduled,
                 Status::Running => {
-                    if slot.rescheduled {
+                    if slot.set(RESCHEDULED, true) {
                         return;
                     }
-                    slot.rescheduled = true;
                 }
                 Status::Scheduled | Status::Done | Status::Vacant => return,
             }
-            slot.id
+            slot.id()
         };
         self.ready.borrow_mut().push_back(key.pack());
         self.bump(|c| &c.wakes);
@@ -277,7 +278,7 @@ impl Inner {
 
     /// Polls one task. Returns false if the key was stale or the task not runnable.
     fn poll_task(&self, key: Key) -> bool {
-        let (mut future, id) = {
+        let (mut cell, id) = {
             let mut tasks = self.tasks.borrow_mut();
             let Some(slot) = tasks.get_mut(key) else {
                 return false;
@@ -285,11 +286,11 @@ impl Inner {
             if slot.status != Status::Scheduled {
                 return false;
             }
-            let Stage::Future(future) = slot.stage.take() else {
+            let Some(cell) = slot.cell.take() else {
                 return false;
             };
             slot.status = Status::Running;
-            (future, slot.id)
+            (cell, slot.id())
         };
         self.bump(|c| &c.polls);
         self.emit(|| Event::PollStart { task: id });
@@ -298,7 +299,7 @@ impl Inner {
         let waker = waker::for_poll(key);
         let mut cx = Context::from_waker(&waker);
         let started = self.tracing.get().then(|| self.now_us());
-        let result = catch_panic(|| future.as_mut().poll(&mut cx));
+        let result = catch_panic(|| cell.as_mut().poll(&mut cx));
         drop(waker); // only the copies the future kept count from here on
         self.running.set(previous);
         self.emit(|| Event::PollEnd {
@@ -319,11 +320,11 @@ impl Inner {
                 let note = {
                     let mut tasks = self.tasks.borrow_mut();
                     let slot = tasks.get_mut(key).expect("a running task keeps its slot");
-                    if slot.abort_requested {
-                        None
+                    if slot.has(ABORT_REQUESTED) {
+                        Err(cell)
                     } else {
-                        slot.stage = Stage::Future(future);
-                        let woke_itself = std::mem::take(&mut slot.rescheduled);
+                        slot.cell = Some(cell);
+                        let woke_itself = slot.set(RESCHEDULED, false);
                         let note = if woke_itself {
                             slot.status = Status::Scheduled;
                             slot.self_wakes = slot.self_wakes.saturating_add(1);
@@ -340,24 +341,22 @@ impl Inner {
                                 PendingNote::Waits(on, slot.wakers)
                             }
                         };
-                        Some(note)
+                        Ok(note)
                     }
                 };
                 match note {
-                    None => {
-                        // Aborted during its own poll: `future` is still ours to drop.
+                    Err(cell) => {
+                        // Aborted during its own poll: the cell is still ours to drop.
+                        drop(cell);
                         self.finish(key, Err(JoinError::Cancelled));
                     }
-                    Some(note) => self.note_pending(id, note),
+                    Ok(note) => self.note_pending(id, note),
                 }
                 return true;
             }
-            Ok(Poll::Ready(output)) => {
-                drop(future);
-                self.finish(key, Ok(output));
-            }
+            Ok(Poll::Ready(())) => self.finish(key, Ok(cell)),
             Err(message) => {
-                drop(future);
+                drop(cell);
                 self.finish(key, Err(JoinError::Panicked(message)));
             }
         }
@@ -387,27 +386,36 @@ impl Inner {
         }
     }
 
-    /// Marks a task done, stores or drops its result, and wakes whoever joins it.
-    fn finish(&self, key: Key, result: Result<Box<dyn Any>, JoinError>) {
-        let outcome = match &result {
-            Ok(_) => Outcome::Finished,
-            Err(JoinError::Panicked(m)) => Outcome::Panicked(m.clone()),
-            Err(JoinError::Cancelled) => Outcome::Cancelled,
-        };
-        let (id, join_waker, dropped) = {
+    /// Marks a task done, keeps or drops its result (the cell holding the output, or why there
+    /// is none), and wakes whoever joins it.
+    fn finish(&self, key: Key, result: Result<BoxCell, JoinError>) {
+        let (id, join_waker, dropped, outcome) = {
             let mut tasks = self.tasks.borrow_mut();
             let Some(slot) = tasks.get_mut(key) else {
                 return;
             };
             slot.status = Status::Done;
-            slot.rescheduled = false;
-            let id = slot.id;
+            slot.set(RESCHEDULED, false);
+            let id = slot.id();
             let join_waker = slot.join_waker.take();
-            if slot.detached {
-                (id, join_waker, (Some(result), tasks.remove(key)))
+            let detached = slot.has(DETACHED);
+            let (kept, outcome) = match result {
+                Ok(cell) => (Some(cell), Outcome::Finished),
+                Err(JoinError::Cancelled) => (None, Outcome::Cancelled),
+                Err(JoinError::Panicked(message)) => {
+                    if !detached {
+                        tasks.note_panic(key.index, message.clone());
+                    }
+                    (None, Outcome::Panicked(message))
+                }
+            };
+            if detached {
+                (id, join_waker, (kept, tasks.remove(key)), outcome)
             } else {
-                slot.stage = Stage::Output(result);
-                (id, join_waker, (None, None))
+                if let Some(slot) = tasks.get_mut(key) {
+                    slot.cell = kept;
+                }
+                (id, join_waker, (None, None), outcome)
             }
         };
         drop(dropped);
@@ -560,7 +568,7 @@ impl Inner {
                 tasks
                     .get_mut(Key::unpack(*k))
                     .filter(|s| s.status == Status::Scheduled)
-                    .map(|s| s.id)
+                    .map(|s| s.id())
             })
         };
         if let Some(next) = next

@@ -286,7 +286,7 @@ impl Drop for Executor {
                 .filter(|s| s.status != Status::Vacant)
                 .map(|s| {
                     s.status = Status::Done;
-                    (s.stage.take(), s.join_waker.take())
+                    (s.cell.take(), s.join_waker.take())
                 })
                 .collect()
         };

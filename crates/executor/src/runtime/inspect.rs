@@ -5,8 +5,7 @@
 
 use std::cell::Cell;
 
-use super::slab::{Stage, Status};
-use super::task::JoinError;
+use super::slab::Status;
 use super::{Inner, with_current};
 use crate::trace::{TaskId, WaitOn};
 use crate::waker::Key;
@@ -141,22 +140,27 @@ impl Inner {
                 tasks
                     .get_mut(Key::unpack(*k))
                     .filter(|s| s.status == Status::Scheduled)
-                    .map(|s| s.id)
+                    .map(|s| s.id())
             })
             .collect();
         let mut list: Vec<TaskInfo> = tasks
             .slots()
-            .filter(|s| s.status != Status::Vacant)
-            .map(|s| TaskInfo {
-                id: s.id,
+            .zip(0u32..)
+            .filter(|(s, _)| s.status != Status::Vacant)
+            .map(|(s, index)| TaskInfo {
+                id: s.id(),
                 state: match s.status {
                     Status::Scheduled => TaskState::Scheduled,
                     Status::Running => TaskState::Running,
-                    Status::Done | Status::Vacant => match &s.stage {
-                        Stage::Output(Err(JoinError::Panicked(_))) => TaskState::Failed,
-                        Stage::Output(Err(JoinError::Cancelled)) => TaskState::Cancelled,
-                        _ => TaskState::Done,
-                    },
+                    Status::Done | Status::Vacant => {
+                        if s.cell.is_some() {
+                            TaskState::Done
+                        } else if tasks.panic_of(index).is_some() {
+                            TaskState::Failed
+                        } else {
+                            TaskState::Cancelled
+                        }
+                    }
                     Status::Idle => match s.wait() {
                         Some(on) => TaskState::Waiting(on),
                         None => TaskState::Stuck,

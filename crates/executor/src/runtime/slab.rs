@@ -7,18 +7,12 @@
 //! every slot into a buffer twice the size (which held both buffers at once, and left the
 //! old one's memory behind in a wasm page).
 
-use std::any::Any;
 use std::cell::Cell;
-use std::future::Future;
-use std::pin::Pin;
 use std::task::Waker;
 
-use super::task::JoinError;
+use super::cell::BoxCell;
 use crate::trace::{JobId, RequestId, TaskId, WaitOn};
 use crate::waker::{GEN_MASK, Key, MAX_TASKS};
-
-/// A task's future, boxed and with its output boxed too, so every task fits one slot type.
-pub(super) type BoxFuture = Pin<Box<dyn Future<Output = Box<dyn Any>>>>;
 
 thread_local! {
     /// Generations keep counting across executors, so a waker that outlives its executor
@@ -41,51 +35,70 @@ pub(super) enum Status {
     Scheduled,
     /// Being polled right now.
     Running,
-    /// Finished, panicked or cancelled; `stage` holds the result until the handle takes it.
+    /// Finished, panicked or cancelled. A finished task keeps its cell, holding the output,
+    /// until the handle takes it; a panicked one has its message in [`Tasks::panics`]; a
+    /// cancelled one has neither.
     Done,
 }
 
-/// A task's future, then its result.
-pub(super) enum Stage {
-    /// Not started or not finished (empty while the future is out being polled).
-    Future(BoxFuture),
-    /// Finished: what the handle will get.
-    Output(Result<Box<dyn Any>, JoinError>),
-    Empty,
-}
-
-impl Stage {
-    pub(super) fn take(&mut self) -> Stage {
-        std::mem::replace(self, Stage::Empty)
-    }
-}
-
-/// One task's place in the slab (48 bytes on wasm32). A vacant slot keeps its generation, so a
+/// One task's place in the slab (36 bytes on wasm32). A vacant slot keeps its generation, so a
 /// key to a task that has gone never matches the next task to move in.
 pub(super) struct Slot {
-    pub(super) id: TaskId,
+    /// The task's id, as the trace names it (ids past `u32::MAX` are refused at spawn).
+    id: u32,
     pub(super) generation: u32,
     /// Copies of the task's waker alive outside a poll (see `waker.rs`).
     pub(super) wakers: u32,
-    pub(super) stage: Stage,
+    /// The future, then the output; out of the slot while the task is being polled.
+    pub(super) cell: Option<BoxCell>,
     pub(super) join_waker: Option<Waker>,
-    /// What it waits for since its last `Pending` (see [`Slot::wait`]): the id, then the kind.
+    /// The id of what it waits for since its last `Pending` (see [`Slot::wait`]).
     wait_id: u32,
-    wait_kind: u8,
     pub(super) status: Status,
-    /// Woken while running: goes back on the queue when the poll returns `Pending`.
-    pub(super) rescheduled: bool,
-    pub(super) abort_requested: bool,
-    pub(super) detached: bool,
+    /// [`RESCHEDULED`], [`ABORT_REQUESTED`] and [`DETACHED`] in the low bits, one bit each; the
+    /// kind of what it waits for (a `WAIT_` value) from bit [`KIND_SHIFT`] up.
+    flags: u8,
     /// Polls in a row that ended with the task waking itself (counting stops at `u16::MAX`).
     pub(super) self_wakes: u16,
 }
 
+// The slot's size is what 10 000 pending tasks cost beyond their futures: keep it in check on
+// the target that matters (wasm32) and on 64-bit hosts.
+const _: () = assert!(size_of::<Slot>() <= if usize::BITS == 32 { 36 } else { 56 });
+
+/// Woken while running: goes back on the queue when the poll returns `Pending`.
+pub(super) const RESCHEDULED: u8 = 1;
+/// Aborted while running: finishes as cancelled when the poll returns.
+pub(super) const ABORT_REQUESTED: u8 = 2;
+/// Its handle was dropped: nobody takes the result, so the slot is freed when it ends.
+pub(super) const DETACHED: u8 = 4;
+
 impl Slot {
+    /// The task's id.
+    pub(super) fn id(&self) -> TaskId {
+        TaskId::from(self.id)
+    }
+
+    /// Whether `flag` (one of [`RESCHEDULED`], [`ABORT_REQUESTED`], [`DETACHED`]) is set.
+    pub(super) fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// Sets or clears `flag`; returns whether it was set before.
+    pub(super) fn set(&mut self, flag: u8, on: bool) -> bool {
+        let was = self.has(flag);
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+        was
+    }
+
     /// What it waits for since its last `Pending` (None: stuck, its waker was lost).
     pub(super) fn wait(&self) -> Option<WaitOn> {
         let id = u64::from(self.wait_id);
-        Some(match self.wait_kind {
+        Some(match self.flags >> KIND_SHIFT {
             WAIT_TIMER => WaitOn::Timer,
             WAIT_NETWORK => WaitOn::Network(id as RequestId),
             WAIT_JOB => WaitOn::Job(id as JobId),
@@ -100,7 +113,7 @@ impl Slot {
     /// back as `u32::MAX`.
     pub(super) fn set_wait(&mut self, wait: Option<WaitOn>) {
         let short = |id: u64| u32::try_from(id).unwrap_or(u32::MAX);
-        (self.wait_kind, self.wait_id) = match wait {
+        let (kind, id) = match wait {
             None => (WAIT_NONE, 0),
             Some(WaitOn::Timer) => (WAIT_TIMER, 0),
             Some(WaitOn::Network(r)) => (WAIT_NETWORK, short(r)),
@@ -109,10 +122,13 @@ impl Slot {
             Some(WaitOn::Channel) => (WAIT_CHANNEL, 0),
             Some(WaitOn::Other) => (WAIT_OTHER, 0),
         };
+        self.wait_id = id;
+        self.flags = (self.flags & ((1 << KIND_SHIFT) - 1)) | (kind << KIND_SHIFT);
     }
 }
 
-/// [`Slot::wait_kind`] values.
+/// Kinds of wait, as [`Slot::flags`] holds them from [`KIND_SHIFT`] up.
+const KIND_SHIFT: u8 = 4;
 const WAIT_NONE: u8 = 0;
 const WAIT_TIMER: u8 = 1;
 const WAIT_NETWORK: u8 = 2;
@@ -127,7 +143,7 @@ const CHUNK_BITS: u32 = 8;
 
 /// What leaves the slab with a task: dropped by the caller once the slab is no longer
 /// borrowed, since dropping a future or a waker may run code that needs it.
-pub(super) type Leftovers = (Stage, Option<Waker>);
+pub(super) type Leftovers = (Option<BoxCell>, Option<Waker>);
 
 /// Every task of one executor, by key.
 #[derive(Default)]
@@ -135,6 +151,8 @@ pub(super) struct Tasks {
     /// Full chunks of [`CHUNK`] slots, then the last one, filling up.
     chunks: Vec<Vec<Slot>>,
     free: Vec<u32>,
+    /// The messages of panicked tasks whose handles have not taken them, by slot index.
+    pub(super) panics: Vec<(u32, String)>,
     /// Occupied slots: tasks not finished, or finished with a result not yet taken.
     pub(super) live: usize,
 }
@@ -157,20 +175,24 @@ impl Tasks {
         self.chunks.iter_mut().flatten()
     }
 
-    pub(super) fn insert(&mut self, id: TaskId, future: BoxFuture) -> Key {
+    /// Moves a new task into a slot.
+    ///
+    /// # Panics
+    /// If `id` is past `u32::MAX` (four billion tasks in one executor), or too many tasks are
+    /// alive at once.
+    pub(super) fn insert(&mut self, id: TaskId, cell: BoxCell) -> Key {
+        let id = u32::try_from(id).expect("at most u32::MAX tasks in one executor");
         let index = match self.free.pop() {
             Some(i) => i,
             None => self.grow(),
         };
         let slot = &mut self.chunks[(index >> CHUNK_BITS) as usize][index as usize & (CHUNK - 1)];
         slot.status = Status::Scheduled;
-        slot.rescheduled = false;
-        slot.abort_requested = false;
-        slot.detached = false;
+        slot.flags = 0;
         slot.self_wakes = 0;
         slot.wakers = 0;
         slot.id = id;
-        slot.stage = Stage::Future(future);
+        slot.cell = Some(cell);
         slot.set_wait(None);
         self.live += 1;
         Key {
@@ -192,14 +214,11 @@ impl Tasks {
             id: 0,
             generation: NEXT_GEN.with(|g| g.get()),
             wakers: 0,
-            stage: Stage::Empty,
+            cell: None,
             join_waker: None,
             wait_id: 0,
-            wait_kind: WAIT_NONE,
             status: Status::Vacant,
-            rescheduled: false,
-            abort_requested: false,
-            detached: false,
+            flags: 0,
             self_wakes: 0,
         });
         count as u32
@@ -210,10 +229,26 @@ impl Tasks {
         let slot = self.get_mut(key)?;
         slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
         slot.status = Status::Vacant;
-        let leftovers = (slot.stage.take(), slot.join_waker.take());
+        let leftovers = (slot.cell.take(), slot.join_waker.take());
         self.free.push(key.index);
         self.live -= 1;
+        if !self.panics.is_empty() {
+            self.panics.retain(|(i, _)| *i != key.index);
+        }
         Some(leftovers)
+    }
+
+    /// Notes that the task in slot `index` panicked with `message`.
+    pub(super) fn note_panic(&mut self, index: u32, message: String) {
+        self.panics.push((index, message));
+    }
+
+    /// The panic message of the task in slot `index`, if it panicked.
+    pub(super) fn panic_of(&self, index: u32) -> Option<&str> {
+        self.panics
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -221,8 +256,8 @@ impl Tasks {
 mod tests {
     use super::*;
 
-    fn idle() -> BoxFuture {
-        Box::pin(std::future::pending())
+    fn idle() -> BoxCell {
+        super::super::cell::new(std::future::pending::<()>())
     }
 
     #[test]
@@ -234,7 +269,7 @@ mod tests {
         assert_eq!(tasks.chunks.len(), 3);
         for (i, key) in keys.iter().enumerate() {
             assert_eq!(key.index as usize, i);
-            assert_eq!(tasks.get_mut(*key).unwrap().id, i as u64 + 1);
+            assert_eq!(tasks.get_mut(*key).unwrap().id(), i as u64 + 1);
         }
         let gone = keys[CHUNK + 1];
         drop(tasks.remove(gone));
@@ -245,16 +280,17 @@ mod tests {
         let next = tasks.insert(999, idle());
         assert_eq!(next.index, gone.index);
         assert_ne!(next.generation, gone.generation);
-        assert_eq!(tasks.get_mut(next).unwrap().id, 999);
+        assert_eq!(tasks.get_mut(next).unwrap().id(), 999);
         assert_eq!(tasks.slots().count(), CHUNK * 2 + 3);
         assert_eq!(tasks.live, CHUNK * 2 + 3);
     }
 
     #[test]
-    fn a_wait_reads_back_as_it_was_noted() {
+    fn a_wait_and_the_flags_read_back_as_they_were_set() {
         let mut tasks = Tasks::default();
         let key = tasks.insert(1, idle());
         let slot = tasks.get_mut(key).unwrap();
+        slot.set(DETACHED, true);
         for wait in [
             None,
             Some(WaitOn::Timer),
@@ -266,6 +302,17 @@ mod tests {
         ] {
             slot.set_wait(wait);
             assert_eq!(slot.wait(), wait);
+            slot.set(RESCHEDULED, true);
+            assert!(
+                slot.set(RESCHEDULED, false),
+                "clearing says the flag was set"
+            );
+            assert_eq!(
+                slot.wait(),
+                wait,
+                "flags and the wait share a byte, not bits"
+            );
+            assert!(slot.has(DETACHED) && !slot.has(ABORT_REQUESTED));
         }
         slot.set_wait(Some(WaitOn::Network(u64::MAX)));
         assert_eq!(slot.wait(), Some(WaitOn::Network(u64::from(u32::MAX))));

@@ -3,14 +3,14 @@
 //! A handle holds only its task's slab key; everything it does goes through the current
 //! executor, so a handle that outlives its executor just reports the task as cancelled.
 
-use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::slab::{BoxFuture, Stage, Status};
+use super::cell;
+use super::slab::{ABORT_REQUESTED, DETACHED, Status};
 use super::{Inner, expect_current, note_wait, with_current};
 use crate::trace::{TaskId, WaitOn};
 use crate::waker::Key;
@@ -35,13 +35,12 @@ impl fmt::Display for JoinError {
 
 impl std::error::Error for JoinError {}
 
-/// Boxes `future` into a task of `inner` and returns the task's handle.
+/// Puts `future` in a task cell of `inner` and returns the task's handle.
 pub(super) fn spawn_on<F>(inner: &Inner, future: F, name: Option<String>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
 {
-    let boxed: BoxFuture = Box::pin(async move { Box::new(future.await) as Box<dyn Any> });
-    let (key, id) = inner.spawn_boxed(boxed, name);
+    let (key, id) = inner.spawn_cell(cell::new(future), name);
     JoinHandle {
         key,
         id,
@@ -158,14 +157,13 @@ impl<T: 'static> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let key = self.key;
-        match with_current(|inner| inner.poll_join(key, cx)) {
+        let mut output: Option<T> = None;
+        match with_current(|inner| inner.poll_join(key, cx, &mut output)) {
             None => Poll::Ready(Err(JoinError::Cancelled)),
             Some(Poll::Pending) => Poll::Pending,
-            Some(Poll::Ready(result)) => Poll::Ready(result.map(|boxed| {
-                *boxed
-                    .downcast::<T>()
-                    .expect("a JoinHandle's type matches its task's output")
-            })),
+            Some(Poll::Ready(result)) => Poll::Ready(
+                result.map(|()| output.expect("a JoinHandle's type matches its task's output")),
+            ),
         }
     }
 }
@@ -190,10 +188,10 @@ impl Inner {
                 Status::Done | Status::Vacant => return,
                 Status::Running => {
                     // The task aborts itself (or a task it polls does): finish after the poll.
-                    slot.abort_requested = true;
+                    slot.set(ABORT_REQUESTED, true);
                     return;
                 }
-                Status::Idle | Status::Scheduled => slot.stage.take(),
+                Status::Idle | Status::Scheduled => slot.cell.take(),
             }
         };
         drop(future);
@@ -207,7 +205,14 @@ impl Inner {
             .is_none_or(|s| s.status == Status::Done)
     }
 
-    fn poll_join(&self, key: Key, cx: &mut Context<'_>) -> Poll<Result<Box<dyn Any>, JoinError>> {
+    /// Polls for the task's end; once it has finished, its output goes into `output` (an
+    /// `Option` of the output's type).
+    fn poll_join(
+        &self,
+        key: Key,
+        cx: &mut Context<'_>,
+        output: &mut dyn std::any::Any,
+    ) -> Poll<Result<(), JoinError>> {
         // Wakers are cloned and dropped outside the slab's borrow: counting them needs it.
         let mut new_waker = None;
         loop {
@@ -217,9 +222,15 @@ impl Inner {
                     return Poll::Ready(Err(JoinError::Cancelled));
                 };
                 if slot.status == Status::Done {
-                    let result = match slot.stage.take() {
-                        Stage::Output(result) => result,
-                        _ => Err(JoinError::Cancelled),
+                    let result = match slot.cell.as_mut() {
+                        Some(cell) => {
+                            cell.as_mut().take_output(output);
+                            Ok(())
+                        }
+                        None => Err(match tasks.panic_of(key.index) {
+                            Some(message) => JoinError::Panicked(message.to_owned()),
+                            None => JoinError::Cancelled,
+                        }),
                     };
                     (Some((result, tasks.remove(key))), None, 0)
                 } else if slot
@@ -227,9 +238,9 @@ impl Inner {
                     .as_ref()
                     .is_some_and(|w| w.will_wake(cx.waker()))
                 {
-                    (None, None, slot.id)
+                    (None, None, slot.id())
                 } else if let Some(w) = new_waker.take() {
-                    (None, slot.join_waker.replace(w), slot.id)
+                    (None, slot.join_waker.replace(w), slot.id())
                 } else {
                     drop(tasks);
                     new_waker = Some(cx.waker().clone());
@@ -260,8 +271,8 @@ impl Inner {
             if slot.status == Status::Done {
                 tasks.remove(key)
             } else {
-                slot.detached = true;
-                Some((Stage::Empty, slot.join_waker.take()))
+                slot.set(DETACHED, true);
+                Some((None, slot.join_waker.take()))
             }
         };
         drop(leftovers);
