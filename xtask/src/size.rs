@@ -4,9 +4,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The first visit's budget in gzip bytes (issue 17; not enforced until the lessons' content is
-/// loaded per lesson).
+/// The first visit's target in gzip bytes (issue 17): not met yet, reported.
 pub const BUDGET: u64 = 250 * 1000;
+
+/// What `cargo xtask test` enforces meanwhile: the first visit as it is now (510 KB) plus 2 %, so
+/// nothing grows it while the target is out of reach. Lower it whenever the first visit
+/// shrinks; raising it needs a reason in the commit.
+pub const CEILING: u64 = 520 * 1000;
 
 /// Files the page or its workers load at start that `index.html` does not name: the runner
 /// worker's boot script, the first part's runner program (its wasm-bindgen module and wasm,
@@ -126,17 +130,62 @@ pub fn table(loaded: &[Loaded]) -> String {
     for l in loaded {
         out.push_str(&format!("{:<60} {:>10} {:>10}\n", l.file, l.bytes, l.gzip));
     }
-    let total: u64 = loaded.iter().map(|l| l.gzip).sum();
+    let total = total(loaded);
     let verdict = if total <= BUDGET { "within" } else { "over" };
     out.push_str(&format!(
-        "first visit: {total} bytes gzip, {verdict} the budget of {BUDGET} (issue 17; not yet enforced)\n"
+        "first visit: {total} bytes gzip, {verdict} the target of {BUDGET} (issue 17); \
+         `cargo xtask test` fails above {CEILING}\n"
     ));
     out
+}
+
+/// The first visit's gzip bytes.
+pub fn total(loaded: &[Loaded]) -> u64 {
+    loaded.iter().map(|l| l.gzip).sum()
+}
+
+/// `size --check`: an error when the first visit is over [`CEILING`].
+pub fn check(loaded: &[Loaded]) -> Result<(), String> {
+    let total = total(loaded);
+    if total <= CEILING {
+        return Ok(());
+    }
+    let mut heavy: Vec<&Loaded> = loaded.iter().collect();
+    heavy.sort_by_key(|l| std::cmp::Reverse(l.gzip));
+    let names: Vec<String> = heavy
+        .iter()
+        .take(3)
+        .map(|l| format!("{} {} B", l.file, l.gzip))
+        .collect();
+    Err(format!(
+        "the first visit is {total} bytes gzip, {} over the ceiling of {CEILING} \
+         (heaviest: {}); load the new part when it is needed instead",
+        total - CEILING,
+        names.join(", ")
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_check_fails_only_over_the_ceiling_and_names_the_heaviest_files() {
+        let file = |name: &str, gzip: u64| Loaded {
+            file: name.into(),
+            bytes: gzip * 3,
+            gzip,
+        };
+        let under = [file("app_bg.wasm", CEILING - 10), file("index.html", 10)];
+        assert_eq!(check(&under), Ok(()));
+        let over = [file("app_bg.wasm", CEILING - 10), file("index.html", 11)];
+        let err = check(&over).unwrap_err();
+        assert!(err.contains("1 over the ceiling"), "{err}");
+        assert!(
+            err.contains(&format!("app_bg.wasm {} B", CEILING - 10)),
+            "{err}"
+        );
+    }
 
     #[test]
     fn the_index_names_its_scripts_styles_and_wasm_but_not_icons() {

@@ -48,8 +48,9 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         name: "build",
-        about: "trunk build --release into dist/, and again with --public-url /async-tutor/ \
-                into target/dist-subpath/ (the sub-path e2e test serves it there)",
+        about: "trunk build --release into dist/ and its first visit's size checked (xtask size \
+                --check), then again with --public-url /async-tutor/ into target/dist-subpath/ \
+                (the sub-path e2e test serves it there)",
         plan: build,
     },
     Step {
@@ -266,8 +267,19 @@ pub const SUBPATH_DIST: &str = "target/dist-subpath";
 pub const SUBPATH: &str = "/async-tutor/";
 
 fn build(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    let me = std::env::current_exe()
+        .map_err(|e| format!("cannot find this program to run `xtask size`: {e}"))?;
     Ok(vec![
         Invocation::new("build", "trunk", &["build", "--release"], ctx, Parse::Check),
+        // The first visit's bytes, against the ceiling that keeps them from growing.
+        Invocation::new(
+            "first-visit size",
+            &me.to_string_lossy(),
+            &["size", "dist", "--check"],
+            ctx,
+            Parse::Check,
+        )
+        .env("XTASK_ROOT", ctx.root.to_string_lossy()),
         // Same cargo artifacts: only wasm-bindgen, the HTML and the finishing hook run again.
         Invocation::new(
             "build under a sub-path",
