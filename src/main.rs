@@ -14,6 +14,12 @@ mod runner;
 mod store;
 
 fn main() {
+    #[cfg(target_arch = "wasm32")]
+    if ::runner::worker::in_worker() {
+        // A runner worker of the first part's lessons, booted from this module.
+        ::runner::worker::boot();
+        return;
+    }
     panic::install();
     runner::bridge().start();
     api::install();

@@ -245,7 +245,7 @@ impl Bridge {
                 let serializer = serde_wasm_bindgen::Serializer::json_compatible();
                 let value = serde::Serialize::serialize(&request, &serializer)
                     .map_err(|e| on_page(e.to_string()))?;
-                let promise = run_on_page(program.glue(), &module, value)
+                let promise = run_on_page(&program.glue(), &module, value)
                     .map_err(|e| on_page(js_error_text(&e)))?;
                 let answer = JsFuture::from(promise)
                     .await

@@ -1,10 +1,11 @@
 //! The runner worker pool: the runner compiled once, workers booted with it, a few kept warm.
 //!
-//! The site serves two runner programs: the first part's (`runner-first_bg.wasm`, lessons 0
-//! and 1: what a first visit needs) and the full one (`runner_bg.wasm`, every lesson). The page
-//! compiles a program once, when a page that needs it has painted (or a run asks for it), and
-//! hands the compiled module to each new worker, so replacing a worker (after Stop or a panic)
-//! takes milliseconds. A worker serves one run and is then terminated;
+//! There are two runner programs: the first part's (lessons 0 and 1: what a first visit needs),
+//! which is the page's own module (the app links it, and its `main` boots a runner when it
+//! starts in a worker), and the full one (`runner_bg.wasm`, every lesson). The page compiles the
+//! full one once, when a page that needs it has painted (or a run asks for it), and hands the
+//! compiled module to each new worker, so replacing a worker (after Stop or a panic) takes
+//! milliseconds. A worker serves one run and is then terminated;
 //! [`WARM_WORKERS`](super::WARM_WORKERS) booted ones of the widest program compiled so far wait
 //! for the next.
 
@@ -34,20 +35,17 @@ pub enum Program {
     Full,
 }
 
-impl Program {
-    /// Its wasm, relative to the site.
-    pub fn wasm(self) -> &'static str {
-        match self {
-            Program::First => "runner-first_bg.wasm",
-            Program::Full => "runner_bg.wasm",
-        }
-    }
+/// The full program's wasm, relative to the site.
+const FULL_WASM: &str = "runner_bg.wasm";
 
-    /// Its wasm-bindgen script, relative to the site.
-    pub fn glue(self) -> &'static str {
+impl Program {
+    /// Its wasm-bindgen script: the page's own for the first part's program (named by the
+    /// `<script data-app-js>` tag that started the page, made absolute), `runner.js` beside the
+    /// page for the full one.
+    pub fn glue(self) -> String {
         match self {
-            Program::First => "runner-first.js",
-            Program::Full => "runner.js",
+            Program::First => app_glue().unwrap_or_default(),
+            Program::Full => "runner.js".into(),
         }
     }
 
@@ -138,13 +136,14 @@ struct Boot {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     module: JsValue,
     /// The program's wasm-bindgen script, which instantiates it.
-    glue: &'static str,
+    glue: String,
 }
 
 impl Bridge {
-    /// Starts compiling `program` unless it is compiled or compiling; then warms workers once
-    /// the network is known (a worker inherits its page's controller when it starts;
-    /// [`Bridge::start`] tops up when it is).
+    /// Starts compiling `program` unless it is compiled or compiling (the first part's is the
+    /// page's own module, compiled already); then warms workers once the network is known (a
+    /// worker inherits its page's controller when it starts; [`Bridge::start`] tops up when it
+    /// is).
     pub(super) fn compile(&self, program: Program) {
         let mut asked = self.pool.asked.get();
         let i = usize::from(program == Program::Full);
@@ -154,7 +153,12 @@ impl Bridge {
         self.pool.asked.set(asked);
         let me = self.me.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let result = compile_runner(program).await;
+            let result = match program {
+                Program::First => app_glue()
+                    .map(|_| wasm_bindgen::module())
+                    .ok_or_else(|| "the page has no <script data-app-js> tag".to_owned()),
+                Program::Full => compile_runner().await,
+            };
             let Some(bridge) = me.upgrade() else { return };
             bridge.pool.module(program).set(result);
             if bridge.net() != super::NetStatus::Pending {
@@ -282,13 +286,14 @@ impl Bridge {
     }
 }
 
-/// Fetches and compiles a runner program once; every worker of it instantiates the same module.
+/// Fetches and compiles the full runner program once; every worker of it instantiates the same
+/// module.
 /// Streamed: compiled while it downloads, and, answered from the service worker's cache, the
 /// browser's code cache can hand back the machine code of an earlier visit. A host that
 /// serves the file with another type than `application/wasm` gets the whole-file path.
-async fn compile_runner(program: Program) -> Module {
+async fn compile_runner() -> Module {
     let window = web_sys::window().ok_or("no window")?;
-    let wasm = program.wasm();
+    let wasm = FULL_WASM;
     let streamed = js_sys::WebAssembly::compile_streaming(&window.fetch_with_str(wasm));
     match JsFuture::from(streamed).await {
         Ok(module) => return Ok(module),
@@ -313,4 +318,15 @@ async fn compile_runner(program: Program) -> Module {
     JsFuture::from(js_sys::WebAssembly::compile(&bytes))
         .await
         .map_err(|e| js_error_text(&e))
+}
+
+/// The page's own wasm-bindgen script, absolute: what `www/start.js` imported.
+fn app_glue() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let tag = document.query_selector("script[data-app-js]").ok()??;
+    let relative = tag.get_attribute("data-app-js")?;
+    let base = document.base_uri().ok()??;
+    web_sys::Url::new_with_base(&relative, &base)
+        .ok()
+        .map(|u| u.href())
 }

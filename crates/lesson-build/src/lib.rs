@@ -24,8 +24,8 @@ pub use highlight::{highlight, highlight_lines};
 pub use knobs::{Knob, block_start as knobs_block_start, parse_knobs};
 pub use markdown::{Rendered, Segment, render};
 
-/// The last lesson of the first part: the runner a first visit loads (`runner-first`) carries
-/// only the snippets of lessons up to this one.
+/// The last lesson of the first part: the runner program a first visit loads (linked into the
+/// page's own wasm, feature `first-part`) carries only the snippets of lessons up to this one.
 pub const FIRST_PART_LAST: u32 = 1;
 
 /// The lessons of the first part (numbered up to [`FIRST_PART_LAST`]).

@@ -8,14 +8,6 @@
 
 #![deny(missing_docs)]
 
-/// This program's wasm-bindgen script, as the site serves it: the full runner's, or the first
-/// part's (`first-part`). A worker it starts (`web_pool`) boots from the same one.
-pub const GLUE: &str = if cfg!(feature = "first-part") {
-    "runner-first.js"
-} else {
-    "runner.js"
-};
-
 pub mod registry;
 pub mod run;
 #[cfg(target_arch = "wasm32")]

@@ -218,7 +218,7 @@ fn spawn_worker(id: WorkerId, state: Weak<RefCell<State>>) -> Result<Slot, Strin
     let boot = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&boot, &"type".into(), &"boot".into());
     let _ = js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module());
-    let _ = js_sys::Reflect::set(&boot, &"glue".into(), &crate::GLUE.into());
+    let _ = js_sys::Reflect::set(&boot, &"glue".into(), &crate::worker::glue().into());
     worker
         .post_message(&boot)
         .map_err(|e| format!("could not send it the program: {e:?}"))?;

@@ -110,6 +110,15 @@ pub fn in_worker() -> bool {
         .is_ok()
 }
 
+/// The wasm-bindgen script this worker booted from (`www/runner-boot.js` keeps it in
+/// `self.runnerGlue`): the workers it starts boot from the same one.
+pub fn glue() -> String {
+    js_sys::Reflect::get(&js_sys::global(), &"runnerGlue".into())
+        .ok()
+        .and_then(|g| g.as_string())
+        .unwrap_or_else(|| "runner.js".into())
+}
+
 /// The `name` this worker was started with.
 pub fn worker_name() -> String {
     scope().name()
