@@ -84,7 +84,8 @@ pub struct RunEvents {
 #[wasm_bindgen(module = "/www/page-runner.js")]
 extern "C" {
     /// Runs a snippet on this thread with a runner program (its wasm-bindgen script and
-    /// compiled module): resolves to `[report, batch]`.
+    /// compiled module): takes the request and resolves to `(report, batch)`, both as
+    /// `protocol::wire` bytes.
     #[wasm_bindgen(js_name = runOnPage, catch)]
     fn run_on_page(
         glue: &str,
@@ -242,16 +243,19 @@ impl Bridge {
                     .await
                     .map_err(|detail| RunnerProblem::Load { detail })
                     .map_err(runner_error)?;
-                let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-                let value = serde::Serialize::serialize(&request, &serializer)
-                    .map_err(|e| on_page(e.to_string()))?;
+                let bytes = protocol::wire::encode(&request);
+                let value = js_sys::Uint8Array::from(bytes.as_slice()).into();
                 let promise = run_on_page(&program.glue(), &module, value)
                     .map_err(|e| on_page(js_error_text(&e)))?;
                 let answer = JsFuture::from(promise)
                     .await
                     .map_err(|e| on_page(js_error_text(&e)))?;
-                let (report, batch) = serde_wasm_bindgen::from_value::<(Report, Batch)>(answer)
-                    .map_err(|e| on_page(e.to_string()))?;
+                let bytes = answer
+                    .dyn_into::<js_sys::Uint8Array>()
+                    .map_err(|a| on_page(format!("not bytes: {a:?}")))?
+                    .to_vec();
+                let (report, batch) =
+                    protocol::wire::decode::<(Report, Batch)>(&bytes).map_err(on_page)?;
                 Ok((report, batch.records().map_err(on_page)?))
             };
             match outcome.await {

@@ -55,11 +55,10 @@ pub(super) enum Ending {
     Failed { error: RunError, elapsed_ms: f64 },
 }
 
-/// Sends a message to a runner worker.
+/// Sends a message to a runner worker, as [`protocol::wire`] bytes.
 pub(super) fn post_to(worker: &web_sys::Worker, message: &ToRunner) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let message = serde::Serialize::serialize(message, &serializer).expect("messages serialize");
-    let _ = worker.post_message(&message);
+    let bytes = js_sys::Uint8Array::from(protocol::wire::encode(message).as_slice());
+    let _ = worker.post_message(&bytes);
 }
 
 impl Bridge {
@@ -103,16 +102,15 @@ impl Bridge {
 
     /// A message from `slot`'s worker.
     pub(super) fn on_message(&self, slot: &Rc<Slot>, data: JsValue) {
-        let message: FromRunner =
-            match trace_batch(&data).map_or_else(|| serde_wasm_bindgen::from_value(data), Ok) {
-                Ok(m) => m,
-                Err(e) => {
-                    web_sys::console::error_1(
-                        &format!("async-tutor: odd message from the runner: {e}").into(),
-                    );
-                    return;
-                }
-            };
+        let message = match runner_message(&data) {
+            Ok(m) => m,
+            Err(e) => {
+                web_sys::console::error_1(
+                    &format!("async-tutor: odd message from the runner: {e}").into(),
+                );
+                return;
+            }
+        };
         match message {
             FromRunner::Ready => {
                 slot.ready.set(true);
@@ -279,22 +277,17 @@ fn end(mut run: ActiveRun, ending: Ending) {
     (run.events.on_end)(RunEnd::Finished(report));
 }
 
-/// A `trace` or `recorded` message read straight from its `Uint8Array`, without the generic path (an
-/// internally tagged enum is buffered whole first, byte by byte for an array of bytes); `None`
-/// for any other message.
-fn trace_batch(data: &JsValue) -> Option<FromRunner> {
-    let kind = Reflect::get(data, &"type".into()).ok()?.as_string()?;
-    if kind != "trace" && kind != "recorded" {
-        return None;
+/// A runner worker's message: [`protocol::wire`] bytes from the runner, or the one message
+/// `www/runner-boot.js` sends itself, `{type: "bootFailed", message}`.
+fn runner_message(data: &JsValue) -> Result<FromRunner, String> {
+    if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+        return protocol::wire::decode(&bytes.to_vec());
     }
-    let id = Reflect::get(data, &"id".into()).ok()?.as_f64()? as u32;
-    let bytes: js_sys::Uint8Array = Reflect::get(data, &"batch".into()).ok()?.dyn_into().ok()?;
-    let batch = protocol::packed::Batch(bytes.to_vec());
-    Some(if kind == "trace" {
-        FromRunner::Trace { id, batch }
-    } else {
-        FromRunner::Recorded { id, batch }
-    })
+    let field = |name: &str| Reflect::get(data, &name.into()).ok()?.as_string();
+    match (field("type").as_deref(), field("message")) {
+        (Some("bootFailed"), Some(message)) => Ok(FromRunner::BootFailed { message }),
+        _ => Err(format!("{data:?}")),
+    }
 }
 
 /// A report for a run that ended without the worker's own report.

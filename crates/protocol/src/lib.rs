@@ -2,11 +2,13 @@
 
 #![deny(missing_docs)]
 
+pub mod bytes;
 pub mod content;
 pub mod failure;
 pub mod knobs;
 mod messages;
 pub mod packed;
+pub mod wire;
 
 pub use failure::{FetchProblem, JobFailure, RunError, RunnerProblem, SyncProblem, WorkerLoss};
 pub use knobs::{KnobError, KnobSpec, KnobValues};

@@ -19,9 +19,8 @@ pub enum Network {
     Virtual,
 }
 
-/// Start a snippet.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Start a snippet (it crosses as [`crate::wire`] bytes).
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunRequest {
     /// Chosen by the page; every message about this run carries it.
     pub id: u32,
@@ -36,10 +35,8 @@ pub struct RunRequest {
     /// What relative URLs (the slow web's `api/page/…`) resolve against: the site's base URL.
     pub base_url: String,
     /// How the browser host schedules the executor's turns (ignored on the virtual network).
-    #[serde(default)]
     pub scheduler: Scheduler,
     /// Start in step mode: the executor polls nothing until a `Step` (or `RunToEnd`) comes.
-    #[serde(default)]
     pub step_mode: bool,
 }
 
@@ -104,9 +101,8 @@ pub fn kept_len(records: &[Record]) -> usize {
 /// How often a runner worker says it is alive during a run, in milliseconds.
 pub const ALIVE_MS: u32 = 500;
 
-/// Page → runner worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+/// Page → runner worker, as [`crate::wire`] bytes.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ToRunner {
     /// Start a run. A worker runs one snippet at a time; Stop terminates the worker.
     Run(RunRequest),
@@ -122,9 +118,9 @@ pub enum ToRunner {
     },
 }
 
-/// Runner worker → page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+/// Runner worker → page, as [`crate::wire`] bytes (`www/runner-boot.js` sends `BootFailed`
+/// itself, as `{type: "bootFailed", message}`).
+#[derive(Clone, Debug, PartialEq)]
 pub enum FromRunner {
     /// The worker's module is instantiated and it takes runs.
     Ready,
@@ -167,13 +163,11 @@ pub enum FromRunner {
         /// What the panic said.
         message: String,
         /// Where (`lessons/08-async-await/panic.rs:13:55`), when known.
-        #[serde(default)]
         location: Option<String>,
         /// What the run did before the panic, when the runner could still tell: its output,
         /// counts and time (on the virtual clock, its virtual time), with the panic as its
         /// failure. The records went out just before, in a `Trace`; as in `Done`, the output
         /// is left for the page to put back.
-        #[serde(default)]
         report: Option<Report>,
     },
     /// The worker could not start the runner's program (sent by `www/runner-boot.js`); it
@@ -337,45 +331,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_run_request_without_a_scheduler_uses_the_default() {
-        let json = r#"{"type":"run","id":1,"lesson":"l","snippet":"s","knobs":{},
-            "network":"slowWeb","baseUrl":""}"#;
-        let ToRunner::Run(request) = serde_json::from_str(json).unwrap() else {
-            panic!("a run message");
-        };
-        assert_eq!(request.scheduler, Scheduler::MessageChannel);
-    }
-
-    #[test]
     fn schedulers_are_named_in_kebab_case() {
         for s in Scheduler::ALL {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(json, format!("\"{}\"", s.name()));
             assert_eq!(serde_json::from_str::<Scheduler>(&json).unwrap(), s);
         }
-    }
-
-    #[test]
-    fn a_panic_message_without_a_place_still_parses() {
-        let message: FromRunner =
-            serde_json::from_str(r#"{"type":"panic","id":null,"message":"boom"}"#).unwrap();
-        assert_eq!(
-            message,
-            FromRunner::Panic {
-                id: None,
-                message: "boom".into(),
-                location: None,
-                report: None,
-            }
-        );
-        let boot: FromRunner =
-            serde_json::from_str(r#"{"type":"bootFailed","message":"no wasm"}"#).unwrap();
-        assert_eq!(
-            boot,
-            FromRunner::BootFailed {
-                message: "no wasm".into()
-            }
-        );
     }
 
     #[test]

@@ -13,6 +13,8 @@
 
 use executor::trace::{Diagnostic, Event, Outcome, Record, TurnStop, WaitOn, WakeSource};
 
+use crate::bytes::{Reader, write_i64, write_opt_str, write_opt_u64, write_str, write_u64};
+
 /// The first byte of a packed batch: a page and a runner worker of different builds refuse
 /// each other's batches instead of misreading them.
 const FORMAT: u8 = 1;
@@ -95,18 +97,12 @@ impl Packed {
         .clamp(start, self.len);
         let mut records = match self.checkpoints.get(start / EVERY) {
             Some(&(at, prev_us)) => Records {
-                reader: Reader {
-                    bytes: &self.bytes,
-                    at,
-                },
+                reader: Reader::new(&self.bytes[at..]),
                 prev_us,
                 left: end - (start / EVERY) * EVERY,
             },
             None => Records {
-                reader: Reader {
-                    bytes: &self.bytes,
-                    at: self.bytes.len(),
-                },
+                reader: Reader::new(&[]),
                 prev_us: 0,
                 left: 0,
             },
@@ -206,7 +202,7 @@ pub fn pack(records: &[Record]) -> Vec<u8> {
 
 /// Unpacks a batch made by [`pack`]; says what is wrong with one that is not.
 pub fn unpack(bytes: &[u8]) -> Result<Vec<Record>, String> {
-    let mut reader = Reader { bytes, at: 0 };
+    let mut reader = Reader::new(bytes);
     match reader.u8() {
         Some(FORMAT) => {}
         Some(other) => return Err(format!("trace batch of format {other}, not {FORMAT}")),
@@ -221,18 +217,17 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<Record>, String> {
         prev_us = record.t_us;
         records.push(record);
     }
-    if reader.at != bytes.len() {
+    if reader.left() > 0 {
         return Err(format!(
             "trace batch has {} bytes after its {count} records",
-            bytes.len() - reader.at
+            reader.left()
         ));
     }
     Ok(records)
 }
 
-/// A batch of records on its way from the runner worker to the page: [`pack`]ed bytes, which
-/// cross to JavaScript as one `Uint8Array` (and back as bytes, or as an array of numbers from
-/// JSON).
+/// A batch of records on its way from the runner worker to the page: [`pack`]ed bytes, inside
+/// a [`crate::wire`] message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch(pub Vec<u8>);
 
@@ -245,41 +240,6 @@ impl Batch {
     /// The records, or what is wrong with the bytes.
     pub fn records(&self) -> Result<Vec<Record>, String> {
         unpack(&self.0)
-    }
-}
-
-impl serde::Serialize for Batch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Batch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Batch, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = Batch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a packed trace batch (bytes)")
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Batch, E> {
-                Ok(Batch(v.to_vec()))
-            }
-            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Batch, E> {
-                Ok(Batch(v))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Batch, A::Error> {
-                let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(b) = seq.next_element()? {
-                    bytes.push(b);
-                }
-                Ok(Batch(bytes))
-            }
-        }
-        deserializer.deserialize_bytes(Bytes)
     }
 }
 
@@ -625,97 +585,9 @@ fn read_record(r: &mut Reader<'_>, prev_us: u64) -> Option<Record> {
     Some(Record { t_us, event })
 }
 
-/// LEB128: seven bits a byte, low bits first.
-fn write_u64(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Zig-zag, so small negative differences stay small.
-fn write_i64(out: &mut Vec<u8>, v: i64) {
-    write_u64(out, ((v << 1) ^ (v >> 63)) as u64);
-}
-
-/// `None` as 0, `Some(v)` as `v + 1` (ids never reach `u64::MAX`; it would read back as
-/// `None`'s neighbour, not panic).
-fn write_opt_u64(out: &mut Vec<u8>, v: Option<u64>) {
-    write_u64(out, v.map_or(0, |v| v.saturating_add(1)));
-}
-
 fn write_tagged(out: &mut Vec<u8>, tag: u8, id: u64) {
     out.push(tag);
     write_u64(out, id);
-}
-
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    write_u64(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        None => out.push(0),
-        Some(s) => {
-            write_u64(out, s.len() as u64 + 1);
-            out.extend_from_slice(s.as_bytes());
-        }
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn u8(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.u8()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn i64(&mut self) -> Option<i64> {
-        let v = self.u64()?;
-        Some((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-
-    fn opt_u64(&mut self) -> Option<Option<u64>> {
-        Some(self.u64()?.checked_sub(1))
-    }
-
-    fn take(&mut self, n: usize) -> Option<String> {
-        let end = self.at.checked_add(n)?;
-        let s = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
-        self.at = end;
-        Some(s.to_owned())
-    }
-
-    fn str(&mut self) -> Option<String> {
-        let n = self.u64()?.try_into().ok()?;
-        self.take(n)
-    }
-
-    fn opt_str(&mut self) -> Option<Option<String>> {
-        match self.u64()? {
-            0 => Some(None),
-            n => Some(Some(self.take((n - 1).try_into().ok()?)?)),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1001,10 +873,9 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_crosses_json_as_it_went() {
+    fn a_batch_crosses_a_wire_message_as_it_went() {
         let batch = Batch::of(&every_kind());
-        let json = serde_json::to_string(&batch).unwrap();
-        let back: Batch = serde_json::from_str(&json).unwrap();
+        let back: Batch = crate::wire::decode(&crate::wire::encode(&batch)).unwrap();
         assert_eq!(back.records().unwrap(), every_kind());
     }
 

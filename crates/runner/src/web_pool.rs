@@ -16,8 +16,9 @@ use executor::blocking::{BlockingDone, BlockingJob, BlockingPool, pending};
 use executor::host::browser::{BrowserHost, BrowserOptions};
 use executor::trace::{Event, JobId, WorkerId, emit};
 use executor::{Blocking, Executor};
+use protocol::bytes::{Reader, write_bytes, write_opt_str, write_str, write_u64};
+use protocol::wire::{self, Wire};
 use protocol::{JobFailure, WorkerLoss};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{
@@ -30,12 +31,7 @@ use tutor::threads::{WorkersReady, failure_text};
 pub const POOL_WORKER_NAME: &str = "async-tutor-pool";
 
 /// From the runner to a pool worker.
-#[derive(Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, PartialEq)]
 enum ToPoolWorker {
     Job {
         job: JobId,
@@ -48,12 +44,7 @@ enum ToPoolWorker {
 }
 
 /// From a pool worker to the runner.
-#[derive(Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, PartialEq)]
 enum FromPoolWorker {
     Ready {
         memory_bytes: u64,
@@ -71,9 +62,102 @@ enum FromPoolWorker {
     },
 }
 
-fn encode<T: Serialize>(message: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    message.serialize(&serializer).unwrap_or(JsValue::NULL)
+// Both cross as `protocol::wire` bytes (one `Uint8Array`), like the runner's own messages.
+impl Wire for ToPoolWorker {
+    fn put(&self, out: &mut Vec<u8>) {
+        let ToPoolWorker::Job {
+            job,
+            lesson,
+            snippet,
+            name,
+            input,
+            base_url,
+        } = self;
+        write_u64(out, *job);
+        for s in [lesson, snippet, name] {
+            write_str(out, s);
+        }
+        write_bytes(out, input);
+        write_str(out, base_url);
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        Some(ToPoolWorker::Job {
+            job: r.u64()?,
+            lesson: r.str()?,
+            snippet: r.str()?,
+            name: r.str()?,
+            input: r.bytes()?,
+            base_url: r.str()?,
+        })
+    }
+}
+
+impl Wire for FromPoolWorker {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            FromPoolWorker::Ready { memory_bytes } => {
+                out.push(0);
+                write_u64(out, *memory_bytes);
+            }
+            FromPoolWorker::Print { text } => {
+                out.push(1);
+                write_str(out, text);
+            }
+            FromPoolWorker::Done { job, output } => {
+                out.push(2);
+                write_u64(out, *job);
+                match output {
+                    Ok(bytes) => {
+                        out.push(0);
+                        write_bytes(out, bytes);
+                    }
+                    Err(failure) => {
+                        out.push(1);
+                        failure.put(out);
+                    }
+                }
+            }
+            FromPoolWorker::Panic { message, location } => {
+                out.push(3);
+                write_str(out, message);
+                write_opt_str(out, location.as_deref());
+            }
+        }
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        Some(match r.u8()? {
+            0 => FromPoolWorker::Ready {
+                memory_bytes: r.u64()?,
+            },
+            1 => FromPoolWorker::Print { text: r.str()? },
+            2 => FromPoolWorker::Done {
+                job: r.u64()?,
+                output: match r.u8()? {
+                    0 => Ok(r.bytes()?),
+                    1 => Err(JobFailure::get(r)?),
+                    _ => return None,
+                },
+            },
+            3 => FromPoolWorker::Panic {
+                message: r.str()?,
+                location: r.opt_str()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// `message` as one `Uint8Array` of wire bytes.
+fn encode<T: Wire>(message: &T) -> JsValue {
+    js_sys::Uint8Array::from(wire::encode(message).as_slice()).into()
+}
+
+/// A message [`encode`]d by the other side.
+fn decode<T: Wire>(data: &JsValue) -> Result<T, String> {
+    let bytes = data
+        .dyn_ref::<js_sys::Uint8Array>()
+        .ok_or_else(|| format!("not bytes: {data:?}"))?;
+    wire::decode(&bytes.to_vec())
 }
 
 enum Phase {
@@ -197,7 +281,7 @@ fn spawn_worker(id: WorkerId, state: Weak<RefCell<State>>) -> Result<Slot, Strin
         let state = state.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(state) = state.upgrade() else { return };
-            match serde_wasm_bindgen::from_value::<FromPoolWorker>(event.data()) {
+            match decode::<FromPoolWorker>(&event.data()) {
                 Ok(message) => on_message(&state, id, message),
                 Err(e) => {
                     web_sys::console::error_1(&format!("pool worker {id}: bad message: {e}").into())
@@ -401,7 +485,7 @@ pub fn serve() {
         post(&FromPoolWorker::Panic { message, location });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ToPoolWorker>(event.data()) {
+        match decode::<ToPoolWorker>(&event.data()) {
             Ok(ToPoolWorker::Job {
                 job,
                 lesson,

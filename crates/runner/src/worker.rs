@@ -128,17 +128,21 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
+/// A message from the page: one `Uint8Array` of [`protocol::wire`] bytes.
+fn decode<T: protocol::wire::Wire>(data: &JsValue) -> Result<T, String> {
+    let bytes = data
+        .dyn_ref::<js_sys::Uint8Array>()
+        .ok_or_else(|| format!("not bytes: {data:?}"))?;
+    protocol::wire::decode(&bytes.to_vec())
+}
+
+/// Posts `message` to the page as one `Uint8Array` of [`protocol::wire`] bytes, its buffer
+/// transferred rather than copied.
 fn post(message: &FromRunner) {
-    // A trace batch's bytes go as one `Uint8Array` (not an array of numbers): one copy to clone.
-    let serializer =
-        serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
-    match serde::Serialize::serialize(message, &serializer) {
-        Ok(value) => {
-            // Posting to our own parent only fails for uncloneable data; ours is plain JSON.
-            let _ = scope().post_message(&value);
-        }
-        Err(e) => web_sys::console::error_1(&format!("runner: cannot encode message: {e}").into()),
-    }
+    let bytes = js_sys::Uint8Array::from(protocol::wire::encode(message).as_slice());
+    let transfer = js_sys::Array::of1(&bytes.buffer());
+    // Posting to our own parent only fails for uncloneable data; bytes are not.
+    let _ = scope().post_message_with_transfer(&bytes, &transfer);
 }
 
 /// What a panic says, and where: ("boom", Some("lessons/08-async-await/panic.rs:20:9")).
@@ -174,7 +178,7 @@ pub fn start() {
         });
     }));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ToRunner>(event.data()) {
+        match decode::<ToRunner>(&event.data()) {
             Ok(ToRunner::Run(request)) => start_run(request),
             Ok(ToRunner::Step { id }) => with_run(id, Executor::step),
             Ok(ToRunner::RunToEnd { id }) => with_run(id, Executor::run_to_end),
@@ -360,14 +364,16 @@ thread_local! {
     static PAGE_RUN: RefCell<Option<Executor>> = const { RefCell::new(None) };
 }
 
-/// Runs a snippet on the thread that calls this: the page's own, for the freeze demo. Resolves
-/// to `[report, batch]` (the records [`Batch`]ed, as the worker sends them) once the snippet's main task has ended (or at once, with the report
-/// saying why it could not start). While a blocking snippet runs, nothing else on the page
-/// does: no input, no painting. Rejects only a request that is not one.
+/// Runs a snippet on the thread that calls this: the page's own, for the freeze demo. Takes a
+/// [`RunRequest`] as a `Uint8Array` of [`protocol::wire`] bytes; resolves to the same kind of
+/// bytes holding `(report, batch)` (the records [`Batch`]ed, as the worker sends them) once
+/// the snippet's main task has ended (or at once, with the report saying why it could not
+/// start). While a blocking snippet runs, nothing else on the page does: no input, no
+/// painting. Rejects only a request that is not one.
 #[wasm_bindgen]
 pub fn run_on_page(request: JsValue) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
-        let request: RunRequest = match serde_wasm_bindgen::from_value(request.clone()) {
+        let request: RunRequest = match decode(&request) {
             Ok(request) => request,
             Err(e) => {
                 let _ = reject.call1(&JsValue::NULL, &format!("bad run request: {e}").into());
@@ -377,14 +383,11 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
         tutor::threads::set_backend(tutor::threads::Backend::Unavailable(
             JobFailure::OnPageThread,
         ));
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         let (snippet, values) = match prepare(&request) {
             Ok(ready) => ready,
             Err(why) => {
                 let report = report(&[], 0, Some(why), Network::SlowWeb);
-                let out = serde::Serialize::serialize(&(report, Batch::of(&[])), &serializer)
-                    .unwrap_or(JsValue::NULL);
-                let _ = resolve.call1(&JsValue::NULL, &out);
+                let _ = resolve.call1(&JsValue::NULL, &page_answer(report, &[]));
                 return;
             }
         };
@@ -402,14 +405,17 @@ pub fn run_on_page(request: JsValue) -> js_sys::Promise {
             gloo_timers::callback::Timeout::new(0, move || {
                 let records = log.borrow().clone();
                 let report = report(&records, elapsed, error, Network::SlowWeb);
-                let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-                let out = serde::Serialize::serialize(&(report, Batch::of(&records)), &serializer)
-                    .unwrap_or(JsValue::NULL);
-                let _ = resolve.call1(&JsValue::NULL, &out);
+                let _ = resolve.call1(&JsValue::NULL, &page_answer(report, &records));
                 PAGE_RUN.with(|r| r.borrow_mut().take());
             })
             .forget();
         });
         PAGE_RUN.with(|r| *r.borrow_mut() = Some(executor));
     })
+}
+
+/// What [`run_on_page`] resolves to: `(report, batch of records)` as wire bytes.
+fn page_answer(report: Report, records: &[Record]) -> JsValue {
+    let bytes = protocol::wire::encode(&(report, Batch::of(records)));
+    js_sys::Uint8Array::from(bytes.as_slice()).into()
 }
