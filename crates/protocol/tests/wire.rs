@@ -12,7 +12,7 @@ fn losses() -> Vec<WorkerLoss> {
     vec![
         WorkerLoss::Panicked {
             message: "boom".into(),
-            location: Some("lessons/02-threads/jobs.rs:9:5".into()),
+            location: Some("lessons/08-async-await/panic.rs:9:5".into()),
         },
         WorkerLoss::Panicked {
             message: String::new(),
