@@ -3,6 +3,7 @@
 mod asides;
 mod bench;
 mod cmd;
+mod compile;
 mod install;
 #[cfg(test)]
 mod paths;
@@ -50,6 +51,10 @@ commands:
         finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
         after every build): name the build by its content, write embed.html and the service
         worker's precache list. --dev (or TRUNK_PROFILE=debug): the worker prefers the network
+  compile LESSON SNIPPET FILE
+        build the runner with FILE laid over the snippet's file in lessons/, as the compile service
+        of `serve` does for an edit (in a copy under target/compile-service, offline, a fast
+        profile): prints the module's folder, or rustc's diagnostics
   size [DIR] [--check]
         what a first visit downloads before a run can start, from a built site (default
         dist/, which the `build` step of `test` makes): each file's size and gzip size, and the
@@ -99,6 +104,8 @@ enum Cli {
     Bench(BenchOpts),
     FinishSite(PathBuf, bool),
     Size(PathBuf, bool),
+    /// `compile LESSON SNIPPET FILE`: the compile service once, from the command line.
+    Compile(String, String, PathBuf),
     SlowWeb(u16),
     Asides(Vec<String>),
 }
@@ -206,6 +213,16 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
             let (dir, dev) = site::target(rest)?;
             Ok(Cli::FinishSite(dir, dev))
         }
+        "compile" => match rest {
+            [lesson, snippet, file] if !file.starts_with('-') => Ok(Cli::Compile(
+                lesson.clone(),
+                snippet.clone(),
+                PathBuf::from(file),
+            )),
+            _ => Err(
+                "compile: give LESSON SNIPPET FILE (e.g. 08-async-await crawl edited.rs)".into(),
+            ),
+        },
         "size" => {
             let check = rest.iter().any(|a| a == "--check");
             let others: Vec<&String> = rest.iter().filter(|a| *a != "--check").collect();
@@ -279,6 +296,52 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
         Ok(status) => ExitCode::from(cmd::exit_code(status)),
         Err(err) => {
             eprintln!("xtask: could not start trunk: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask compile`: builds the runner with `file` as the snippet, as the compile service
+/// does for an edit, and prints where the module is or rustc's diagnostics.
+fn compile_once(
+    root: &std::path::Path,
+    lesson: &str,
+    snippet: &str,
+    file: &std::path::Path,
+) -> ExitCode {
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("xtask compile: {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let service = compile::Service::new(root, &root.join("target").join("compile-service"));
+    match service.compile(lesson, snippet, &source) {
+        Ok(built) => {
+            for w in &built.warnings {
+                eprintln!("{}", w.rendered);
+            }
+            println!(
+                "build {} compiled in {:.1} s: {}",
+                built.id,
+                built.elapsed.as_secs_f64(),
+                built.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(compile::Failure::Errors(found)) => {
+            for d in &found {
+                eprintln!("{}", d.rendered);
+            }
+            eprintln!(
+                "xtask compile: {} error(s) in {lesson}/{snippet}",
+                found.iter().filter(|d| d.level == "error").count()
+            );
+            ExitCode::FAILURE
+        }
+        Err(other) => {
+            eprintln!("xtask compile: {other:?}");
             ExitCode::FAILURE
         }
     }
@@ -364,6 +427,7 @@ fn main() -> ExitCode {
         Cli::Test(opts) => test(&root, &opts),
         Cli::Bench(opts) => bench(&root, &opts),
         Cli::SlowWeb(port) => slow_web(port),
+        Cli::Compile(lesson, snippet, file) => compile_once(&root, &lesson, &snippet, &file),
         Cli::Asides(only) => {
             match asides::run(&root.join("lessons"), &only, &mut std::io::stdout()) {
                 Ok(report) if report.failed == 0 => ExitCode::SUCCESS,

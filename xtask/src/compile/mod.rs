@@ -1,0 +1,240 @@
+//! The compile service of `cargo xtask serve`: an edited snippet, built into a runner module.
+//!
+//! It keeps its own copy of the sources (`workspace.rs`), lays the edited snippet over its
+//! original there, builds only the `runner` crate for wasm32 with a fast profile in its own
+//! target directory, offline, runs `wasm-bindgen`, and hands back the module's folder or rustc's
+//! diagnostics on the snippet's lines (`diagnostics.rs`). One build runs at a time: a newer
+//! request stops the one running, and a build past the time limit is stopped.
+
+pub mod diagnostics;
+pub mod workspace;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use self::diagnostics::Diagnostic;
+use self::workspace::{SnippetPath, Workspace};
+use crate::install::WASM_TARGET;
+
+/// The profile edited snippets build with: the dev profile at `opt-level = 1` (the executor
+/// would crawl at 0), no debug info, incremental. About 2 s for a one-file change on 2 cores.
+const PROFILE: [&str; 8] = [
+    "--config",
+    "profile.edit.inherits=\"dev\"",
+    "--config",
+    "profile.edit.opt-level=1",
+    "--config",
+    "profile.edit.debug=0",
+    "--config",
+    "profile.edit.package.\"*\".opt-level=1",
+];
+
+/// A build that takes longer than this is stopped (a cold first build takes about 2 minutes).
+pub const TIME_LIMIT: Duration = Duration::from_secs(300);
+
+/// A finished build: the module's folder and the warnings.
+#[derive(Debug)]
+pub struct Built {
+    /// Counts up with every request.
+    pub id: u64,
+    /// Holds `runner.js` and `runner_bg.wasm`.
+    pub dir: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Why there is no module.
+#[derive(Debug, PartialEq)]
+pub enum Failure {
+    /// The snippet does not compile: rustc's errors (and warnings).
+    Errors(Vec<Diagnostic>),
+    /// A newer request came; this one's build was stopped.
+    Superseded,
+    /// The build ran past [`TIME_LIMIT`].
+    TimedOut,
+    /// The request names no snippet, or a tool failed (its words).
+    Other(String),
+}
+
+/// The service: one copy, one target directory, one build at a time.
+pub struct Service {
+    workspace: Mutex<Workspace>,
+    target: PathBuf,
+    out: PathBuf,
+    limit: Duration,
+    /// The newest request's id, and the cargo it runs.
+    running: Mutex<(u64, Option<Child>)>,
+}
+
+impl Service {
+    /// A service for the repository at `repo`, keeping its copy, target directory and modules
+    /// under `state` (`target/compile-service` in `cargo xtask serve`).
+    pub fn new(repo: &Path, state: &Path) -> Service {
+        Service {
+            workspace: Mutex::new(Workspace::new(repo, &state.join("workspace"))),
+            target: state.join("target"),
+            out: state.join("out"),
+            limit: TIME_LIMIT,
+            running: Mutex::new((0, None)),
+        }
+    }
+
+    /// Where the module of build `id` is.
+    pub fn module_dir(&self, id: u64) -> PathBuf {
+        self.out.join(id.to_string())
+    }
+
+    /// Builds the runner with `source` as `lessons/<lesson>/<snippet>.rs`.
+    pub fn compile(&self, lesson: &str, snippet: &str, source: &str) -> Result<Built, Failure> {
+        let started = Instant::now();
+        let id = {
+            let mut running = lock(&self.running);
+            running.0 += 1;
+            if let Some(child) = running.1.as_mut() {
+                let _ = child.kill(); // the older request sees it was superseded
+            }
+            running.0
+        };
+        let mut workspace = lock(&self.workspace);
+        if lock(&self.running).0 != id {
+            return Err(Failure::Superseded);
+        }
+        let repo_snippet =
+            SnippetPath::new(workspace.source(), lesson, snippet).map_err(Failure::Other)?;
+        workspace.sync().map_err(Failure::Other)?;
+        workspace
+            .overlay(&repo_snippet, source)
+            .map_err(Failure::Other)?;
+        let output = self.cargo(&workspace, id, started)?;
+        let file = repo_snippet.relative().to_string_lossy().replace('\\', "/");
+        let root = workspace.root().to_string_lossy().replace('\\', "/");
+        let found = diagnostics::read(&output.stdout, &file, &root);
+        if !output.success {
+            let errors = found.iter().any(|d| d.level == "error");
+            return Err(if errors {
+                Failure::Errors(found)
+            } else {
+                Failure::Other(format!("cargo failed:\n{}", tail(&output.stderr, 20)))
+            });
+        }
+        let dir = self.bindgen(id)?;
+        Ok(Built {
+            id,
+            dir,
+            warnings: found,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Runs cargo for request `id`, stopping it when a newer request comes or time runs out.
+    fn cargo(&self, workspace: &Workspace, id: u64, started: Instant) -> Result<Output, Failure> {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(workspace.root())
+            .args(["build", "--offline", "--message-format=json"])
+            .args(["--target", WASM_TARGET, "-p", "runner", "--bin", "runner"])
+            .args(["--profile", "edit"])
+            .args(PROFILE)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| Failure::Other(format!("could not start cargo: {e}")))?;
+        let stdout = read_all(child.stdout.take());
+        let stderr = read_all(child.stderr.take());
+        {
+            let mut running = lock(&self.running);
+            if running.0 != id {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Superseded);
+            }
+            running.1 = Some(child);
+        }
+        let status = loop {
+            std::thread::sleep(Duration::from_millis(20));
+            let mut running = lock(&self.running);
+            let superseded = running.0 != id;
+            let Some(child) = running.1.as_mut() else {
+                return Err(Failure::Superseded);
+            };
+            if superseded || started.elapsed() > self.limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                running.1 = None;
+                return Err(if superseded {
+                    Failure::Superseded
+                } else {
+                    Failure::TimedOut
+                });
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                running.1 = None;
+                break status;
+            }
+        };
+        Ok(Output {
+            success: status.success(),
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        })
+    }
+
+    /// `wasm-bindgen` over build `id`'s wasm into its own folder; older folders go.
+    fn bindgen(&self, id: u64) -> Result<PathBuf, Failure> {
+        let wasm = self
+            .target
+            .join(WASM_TARGET)
+            .join("edit")
+            .join("runner.wasm");
+        let dir = self.module_dir(id);
+        if let Ok(entries) = std::fs::read_dir(&self.out) {
+            for entry in entries.flatten() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let output = Command::new("wasm-bindgen")
+            .args(["--target", "web", "--out-name", "runner", "--out-dir"])
+            .arg(&dir)
+            .arg(&wasm)
+            .output()
+            .map_err(|e| Failure::Other(format!("could not start wasm-bindgen: {e}")))?;
+        if !output.status.success() {
+            return Err(Failure::Other(format!(
+                "wasm-bindgen failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        Ok(dir)
+    }
+}
+
+struct Output {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// The last `n` lines of `text`.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
