@@ -65,6 +65,8 @@ pub struct Service {
     target: PathBuf,
     out: PathBuf,
     limit: Duration,
+    /// The cargo to run (another program in tests).
+    cargo: PathBuf,
     /// The newest request's id, and the cargo it runs.
     running: Mutex<(u64, Option<Child>)>,
 }
@@ -78,6 +80,7 @@ impl Service {
             target: state.join("target"),
             out: state.join("out"),
             limit: TIME_LIMIT,
+            cargo: PathBuf::from("cargo"),
             running: Mutex::new((0, None)),
         }
     }
@@ -94,7 +97,7 @@ impl Service {
             let mut running = lock(&self.running);
             running.0 += 1;
             if let Some(child) = running.1.as_mut() {
-                let _ = child.kill(); // the older request sees it was superseded
+                stop(child); // the older request sees it was superseded
             }
             running.0
         };
@@ -131,7 +134,7 @@ impl Service {
 
     /// Runs cargo for request `id`, stopping it when a newer request comes or time runs out.
     fn cargo(&self, workspace: &Workspace, id: u64, started: Instant) -> Result<Output, Failure> {
-        let mut cmd = Command::new("cargo");
+        let mut cmd = Command::new(&self.cargo);
         cmd.current_dir(workspace.root())
             .args(["build", "--offline", "--message-format=json"])
             .args(["--target", WASM_TARGET, "-p", "runner", "--bin", "runner"])
@@ -141,6 +144,9 @@ impl Service {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // Its own process group, so stopping it stops the rustc processes it started too.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let mut child = cmd
             .spawn()
             .map_err(|e| Failure::Other(format!("could not start cargo: {e}")))?;
@@ -149,8 +155,7 @@ impl Service {
         {
             let mut running = lock(&self.running);
             if running.0 != id {
-                let _ = child.kill();
-                let _ = child.wait();
+                stop(&mut child);
                 return Err(Failure::Superseded);
             }
             running.1 = Some(child);
@@ -163,8 +168,7 @@ impl Service {
                 return Err(Failure::Superseded);
             };
             if superseded || started.elapsed() > self.limit {
-                let _ = child.kill();
-                let _ = child.wait();
+                stop(child);
                 running.1 = None;
                 return Err(if superseded {
                     Failure::Superseded
@@ -229,6 +233,18 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle
     })
 }
 
+/// Stops a build: its whole process group (cargo and the rustc processes it started; on other
+/// systems cargo alone), then reaps it.
+fn stop(child: &mut Child) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// The last `n` lines of `text`.
 fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -237,4 +253,96 @@ fn tail(text: &str, n: usize) -> String {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::sync::Arc;
+
+    /// A repository with one snippet, and a service over it whose "cargo" is `script`.
+    fn service(name: &str, script: &str, limit: Duration) -> (Arc<Service>, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("xtask-compile-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let repo = dir.join("repo");
+        fs::create_dir_all(repo.join("lessons/08-async-await")).unwrap();
+        fs::write(repo.join("Cargo.toml"), "[workspace]\n").unwrap();
+        fs::write(
+            repo.join("lessons/08-async-await/crawl.rs"),
+            "fn main() {}\n",
+        )
+        .unwrap();
+        let fake = dir.join("fake-cargo");
+        fs::write(&fake, format!("#!/bin/sh\n{script}\n")).unwrap();
+        Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+        let mut service = Service::new(&repo, &dir.join("state"));
+        service.cargo = fake;
+        service.limit = limit;
+        (Arc::new(service), dir)
+    }
+
+    #[test]
+    fn a_newer_request_stops_the_build_of_an_older_one() {
+        let (service, dir) = service("newer", "sleep 30", TIME_LIMIT);
+        let older = {
+            let service = service.clone();
+            std::thread::spawn(move || service.compile("08-async-await", "crawl", "// one"))
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        let started = Instant::now();
+        let newer = {
+            let service = service.clone();
+            std::thread::spawn(move || service.compile("08-async-await", "crawl", "// two"))
+        };
+        assert_eq!(older.join().unwrap().unwrap_err(), Failure::Superseded);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the old build was stopped"
+        );
+        // The newer one runs its own (sleeping) build until this test's end: stop it too.
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = service.compile("08-async-await", "nothing", "");
+        assert_eq!(newer.join().unwrap().unwrap_err(), Failure::Superseded);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_build_past_the_limit_is_stopped() {
+        let (service, dir) = service("limit", "sleep 30", Duration::from_millis(400));
+        let started = Instant::now();
+        assert_eq!(
+            service.compile("08-async-await", "crawl", "").unwrap_err(),
+            Failure::TimedOut
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn rustc_errors_come_back_on_the_snippets_lines_and_the_request_names_a_real_snippet() {
+        let message = serde_json::json!({
+            "reason": "compiler-message",
+            "message": {
+                "level": "error", "code": { "code": "E0308" }, "message": "mismatched types",
+                "rendered": "error[E0308]: mismatched types",
+                "spans": [{ "file_name": "lessons/08-async-await/crawl.rs", "is_primary": true,
+                            "line_start": 3, "column_start": 8, "line_end": 3, "column_end": 12 }]
+            }
+        });
+        let script = format!("echo '{message}'\nexit 101");
+        let (service, dir) = service("errors", &script, TIME_LIMIT);
+        let Err(Failure::Errors(found)) = service.compile("08-async-await", "crawl", "x") else {
+            panic!("a compile error");
+        };
+        assert_eq!(found[0].code.as_deref(), Some("E0308"));
+        assert_eq!(found[0].span.map(|s| (s.line, s.column)), Some((3, 8)));
+        assert_eq!(
+            service
+                .compile("08-async-await", "../../etc", "x")
+                .unwrap_err(),
+            Failure::Other("no snippet is called 08-async-await/../../etc".into())
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
 }
