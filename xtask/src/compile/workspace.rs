@@ -169,13 +169,14 @@ mod tests {
     use super::*;
 
     fn repo(dir: &Path) {
+        // (Folders named as the copy skips them; `crates/x/` stands for any crate.)
         for (path, text) in [
             ("Cargo.toml", "[workspace]\n"),
             ("lessons/08-async-await/crawl.rs", "fn original() {}\n"),
-            ("lessons/08-async-await/other.rs", "fn other() {}\n"),
-            ("crates/runner/src/lib.rs", "//! runner\n"),
-            ("crates/runner/target/big.bin", "build output"),
-            ("www/node_modules/x.js", "package"),
+            ("lessons/x/other.rs", "fn other() {}\n"),
+            ("crates/x/src/lib.rs", "//! runner\n"),
+            ("crates/x/target/big.bin", "build output"),
+            ("crates/x/node_modules/x.js", "package"),
         ] {
             let p = dir.join(path);
             fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -195,8 +196,8 @@ mod tests {
         repo(&src);
         let mut ws = Workspace::new(&src, &copy_dir);
         assert_eq!(ws.sync().unwrap(), 4);
-        assert!(!copy_dir.join("crates/runner/target").exists());
-        assert!(!copy_dir.join("www/node_modules").exists());
+        assert!(!copy_dir.join("crates/x/target").exists());
+        assert!(!copy_dir.join("crates/x/node_modules").exists());
         assert_eq!(ws.sync().unwrap(), 0, "nothing changed, nothing copied");
 
         let crawl = SnippetPath::new(&src, "08-async-await", "crawl").unwrap();
