@@ -290,8 +290,41 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
     if opts.release {
         trunk.arg("--release");
     }
+    // The compile service for edited snippets, behind trunk's proxy at /compile/ (same origin
+    // as the page), with a token only the served page gets (finish-site writes it in).
+    let service = std::sync::Arc::new(compile::Service::new(
+        root,
+        &root.join("target").join("compile-service"),
+    ));
+    let access = compile::http::Access::for_site_port(opts.port);
+    let mut token = None;
+    match compile::http::start(service.clone(), access.clone(), 0) {
+        Ok(compile_port) => {
+            trunk
+                .arg("--proxy-backend")
+                .arg(format!("http://127.0.0.1:{compile_port}/compile/"))
+                .args(["--proxy-rewrite", "/compile/"]);
+            token = Some(access.token);
+            println!("==> compile service on 127.0.0.1:{compile_port}, proxied at /compile/");
+            // Warm its target directory, so the reader's first edit is not the slowest.
+            std::thread::spawn(move || {
+                let original =
+                    std::fs::read_to_string(service.repo().join("lessons/08-async-await/crawl.rs"));
+                if let Ok(source) = original {
+                    let _ = service.compile("08-async-await", "crawl", &source);
+                }
+            });
+        }
+        Err(e) => eprintln!(
+            "xtask: the compile service could not start ({e}); edited snippets will not run"
+        ),
+    }
     println!("==> {}  (http://127.0.0.1:{port}/)", cmd::describe(&trunk));
     let _ = std::io::stdout().flush();
+    // Set after the command is shown: the token is for the served page, not the terminal.
+    if let Some(token) = token {
+        trunk.env(site::COMPILE_TOKEN_ENV, token);
+    }
     match trunk.status() {
         Ok(status) => ExitCode::from(cmd::exit_code(status)),
         Err(err) => {

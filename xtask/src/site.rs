@@ -4,7 +4,9 @@
 //! - writes each lesson's content files (`content/<lesson>.<lang>.<hash>.json`, see
 //!   `crates/lesson-build`), which the page's index names and fetches when a lesson is read;
 //! - names the build by a hash of every file's path and bytes, and writes that name into
-//!   `index.html` as `<meta name="async-tutor-build">`;
+//!   `index.html` as `<meta name="async-tutor-build">`; under `cargo xtask serve` it also writes
+//!   the compile service's token (`ASYNC_TUTOR_COMPILE_TOKEN`) as
+//!   `<meta name="async-tutor-compile">`, which a static build never has;
 //! - writes `embed.html`: `index.html` with `data-page="embed"`, which the app renders as one
 //!   card with no site chrome;
 //! - writes the service worker's build block: the build name (its cache is
@@ -22,6 +24,10 @@ const BEGIN: &str = "// build:begin";
 const END: &str = "// build:end";
 /// The page's build meta tag, written after `<meta charset="utf-8">`.
 const META_NAME: &str = "async-tutor-build";
+/// The compile service's token tag, written beside it by `cargo xtask serve` builds.
+const COMPILE_META: &str = "async-tutor-compile";
+/// Where `cargo xtask serve` hands the compile service's token to this step (through trunk).
+pub const COMPILE_TOKEN_ENV: &str = "ASYNC_TUTOR_COMPILE_TOKEN";
 const CHARSET: &str = "<meta charset=\"utf-8\">";
 /// What `embed.html` changes in `index.html`.
 const HTML_OPEN: &str = "<html lang=\"en\">";
@@ -69,7 +75,10 @@ pub fn finish(dir: &Path, dev: bool) -> Result<Finished, String> {
     }
     let build = format!("{:016x}", hash.finish());
 
-    let index = with_build_meta(&index, &build)?;
+    let token = std::env::var(COMPILE_TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let index = with_build_meta(&index, &build, token.as_deref())?;
     fs::write(dir.join("index.html"), &index).map_err(|e| format!("index.html: {e}"))?;
     let embed = embed_page(&index)?;
     bytes += embed.len() as u64;
@@ -136,18 +145,24 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), String> {
 
 fn without_build_meta(html: &str) -> String {
     html.lines()
-        .filter(|line| !line.contains(&format!("name=\"{META_NAME}\"")))
+        .filter(|line| {
+            !line.contains(&format!("name=\"{META_NAME}\""))
+                && !line.contains(&format!("name=\"{COMPILE_META}\""))
+        })
         .map(|line| format!("{line}\n"))
         .collect()
 }
 
-fn with_build_meta(html: &str, build: &str) -> Result<String, String> {
+fn with_build_meta(html: &str, build: &str, compile: Option<&str>) -> Result<String, String> {
     let at = html
         .find(CHARSET)
         .ok_or_else(|| format!("index.html has no `{CHARSET}` to put the build name after"))?
         + CHARSET.len();
+    let compile = compile
+        .map(|token| format!("\n  <meta name=\"{COMPILE_META}\" content=\"{token}\">"))
+        .unwrap_or_default();
     Ok(format!(
-        "{}\n  <meta name=\"{META_NAME}\" content=\"{build}\">{}",
+        "{}\n  <meta name=\"{META_NAME}\" content=\"{build}\">{compile}{}",
         &html[..at],
         &html[at..]
     ))
@@ -247,6 +262,21 @@ mod tests {
         fs::write(dir.join("icons").join("icon-192.png"), b"png").unwrap();
         fs::write(dir.join("_headers"), "/*\n").unwrap();
         dir
+    }
+
+    #[test]
+    fn the_compile_token_goes_beside_the_build_name_and_a_second_run_replaces_both() {
+        let html = "<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n</head>\n";
+        let with = with_build_meta(html, "00ff", Some("abc123")).unwrap();
+        assert!(with.contains(
+            "<meta name=\"async-tutor-build\" content=\"00ff\">\n  <meta name=\"async-tutor-compile\" content=\"abc123\">"
+        ));
+        let again = with_build_meta(&without_build_meta(&with), "0a0a", None).unwrap();
+        assert!(
+            !again.contains("async-tutor-compile"),
+            "a static build has no token"
+        );
+        assert_eq!(again.matches("async-tutor-build").count(), 1);
     }
 
     #[test]

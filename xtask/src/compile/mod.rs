@@ -7,6 +7,7 @@
 //! request stops the one running, and a build past the time limit is stopped.
 
 pub mod diagnostics;
+pub mod http;
 pub mod workspace;
 
 use std::io::Read;
@@ -83,6 +84,18 @@ impl Service {
             cargo: PathBuf::from("cargo"),
             running: Mutex::new((0, None)),
         }
+    }
+
+    /// The same with another program in cargo's place (tests).
+    #[cfg(test)]
+    pub fn with_cargo(mut self, cargo: &Path) -> Service {
+        self.cargo = cargo.to_owned();
+        self
+    }
+
+    /// The repository it builds from.
+    pub fn repo(&self) -> PathBuf {
+        lock(&self.workspace).source().to_owned()
     }
 
     /// Where the module of build `id` is.
@@ -276,8 +289,7 @@ mod tests {
         let fake = dir.join("fake-cargo");
         fs::write(&fake, format!("#!/bin/sh\n{script}\n")).unwrap();
         Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
-        let mut service = Service::new(&repo, &dir.join("state"));
-        service.cargo = fake;
+        let mut service = Service::new(&repo, &dir.join("state")).with_cargo(&fake);
         service.limit = limit;
         (Arc::new(service), dir)
     }
