@@ -7,8 +7,9 @@
 //! messages the page only ever gets from our own runner. So they cross as bytes: a format byte,
 //! then each value in declaration order, enums as a tag byte then their fields, numbers as
 //! variable-length integers (f64 as eight bytes), strings length-prefixed ([`crate::bytes`]).
-//! Each type's encoding and decoding sit side by side in its [`Wire`] impl. The JSON shapes of
-//! the same types (serde, for `asyncTutor.run` and the worker's requests) are unchanged.
+//! Each type's encoding and decoding sit side by side in its [`Wire`] impl (which is why the
+//! file runs past 600 lines: a change to one shows the other). The JSON shapes of the same types
+//! (serde, for `asyncTutor.run`'s reports) are unchanged.
 
 use crate::bytes::{
     Reader, write_bytes, write_f64, write_opt_str, write_str, write_strs, write_u64,
