@@ -304,14 +304,32 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
                 .arg("--proxy-backend")
                 .arg(format!("http://127.0.0.1:{compile_port}/compile/"))
                 .args(["--proxy-rewrite", "/compile/"]);
-            token = Some(access.token);
+            token = Some(access.token.clone());
             println!("==> compile service on 127.0.0.1:{compile_port}, proxied at /compile/");
-            // Warm its target directory, so the reader's first edit is not the slowest.
+            // Warm its target directory, so the reader's first edit is not the slowest: once
+            // trunk's first build is out (its page carries this token), not alongside it.
+            let (page, token) = (root.join("dist").join("index.html"), access.token.clone());
             std::thread::spawn(move || {
+                for _ in 0..600 {
+                    let built = std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&token));
+                    if built {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
                 let original =
                     std::fs::read_to_string(service.repo().join("lessons/08-async-await/crawl.rs"));
                 if let Ok(source) = original {
-                    let _ = service.compile("08-async-await", "crawl", &source);
+                    let started = std::time::Instant::now();
+                    let warmed = service.compile("08-async-await", "crawl", &source);
+                    match warmed {
+                        Ok(_) => println!(
+                            "==> compile service warmed in {:.0} s: edits now build in seconds",
+                            started.elapsed().as_secs_f64()
+                        ),
+                        Err(compile::Failure::Superseded) => {} // a reader's edit came first
+                        Err(e) => eprintln!("xtask: warming the compile service failed: {e:?}"),
+                    }
                 }
             });
         }
