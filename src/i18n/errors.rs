@@ -287,18 +287,7 @@ mod tests {
             RunError::BadKnobs { detail: "x".into() },
             RunError::Stopped,
         ];
-        all.extend(
-            [
-                SyncProblem::ChannelClosed,
-                SyncProblem::ChannelFull,
-                SyncProblem::ChannelEmpty,
-                SyncProblem::ChannelEmptyAndClosed,
-                SyncProblem::SenderDropped,
-                SyncProblem::SemaphoreClosed,
-                SyncProblem::NoPermits,
-            ]
-            .map(|problem| RunError::Sync { problem }),
-        );
+        all.extend(SyncProblem::ALL.map(|problem| RunError::Sync { problem }));
         all
     }
 

@@ -418,7 +418,7 @@ impl Wire for RunError {
                 failure: JobFailure::get(r)?,
             },
             7 => RunError::Sync {
-                problem: *SYNC_PROBLEMS.get(usize::from(r.u8()?))?,
+                problem: *SyncProblem::ALL.get(usize::from(r.u8()?))?,
             },
             8 => RunError::Panic {
                 message: r.str()?,
@@ -459,17 +459,6 @@ fn str_variant(out: &mut Vec<u8>, tag: u8, s: &str) {
     out.push(tag);
     write_str(out, s);
 }
-
-/// [`SyncProblem`]s by their tag (their order of declaration).
-const SYNC_PROBLEMS: [SyncProblem; 7] = [
-    SyncProblem::ChannelClosed,
-    SyncProblem::ChannelFull,
-    SyncProblem::ChannelEmpty,
-    SyncProblem::ChannelEmptyAndClosed,
-    SyncProblem::SenderDropped,
-    SyncProblem::SemaphoreClosed,
-    SyncProblem::NoPermits,
-];
 
 impl Wire for FetchProblem {
     fn put(&self, out: &mut Vec<u8>) {

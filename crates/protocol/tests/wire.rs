@@ -141,15 +141,7 @@ fn run_errors() -> Vec<RunError> {
             failure,
         });
     }
-    for problem in [
-        SyncProblem::ChannelClosed,
-        SyncProblem::ChannelFull,
-        SyncProblem::ChannelEmpty,
-        SyncProblem::ChannelEmptyAndClosed,
-        SyncProblem::SenderDropped,
-        SyncProblem::SemaphoreClosed,
-        SyncProblem::NoPermits,
-    ] {
+    for problem in SyncProblem::ALL {
         all.push(RunError::Sync { problem });
     }
     for problem in [
@@ -289,6 +281,14 @@ fn every_request_to_a_runner_comes_back_as_it_went() {
         for end in 0..bytes.len() {
             assert!(wire::decode::<ToRunner>(&bytes[..end]).is_err());
         }
+    }
+}
+
+#[test]
+fn sync_problems_are_listed_in_the_order_they_are_declared() {
+    // The wire writes a problem as its discriminant and reads it back by index into ALL.
+    for (i, problem) in SyncProblem::ALL.into_iter().enumerate() {
+        assert_eq!(problem as usize, i);
     }
 }
 

@@ -239,6 +239,19 @@ pub enum SyncProblem {
     NoPermits,
 }
 
+impl SyncProblem {
+    /// Every problem, in declaration order (the order [`crate::wire`] numbers them in).
+    pub const ALL: [SyncProblem; 7] = [
+        SyncProblem::ChannelClosed,
+        SyncProblem::ChannelFull,
+        SyncProblem::ChannelEmpty,
+        SyncProblem::ChannelEmptyAndClosed,
+        SyncProblem::SenderDropped,
+        SyncProblem::SemaphoreClosed,
+        SyncProblem::NoPermits,
+    ];
+}
+
 /// What the page could not do to get a runner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
