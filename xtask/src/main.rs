@@ -29,7 +29,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   serve [--port N] [--release] [--no-install]
-        install the tools, then `trunk serve --address 127.0.0.1 --port N` (default 8080)
+        install the tools, then `trunk serve --address 127.0.0.1 --port N` (default 8080), with
+        the compile service for edited snippets behind trunk's proxy at /compile/ (see compile)
   test [--no-install] [STEP ...]
         install the tools, then run every step (or only the named ones, in the order below),
         print a per-step table and a last line `N passed, N failed`; exit 1 if anything failed
