@@ -197,16 +197,8 @@ pub fn fetch(url: impl Into<String>) -> Fetch {
 /// # Panics
 /// Outside an executor.
 pub fn fetch_blocking(url: &str) -> Result<Response, FetchError> {
-    let (id, host) = runtime::expect_current("fetch_blocking", |rt| {
-        let id = rt.next_request_id();
-        let task = rt.running_task();
-        rt.emit(|| Event::FetchStart {
-            request: id,
-            task,
-            url: url.to_owned(),
-        });
-        (id, rt.host().clone())
-    });
+    // The host is asked outside the executor's borrow: the call blocks the thread.
+    let (id, host) = start_request("fetch_blocking", url, |host, _| host.clone());
     let result = host.fetch_blocking(url);
     finished(id, &result);
     result
@@ -314,12 +306,12 @@ impl Fetch {
 }
 
 /// Gives a request its id, traces its start for the running task, and asks the host for it
-/// with `ask` (a whole answer, or one streamed). `what` names the caller when there is no
-/// executor.
+/// with `ask` (a whole answer, one streamed, or the host itself, to ask later). `what` names
+/// the caller when there is no executor.
 pub(crate) fn start_request<T>(
     what: &str,
     url: &str,
-    ask: impl FnOnce(&dyn crate::host::Host, &str) -> T,
+    ask: impl FnOnce(&std::rc::Rc<dyn crate::host::Host>, &str) -> T,
 ) -> (RequestId, T) {
     runtime::expect_current(what, |rt| {
         let id = rt.next_request_id();
@@ -329,7 +321,7 @@ pub(crate) fn start_request<T>(
             task,
             url: url.to_owned(),
         });
-        (id, ask(rt.host().as_ref(), url))
+        (id, ask(rt.host(), url))
     })
 }
 
