@@ -19,12 +19,13 @@ use executor::trace::Record;
 use js_sys::{Array, Object, Promise, Reflect};
 use protocol::packed::Measure;
 use protocol::{KnobValues, Network, Report, RunError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::content::LESSONS;
 use crate::i18n::Lang;
+use crate::js_read;
 use crate::runner::{RunEnd, RunOptions, bridge, js_error_text};
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
@@ -103,21 +104,8 @@ fn lessons() -> JsValue {
     to_js(&list)
 }
 
-/// `options` of `asyncTutor.run`, as JavaScript writes them.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsRunOptions {
-    #[serde(default)]
-    scheduler: Scheduler,
-    #[serde(default)]
-    virtual_time: bool,
-    #[serde(default)]
-    trace: TraceDetail,
-}
-
 /// How much of the trace a scripted run's report carries.
-#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
 enum TraceDetail {
     /// The counts only (`trace`).
     #[default]
@@ -126,25 +114,46 @@ enum TraceDetail {
     Full,
 }
 
+/// `options` of `asyncTutor.run`, as JavaScript writes them: `scheduler` (`"microtask"`,
+/// `"message-channel"`, `"timeout"`), `virtualTime`, `trace` (`"summary"`, `"full"`); any
+/// other field is refused.
 fn run_options(options: &JsValue) -> Result<(RunOptions, TraceDetail), RunError> {
-    if options.is_undefined() || options.is_null() {
+    if js_read::absent(options) {
         return Ok((RunOptions::default(), TraceDetail::Summary));
     }
-    let o: JsRunOptions = serde_wasm_bindgen::from_value(options.clone()).map_err(|e| {
-        // A JavaScript `Error` prints as "Error: …".
-        let why = e.to_string();
-        RunError::BadOptions {
-            detail: why.trim_start_matches("Error: ").to_owned(),
-        }
-    })?;
+    let read = || -> Result<(Scheduler, bool, TraceDetail), String> {
+        js_read::only_fields(options, &["scheduler", "virtualTime", "trace"])?;
+        let get = |key| js_read::field(options, key);
+        let scheduler = match get("scheduler") {
+            v if js_read::absent(&v) => Scheduler::default(),
+            v => js_read::variant(&v, &Scheduler::ALL.map(|k| (k.name(), k)))?,
+        };
+        let virtual_time = match get("virtualTime") {
+            v if js_read::absent(&v) => false,
+            v => js_read::boolean(&v)?,
+        };
+        let trace = match get("trace") {
+            v if js_read::absent(&v) => TraceDetail::Summary,
+            v => js_read::variant(
+                &v,
+                &[
+                    ("summary", TraceDetail::Summary),
+                    ("full", TraceDetail::Full),
+                ],
+            )?,
+        };
+        Ok((scheduler, virtual_time, trace))
+    };
+    let (scheduler, virtual_time, trace) =
+        read().map_err(|detail| RunError::BadOptions { detail })?;
     let options = RunOptions {
-        scheduler: o.scheduler,
-        virtual_time: o.virtual_time,
+        scheduler,
+        virtual_time,
         // A scripted run has no one to press Step.
         step_mode: false,
         page_thread: false,
     };
-    Ok((options, o.trace))
+    Ok((options, trace))
 }
 
 /// A lesson or snippet id as given: the string, or what `typeof` says it is instead.

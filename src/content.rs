@@ -9,6 +9,7 @@ pub use protocol::KnobSpec;
 pub use protocol::content::{LessonContent, Segment, SnippetText};
 
 mod load;
+mod read;
 
 pub use load::{Loaded, shown, use_lesson_content};
 

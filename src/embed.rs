@@ -8,10 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::MessageEvent;
+
+use crate::js_read;
 
 /// What the embed page's URL asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,8 +62,7 @@ impl Params {
 }
 
 /// A knob value a host sends: a number, or its text.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum KnobText {
     Number(f64),
     Text(String),
@@ -83,22 +84,66 @@ impl KnobText {
     }
 }
 
-/// What the host may ask.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(tag = "type")]
+/// What the host may ask: `{type: "async-tutor:run"}`, `{type: "async-tutor:stop"}`, or
+/// `{type: "async-tutor:set-knobs", knobs: {name: number or text, …}}`.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Run the snippet with the knobs as they are (or, while stepping, run to the end).
-    #[serde(rename = "async-tutor:run")]
     Run,
     /// Stop the run.
-    #[serde(rename = "async-tutor:stop")]
     Stop,
     /// Set some knobs (by name); the others keep their values.
-    #[serde(rename = "async-tutor:set-knobs")]
     SetKnobs { knobs: BTreeMap<String, KnobText> },
 }
 
 impl Command {
+    /// Reads a host's message; the error says what is wrong with it.
+    pub fn read(message: &JsValue) -> Result<Command, String> {
+        #[derive(Clone, Copy)]
+        enum Kind {
+            Run,
+            Stop,
+            SetKnobs,
+        }
+        let kinds = [
+            ("async-tutor:run", Kind::Run),
+            ("async-tutor:stop", Kind::Stop),
+            ("async-tutor:set-knobs", Kind::SetKnobs),
+        ];
+        match js_read::variant(&js_read::field(message, "type"), &kinds)? {
+            Kind::Run => Ok(Command::Run),
+            Kind::Stop => Ok(Command::Stop),
+            Kind::SetKnobs => {
+                let given = js_read::field(message, "knobs");
+                let Some(object) = given.dyn_ref::<js_sys::Object>() else {
+                    return Err(if js_read::absent(&given) {
+                        "missing field `knobs`".into()
+                    } else {
+                        format!("invalid type: {}, expected a map", js_read::kind(&given))
+                    });
+                };
+                let mut knobs = BTreeMap::new();
+                for entry in js_sys::Object::entries(object).iter() {
+                    let entry: js_sys::Array = entry.unchecked_into();
+                    let (name, value) =
+                        (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
+                    let text = match (value.as_f64(), value.as_string()) {
+                        (Some(n), _) => KnobText::Number(n),
+                        (_, Some(t)) => KnobText::Text(t),
+                        _ => {
+                            return Err(format!(
+                                "knob `{name}`: invalid type: {}, expected a number or a string",
+                                js_read::kind(&value)
+                            ));
+                        }
+                    };
+                    knobs.insert(name, text);
+                }
+                Ok(Command::SetKnobs { knobs })
+            }
+        }
+    }
+
     /// The knob texts of a `SetKnobs`.
     pub fn knob_texts(knobs: &BTreeMap<String, KnobText>) -> Vec<(String, String)> {
         knobs.iter().map(|(n, v)| (n.clone(), v.text())).collect()
@@ -203,7 +248,7 @@ impl Host {
             if !kind.is_some_and(|k| k.starts_with("async-tutor:")) {
                 return;
             }
-            on_command(serde_wasm_bindgen::from_value::<Command>(data).map_err(|e| e.to_string()));
+            on_command(Command::read(&data));
         });
         let window = web_sys::window().expect("a window");
         let _ =

@@ -6,6 +6,7 @@ mod components;
 mod content;
 mod embed;
 mod i18n;
+mod js_read;
 mod knobs;
 mod panic;
 mod progress;

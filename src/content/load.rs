@@ -101,7 +101,7 @@ async fn fetch(path: &str) -> Result<LessonContent, String> {
     }
     let json = response.json().map_err(|e| js_error_text(&e))?;
     let json = JsFuture::from(json).await.map_err(|e| js_error_text(&e))?;
-    serde_wasm_bindgen::from_value(json).map_err(|e| format!("{path}: {e}"))
+    super::read::lesson_content(&json).map_err(|e| format!("{path}: {e}"))
 }
 
 /// The snippet `id` of lesson `lesson` as a card shows it, from any content file loaded so far

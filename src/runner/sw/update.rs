@@ -14,7 +14,6 @@
 use std::cell::{Cell, RefCell};
 
 use js_sys::{Array, Promise};
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -22,6 +21,7 @@ use web_sys::{MessageChannel, MessageEvent, ServiceWorker, ServiceWorkerRegistra
 
 use super::watched::{self, Watched};
 use super::{ToServiceWorker, post};
+use crate::js_read;
 
 /// How often an open page asks whether a new build is out.
 const CHECK_EVERY_MS: i32 = 30 * 60 * 1000;
@@ -50,13 +50,10 @@ pub fn build() -> Option<String> {
 }
 
 /// What a worker says of itself (its `pong`; the other fields are not needed here).
-#[derive(Deserialize)]
 struct Pong {
     /// The worker's build name.
-    #[serde(default)]
     build: Option<String>,
     /// A dev build (`trunk serve`), which is never offered.
-    #[serde(default)]
     dev: bool,
 }
 
@@ -84,10 +81,10 @@ async fn ping(worker: &ServiceWorker) -> Option<Pong> {
     port.set_onmessage(None);
     port.close();
     // No answer in time leaves `undefined`, which is no pong.
-    reply
-        .is_object()
-        .then(|| serde_wasm_bindgen::from_value(reply).ok())
-        .flatten()
+    reply.is_object().then(|| Pong {
+        build: js_read::field(&reply, "build").as_string(),
+        dev: js_read::field(&reply, "dev").as_bool().unwrap_or(false),
+    })
 }
 
 /// Starts watching `registration` for a new build, and the page's controller for a change.
