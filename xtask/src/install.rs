@@ -17,7 +17,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// accessibility. Their versions are the ones tests/e2e/package.json pins.
 const NPM_PACKAGES: [&str; 2] = ["playwright-core", "axe-core"];
 
-/// What the tools are for: `serve` needs no browser and no npm packages.
+/// What the tools are for: `serve` needs no browser and only the editor's npm packages.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Serve,
@@ -41,6 +41,8 @@ pub fn run(root: &Path, purpose: Purpose) -> Result<(), String> {
     item(wasm_target());
     item(trunk());
     item(wasm_bindgen(root));
+    // The card's code editor is bundled into every build (`finish-site`).
+    item(npm_packages(&root.join("editor")));
     if purpose == Purpose::Test {
         item(chromium());
         item(node_packages(root));
@@ -263,20 +265,54 @@ fn chromium() -> Result<(), String> {
 }
 
 fn node_packages(root: &Path) -> Result<(), String> {
+    let dir = root.join("tests").join("e2e");
+    let wanted = npm_wanted(&dir, Some(&NPM_PACKAGES))?;
+    npm_ci(&dir, &wanted)
+}
+
+/// The packages `dir/package.json` pins (`name`, `version`): those named in `only`, or every
+/// one of its `dependencies`.
+fn npm_wanted(dir: &Path, only: Option<&[&str]>) -> Result<Vec<(String, String)>, String> {
+    let manifest = dir.join("package.json");
+    let text = fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    if let Some(only) = only {
+        return only
+            .iter()
+            .map(|name| {
+                json_string(&text, name)
+                    .map(|want| (name.to_string(), want))
+                    .ok_or_else(|| format!("{} does not list {name}", manifest.display()))
+            })
+            .collect();
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let deps = json["dependencies"]
+        .as_object()
+        .ok_or_else(|| format!("{} has no dependencies", manifest.display()))?;
+    deps.iter()
+        .map(|(name, version)| {
+            version
+                .as_str()
+                .map(|v| (name.clone(), v.to_owned()))
+                .ok_or_else(|| format!("{}: {name} has no version", manifest.display()))
+        })
+        .collect()
+}
+
+/// The npm packages of `dir` (a folder with `package.json` and `package-lock.json`): `npm ci`
+/// unless each of `wanted` is installed at its version.
+pub fn npm_packages(dir: &Path) -> Result<(), String> {
+    let wanted = npm_wanted(dir, None)?;
+    npm_ci(dir, &wanted)
+}
+
+fn npm_ci(dir: &Path, wanted: &[(String, String)]) -> Result<(), String> {
     let node = probe("node", &["--version"]).ok_or(
         "`node` not found: install Node.js 20 or later (Debian package `nodejs`, with `npm`)",
     )?;
     println!("ok node {node}");
-    let dir = root.join("tests").join("e2e");
-    let manifest = dir.join("package.json");
-    let text = fs::read_to_string(&manifest)
-        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-    let mut wanted = Vec::new();
-    for name in NPM_PACKAGES {
-        let want = json_string(&text, name)
-            .ok_or_else(|| format!("{} does not list {name}", manifest.display()))?;
-        wanted.push((name, want));
-    }
     let missing = || -> Vec<String> {
         wanted
             .iter()
@@ -292,27 +328,28 @@ fn node_packages(root: &Path) -> Result<(), String> {
     };
     let todo = missing();
     if todo.is_empty() {
-        for (name, want) in &wanted {
-            println!("ok {name} {want}");
-        }
+        println!("ok npm packages of {} ({})", dir.display(), wanted.len());
         return Ok(());
     }
-    println!("installing {} (npm ci in tests/e2e)", todo.join(", "));
+    println!(
+        "installing {} (npm ci in {})",
+        todo.join(", "),
+        dir.display()
+    );
     run_live(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir),
+            .current_dir(dir),
     )?;
     let still = missing();
     if still.is_empty() {
-        for (name, want) in &wanted {
-            println!("ok {name} {want}");
-        }
+        println!("ok npm packages of {} ({})", dir.display(), wanted.len());
         Ok(())
     } else {
         Err(format!(
-            "npm ci did not install {} (is tests/e2e/package-lock.json current?)",
-            still.join(", ")
+            "npm ci did not install {} (is {}/package-lock.json current?)",
+            still.join(", "),
+            dir.display()
         ))
     }
 }

@@ -4,6 +4,7 @@ mod asides;
 mod bench;
 mod cmd;
 mod compile;
+mod editor;
 mod install;
 #[cfg(test)]
 mod paths;
@@ -28,9 +29,10 @@ fn usage() -> String {
 usage: cargo xtask <command> [options]
 
 commands:
-  serve [--port N] [--release] [--no-install]
-        install the tools, then `trunk serve --address 127.0.0.1 --port N` (default 8080), with
-        the compile service for edited snippets behind trunk's proxy at /compile/ (see compile)
+  serve [--port N] [--release] [--dist DIR] [--no-install]
+        install the tools, then `trunk serve --address 127.0.0.1 --port N` (default 8080) into
+        dist/ (or DIR), with the compile service for edited snippets behind trunk's proxy at
+        /compile/ (see compile)
   test [--no-install] [STEP ...]
         install the tools, then run every step (or only the named ones, in the order below),
         print a per-step table and a last line `N passed, N failed`; exit 1 if anything failed
@@ -69,7 +71,8 @@ commands:
 steps:
 {steps}
 --no-install skips the tool set-up (wasm32 target, trunk {trunk}, the wasm-bindgen CLI matching
-Cargo.lock, and for `test` also Chromium, chromedriver and the npm packages of tests/e2e).
+Cargo.lock, the npm packages of editor/, and for `test` also Chromium, chromedriver and the npm
+packages of tests/e2e).
 `$HOME/.cargo/bin` is put first on PATH for every command run from here.
 XTASK_ROOT=<dir> overrides the repository root (default: the parent of xtask/).
 ",
@@ -95,6 +98,8 @@ struct ServeOpts {
     install: bool,
     port: u16,
     release: bool,
+    /// Where trunk writes the site (default dist/).
+    dist: Option<PathBuf>,
 }
 
 enum Cli {
@@ -129,12 +134,18 @@ fn parse_args(args: &[String]) -> Result<Cli, String> {
                 install: true,
                 port: 8080,
                 release: false,
+                dist: None,
             };
             let mut it = rest.iter();
             while let Some(arg) = it.next() {
                 let port = match arg.as_str() {
                     "--release" => {
                         opts.release = true;
+                        continue;
+                    }
+                    "--dist" => {
+                        let dir = it.next().ok_or("--dist needs a folder")?;
+                        opts.dist = Some(PathBuf::from(dir));
                         continue;
                     }
                     "--no-install" => {
@@ -291,6 +302,10 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
     if opts.release {
         trunk.arg("--release");
     }
+    let dist = opts.dist.clone().unwrap_or_else(|| root.join("dist"));
+    if opts.dist.is_some() {
+        trunk.arg("--dist").arg(&dist);
+    }
     // The compile service for edited snippets, behind trunk's proxy at /compile/ (same origin
     // as the page), with a token only the served page gets (finish-site writes it in).
     let service = std::sync::Arc::new(compile::Service::new(
@@ -309,7 +324,7 @@ fn serve(root: &std::path::Path, opts: &ServeOpts) -> ExitCode {
             println!("==> compile service on 127.0.0.1:{compile_port}, proxied at /compile/");
             // Warm its target directory, so the reader's first edit is not the slowest: once
             // trunk's first build is out (its page carries this token), not alongside it.
-            let (page, token) = (root.join("dist").join("index.html"), access.token.clone());
+            let (page, token) = (dist.join("index.html"), access.token.clone());
             std::thread::spawn(move || {
                 for _ in 0..600 {
                     let built = std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&token));
@@ -491,7 +506,11 @@ fn main() -> ExitCode {
             }
         }
         Cli::FinishSite(dir, dev) => {
-            match site::write_lessons(&dir, &repo_root()).and_then(|_| site::finish(&dir, dev)) {
+            let root = repo_root();
+            let finished = site::write_lessons(&dir, &root)
+                .and_then(|_| editor::bundle(&root, &dir))
+                .and_then(|editor| site::finish(&dir, dev, Some(&editor)));
+            match finished {
                 Ok(done) => {
                     println!(
                         "finish-site: build {} ({}), {} files, {:.1} MB precached",

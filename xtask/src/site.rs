@@ -26,6 +26,8 @@ const END: &str = "// build:end";
 const META_NAME: &str = "async-tutor-build";
 /// The compile service's token tag, written beside it by `cargo xtask serve` builds.
 const COMPILE_META: &str = "async-tutor-compile";
+/// The meta tag naming the code editor's bundle (`xtask/src/editor.rs`), loaded on the first Edit.
+const EDITOR_META: &str = "async-tutor-editor";
 /// Where `cargo xtask serve` hands the compile service's token to this step (through trunk).
 pub const COMPILE_TOKEN_ENV: &str = "ASYNC_TUTOR_COMPILE_TOKEN";
 const CHARSET: &str = "<meta charset=\"utf-8\">";
@@ -46,7 +48,7 @@ pub struct Finished {
 
 /// Finishes the site in `dir`; `dev` builds' service workers prefer the network (so
 /// `trunk serve` reloads show fresh files) and take over at once.
-pub fn finish(dir: &Path, dev: bool) -> Result<Finished, String> {
+pub fn finish(dir: &Path, dev: bool, editor: Option<&str>) -> Result<Finished, String> {
     let read = |name: &str| {
         fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
@@ -78,7 +80,7 @@ pub fn finish(dir: &Path, dev: bool) -> Result<Finished, String> {
     let token = std::env::var(COMPILE_TOKEN_ENV)
         .ok()
         .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let index = with_build_meta(&index, &build, token.as_deref())?;
+    let index = with_build_meta(&index, &build, token.as_deref(), editor)?;
     fs::write(dir.join("index.html"), &index).map_err(|e| format!("index.html: {e}"))?;
     let embed = embed_page(&index)?;
     bytes += embed.len() as u64;
@@ -148,19 +150,28 @@ fn without_build_meta(html: &str) -> String {
         .filter(|line| {
             !line.contains(&format!("name=\"{META_NAME}\""))
                 && !line.contains(&format!("name=\"{COMPILE_META}\""))
+                && !line.contains(&format!("name=\"{EDITOR_META}\""))
         })
         .map(|line| format!("{line}\n"))
         .collect()
 }
 
-fn with_build_meta(html: &str, build: &str, compile: Option<&str>) -> Result<String, String> {
+fn with_build_meta(
+    html: &str,
+    build: &str,
+    compile: Option<&str>,
+    editor: Option<&str>,
+) -> Result<String, String> {
     let at = html
         .find(CHARSET)
         .ok_or_else(|| format!("index.html has no `{CHARSET}` to put the build name after"))?
         + CHARSET.len();
     let compile = compile
         .map(|token| format!("\n  <meta name=\"{COMPILE_META}\" content=\"{token}\">"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + &editor
+            .map(|file| format!("\n  <meta name=\"{EDITOR_META}\" content=\"{file}\">"))
+            .unwrap_or_default();
     Ok(format!(
         "{}\n  <meta name=\"{META_NAME}\" content=\"{build}\">{compile}{}",
         &html[..at],
@@ -267,22 +278,24 @@ mod tests {
     #[test]
     fn the_compile_token_goes_beside_the_build_name_and_a_second_run_replaces_both() {
         let html = "<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n</head>\n";
-        let with = with_build_meta(html, "00ff", Some("abc123")).unwrap();
+        let with = with_build_meta(html, "00ff", Some("abc123"), Some("editor-01.js")).unwrap();
         assert!(with.contains(
             "<meta name=\"async-tutor-build\" content=\"00ff\">\n  <meta name=\"async-tutor-compile\" content=\"abc123\">"
         ));
-        let again = with_build_meta(&without_build_meta(&with), "0a0a", None).unwrap();
+        assert!(with.contains("<meta name=\"async-tutor-editor\" content=\"editor-01.js\">"));
+        let again = with_build_meta(&without_build_meta(&with), "0a0a", None, None).unwrap();
         assert!(
             !again.contains("async-tutor-compile"),
             "a static build has no token"
         );
         assert_eq!(again.matches("async-tutor-build").count(), 1);
+        assert!(!again.contains("async-tutor-editor"));
     }
 
     #[test]
     fn names_the_build_and_lists_every_file_for_the_worker() {
         let dir = site();
-        let done = finish(&dir, false).unwrap();
+        let done = finish(&dir, false, None).unwrap();
         assert_eq!(done.build.len(), 16);
         assert_eq!(
             done.files,
@@ -318,16 +331,16 @@ mod tests {
     #[test]
     fn a_second_run_is_the_same_until_a_file_changes() {
         let dir = site();
-        let first = finish(&dir, false).unwrap();
+        let first = finish(&dir, false, None).unwrap();
         let sw = fs::read_to_string(dir.join("sw.js")).unwrap();
-        let again = finish(&dir, false).unwrap();
+        let again = finish(&dir, false, None).unwrap();
         assert_eq!(first, again);
         assert_eq!(fs::read_to_string(dir.join("sw.js")).unwrap(), sw);
         let index = fs::read_to_string(dir.join("index.html")).unwrap();
         assert_eq!(index.matches("async-tutor-build").count(), 1);
 
         fs::write(dir.join("icons").join("icon-192.png"), b"png2").unwrap();
-        let changed = finish(&dir, true).unwrap();
+        let changed = finish(&dir, true, None).unwrap();
         assert_ne!(changed.build, first.build);
         let sw = fs::read_to_string(dir.join("sw.js")).unwrap();
         assert!(sw.contains("const DEV = true;"));
@@ -339,10 +352,10 @@ mod tests {
     fn a_folder_that_is_not_a_site_gets_a_clear_message() {
         let dir = site();
         fs::write(dir.join("sw.js"), "no markers").unwrap();
-        let err = finish(&dir, false).unwrap_err();
+        let err = finish(&dir, false, None).unwrap_err();
         assert!(err.contains("sw.js has no `// build:begin` line"), "{err}");
         fs::remove_file(dir.join("index.html")).unwrap();
-        let err = finish(&dir, false).unwrap_err();
+        let err = finish(&dir, false, None).unwrap_err();
         assert!(err.contains("index.html"), "{err}");
         fs::remove_dir_all(dir).unwrap();
     }
