@@ -152,6 +152,7 @@ fn run_options(options: &JsValue) -> Result<(RunOptions, TraceDetail), RunError>
         // A scripted run has no one to press Step.
         step_mode: false,
         page_thread: false,
+        program: None,
     };
     Ok((options, trace))
 }

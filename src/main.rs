@@ -4,6 +4,7 @@
 mod api;
 mod components;
 mod content;
+mod edit;
 mod embed;
 mod i18n;
 mod js_read;

@@ -15,6 +15,9 @@ pub struct Route {
     pub snippet: Option<String>,
     /// A moment of a run of that snippet to open.
     pub replay: Option<Moment>,
+    /// An edit of that snippet to open in its editor: the editor's share code (deflated, in
+    /// base64url, see editor/src/editor.js).
+    pub code: Option<String>,
 }
 
 /// A moment of a run to show again: run the snippet with these knobs and open the replay at
@@ -71,6 +74,7 @@ impl Moment {
             match name.as_str() {
                 "replay" => at = Some(replay_at(&value)),
                 "virtual" => moment.virtual_time = value == "1",
+                "code" => {}
                 _ => moment.knobs.push((name, value)),
             }
         }
@@ -105,10 +109,15 @@ impl Route {
             // Browsers escape a heading id written in Chinese (`#/00-concepts/怎样读…`) in links
             // and in `location.hash`.
             .map(knobs::percent_decoded);
+        let code = knobs::parse(query)
+            .into_iter()
+            .find(|(name, _)| name == "code")
+            .map(|(_, code)| code);
         Route {
             lesson: parts.next(),
             snippet: parts.next(),
             replay: Moment::parse(query),
+            code,
         }
     }
 
@@ -200,6 +209,17 @@ mod tests {
         assert_eq!(r.snippet.as_deref(), Some("crawl"));
         assert_eq!(r.replay, Some(moment));
         assert_eq!(Route::parse("#/08-async-await/crawl?pages=3").replay, None);
+    }
+
+    #[test]
+    fn a_share_link_carries_its_code_and_no_moment() {
+        let r = Route::parse("#/08-async-await/crawl?code=ZnJvbS1fYmFzZTY0");
+        assert_eq!(r.snippet.as_deref(), Some("crawl"));
+        assert_eq!(r.code.as_deref(), Some("ZnJvbS1fYmFzZTY0"));
+        assert_eq!(r.replay, None);
+        let r = Route::parse("#/08-async-await/crawl?replay=4&code=abc");
+        assert_eq!(r.code.as_deref(), Some("abc"));
+        assert!(r.replay.unwrap().knobs.is_empty(), "code is not a knob");
     }
 
     #[test]

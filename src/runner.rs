@@ -34,7 +34,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use latch::Latch;
-use pool::{Pool, Program};
+use pool::Pool;
+pub use pool::Program;
 use runs::{ActiveRun, failure_report, post_to, runner_error};
 pub use sw::{NetStatus, use_net_status};
 
@@ -70,6 +71,9 @@ pub struct RunOptions {
     /// Run on the page's own thread (see [`Bridge::run_on_page`]); the other options do not
     /// apply.
     pub page_thread: bool,
+    /// The runner program to use (an edited snippet's, from [`Bridge::load_edited`]); else the
+    /// smallest the site serves that has the snippet.
+    pub program: Option<Program>,
 }
 
 /// What a caller hears about its run.
@@ -221,6 +225,7 @@ impl Bridge {
         lesson: &str,
         snippet: &str,
         knobs: KnobValues,
+        program: Option<Program>,
         events: RunEvents,
     ) {
         let request = RunRequest {
@@ -233,9 +238,10 @@ impl Bridge {
             scheduler: Scheduler::default(),
             step_mode: false,
         };
-        let program = self.program_for(lesson);
+        let program = program.unwrap_or_else(|| self.program_for(lesson));
         self.compile(program);
         let module = self.pool.module(program).wait();
+        let glue = self.pool.glue(program);
         wasm_bindgen_futures::spawn_local(async move {
             let on_page = |detail: String| runner_error(RunnerProblem::PageThread { detail });
             let outcome = async {
@@ -245,8 +251,8 @@ impl Bridge {
                     .map_err(runner_error)?;
                 let bytes = protocol::wire::encode(&request);
                 let value = js_sys::Uint8Array::from(bytes.as_slice()).into();
-                let promise = run_on_page(&program.glue(), &module, value)
-                    .map_err(|e| on_page(js_error_text(&e)))?;
+                let promise =
+                    run_on_page(&glue, &module, value).map_err(|e| on_page(js_error_text(&e)))?;
                 let answer = JsFuture::from(promise)
                     .await
                     .map_err(|e| on_page(js_error_text(&e)))?;
@@ -295,7 +301,7 @@ impl Bridge {
         let events = Rc::new(events);
         // With the runner compiled, the run is placed at once, so a Step or Stop right after
         // finds it; before, it is placed once the compile ends.
-        let program = self.program_for(lesson);
+        let program = options.program.unwrap_or_else(|| self.program_for(lesson));
         self.compile(program);
         let module = self.pool.module(program);
         match module.get() {

@@ -200,7 +200,7 @@ pub fn App() -> Html {
             </nav>
             <main id="main" tabindex="-1">
                 if let Some(id) = current {
-                    <LessonPage key={id} {id} snippet={route.snippet.clone()} moment={route.replay.clone()} lang={*lang} />
+                    <LessonPage key={id} {id} snippet={route.snippet.clone()} moment={route.replay.clone()} code={route.code.clone()} lang={*lang} />
                 } else {
                     <p class="not-found">{ t.not_found }{ " " }
                         <a href={route::href(LESSONS[0].id, None)}>{ lesson_label(*lang, LESSONS[0].number) }</a></p>

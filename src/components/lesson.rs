@@ -17,6 +17,9 @@ pub struct LessonProps {
     /// A moment of that snippet's run the URL asks for.
     #[prop_or_default]
     pub moment: Option<route::Moment>,
+    /// An edit of that snippet the URL carries (a share link's code).
+    #[prop_or_default]
+    pub code: Option<String>,
     pub lang: Lang,
 }
 
@@ -143,7 +146,8 @@ fn segments(
             (level, Segment::Snippet { id, title }) => html! {
                 <SnippetCard key={id.as_str()} {lesson} snippet={id.as_str()} title={title.as_deref()} lang={props.lang} {level}
                              targeted={props.snippet.as_deref() == Some(id.as_str())}
-                             moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(id.as_str()))} />
+                             moment={props.moment.clone().filter(|_| props.snippet.as_deref() == Some(id.as_str()))}
+                             shared_code={props.code.clone().filter(|_| props.snippet.as_deref() == Some(id.as_str()))} />
             },
             (level, Segment::Compare { a, b, title, sides }) => html! {
                 <CompareCard a={pair(a)} b={pair(b)} title={title.as_deref()}

@@ -405,7 +405,7 @@ pub fn launch(
         }),
     };
     if options.page_thread {
-        bridge().run_on_page(run, lesson, snippet, knobs, events);
+        bridge().run_on_page(run, lesson, snippet, knobs, options.program, events);
     } else {
         bridge().run_with_id(run, lesson, snippet, knobs, options, events);
     }

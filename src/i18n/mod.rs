@@ -4,6 +4,7 @@ use std::cell::Cell;
 
 use protocol::KnobError;
 
+mod editing;
 mod errors;
 mod phrases;
 mod results;

@@ -1,8 +1,10 @@
 //! The runner worker pool: the runner compiled once, workers booted with it, a few kept warm.
 //!
-//! There are two runner programs: the first part's (lessons 0 and 1: what a first visit needs),
-//! which is the page's own module (the app links it, and its `main` boots a runner when it
-//! starts in a worker), and the full one (`runner_bg.wasm`, every lesson). The page compiles the
+//! The site serves two runner programs: the first part's (lessons 0 and 1: what a first visit
+//! needs), which is the page's own module (the app links it, and its `main` boots a runner when
+//! it starts in a worker), and the full one (`runner_bg.wasm`, every lesson). A card's edited
+//! snippet adds a third kind: a runner the compile service of `cargo xtask serve` built
+//! ([`Bridge::load_edited`]). The page compiles the
 //! full one once, when a page that needs it has painted (or a run asks for it), and hands the
 //! compiled module to each new worker, so replacing a worker (after Stop or a panic) takes
 //! milliseconds. A worker serves one run and is then terminated;
@@ -26,29 +28,32 @@ use super::{Bridge, NetStatus, WARM_WORKERS, js_error_text};
 /// The compiled runner module, or why it could not be had.
 pub(super) type Module = Result<JsValue, String>;
 
-/// A runner program the site serves.
+/// A runner program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Program {
     /// Only the first part's snippets (lessons up to `content::FIRST_PART_LAST`).
     First,
     /// Every snippet.
     Full,
+    /// Every snippet, one of them edited: built by the compile service (numbered from 1).
+    Edited(u32),
 }
 
 /// The full program's wasm, relative to the site.
 const FULL_WASM: &str = "runner_bg.wasm";
 
-impl Program {
-    /// Its wasm-bindgen script: the page's own for the first part's program (named by the
-    /// `<script data-app-js>` tag that started the page, made absolute), `runner.js` beside the
-    /// page for the full one.
-    pub fn glue(self) -> String {
-        match self {
-            Program::First => app_glue().unwrap_or_default(),
-            Program::Full => "runner.js".into(),
-        }
-    }
+/// Edited programs kept compiled: a card's latest build, and a few before it for other cards.
+const EDITED_KEPT: usize = 4;
 
+/// A runner the compile service built.
+struct Edited {
+    program: Program,
+    /// Its wasm-bindgen script, relative to the site.
+    glue: String,
+    module: Latch<Module>,
+}
+
+impl Program {
     /// The smallest program that has the snippets of lesson `lesson`.
     pub fn for_lesson(lesson: &str) -> Program {
         match crate::content::lesson(lesson) {
@@ -67,15 +72,47 @@ pub(super) struct Pool {
     full: Latch<Module>,
     /// Which programs have been asked for: [first, full].
     asked: Cell<[bool; 2]>,
+    /// The latest edited programs, oldest first.
+    edited: RefCell<Vec<Edited>>,
     warm: RefCell<Vec<Rc<Slot>>>,
 }
 
 impl Pool {
-    /// The latch of `program`'s module.
-    pub(super) fn module(&self, program: Program) -> &Latch<Module> {
+    /// The latch of `program`'s module (an edited one no longer kept: never set).
+    pub(super) fn module(&self, program: Program) -> Latch<Module> {
         match program {
-            Program::First => &self.first,
-            Program::Full => &self.full,
+            Program::First => self.first.clone(),
+            Program::Full => self.full.clone(),
+            Program::Edited(_) => self
+                .edited
+                .borrow()
+                .iter()
+                .find(|e| e.program == program)
+                .map(|e| e.module.clone())
+                .unwrap_or_else(|| {
+                    let gone = Latch::new();
+                    gone.set(Err(
+                        "this edited build is no longer kept: run it again".into()
+                    ));
+                    gone
+                }),
+        }
+    }
+
+    /// `program`'s wasm-bindgen script: the page's own for the first part's program (named by
+    /// the `<script data-app-js>` tag that started the page, made absolute), `runner.js` beside
+    /// the page for the full one, the compile service's for an edited one.
+    pub(super) fn glue(&self, program: Program) -> String {
+        match program {
+            Program::First => app_glue().unwrap_or_default(),
+            Program::Full => "runner.js".into(),
+            Program::Edited(_) => self
+                .edited
+                .borrow()
+                .iter()
+                .find(|e| e.program == program)
+                .map(|e| e.glue.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -146,7 +183,12 @@ impl Bridge {
     /// is).
     pub(super) fn compile(&self, program: Program) {
         let mut asked = self.pool.asked.get();
-        let i = usize::from(program == Program::Full);
+        let i = match program {
+            Program::First => 0,
+            Program::Full => 1,
+            // Compiling since it was loaded.
+            Program::Edited(_) => return,
+        };
         if std::mem::replace(&mut asked[i], true) {
             return;
         }
@@ -157,7 +199,7 @@ impl Bridge {
                 Program::First => app_glue()
                     .map(|_| wasm_bindgen::module())
                     .ok_or_else(|| "the page has no <script data-app-js> tag".to_owned()),
-                Program::Full => compile_runner().await,
+                _ => compile_runner(FULL_WASM).await,
             };
             let Some(bridge) = me.upgrade() else { return };
             bridge.pool.module(program).set(result);
@@ -165,6 +207,32 @@ impl Bridge {
                 bridge.top_up();
             }
         });
+    }
+
+    /// Starts compiling a runner the compile service built (its wasm-bindgen script and wasm,
+    /// relative to the site) unless it is here already; runs given the program it returns use
+    /// it.
+    pub fn load_edited(&self, glue: String, wasm: String) -> Program {
+        let mut edited = self.pool.edited.borrow_mut();
+        if let Some(known) = edited.iter().find(|e| e.glue == glue) {
+            return known.program;
+        }
+        let n = edited.last().map_or(1, |e| match e.program {
+            Program::Edited(n) => n + 1,
+            _ => 1,
+        });
+        if edited.len() >= EDITED_KEPT {
+            edited.remove(0);
+        }
+        let module = Latch::new();
+        let program = Program::Edited(n);
+        edited.push(Edited {
+            program,
+            glue,
+            module: module.clone(),
+        });
+        wasm_bindgen_futures::spawn_local(async move { module.set(compile_runner(&wasm).await) });
+        program
     }
 
     /// The program a run of lesson `lesson` uses: the full one once it is compiled (it has
@@ -269,7 +337,7 @@ impl Bridge {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         let boot = Boot {
             module,
-            glue: program.glue(),
+            glue: self.pool.glue(program),
         }
         .serialize(&serializer)
         .map_err(|e| {
@@ -286,14 +354,13 @@ impl Bridge {
     }
 }
 
-/// Fetches and compiles the full runner program once; every worker of it instantiates the same
-/// module.
+/// Fetches and compiles a runner program (its wasm at `wasm`) once; every worker of it
+/// instantiates the same module.
 /// Streamed: compiled while it downloads, and, answered from the service worker's cache, the
 /// browser's code cache can hand back the machine code of an earlier visit. A host that
 /// serves the file with another type than `application/wasm` gets the whole-file path.
-async fn compile_runner() -> Module {
+async fn compile_runner(wasm: &str) -> Module {
     let window = web_sys::window().ok_or("no window")?;
-    let wasm = FULL_WASM;
     let streamed = js_sys::WebAssembly::compile_streaming(&window.fetch_with_str(wasm));
     match JsFuture::from(streamed).await {
         Ok(module) => return Ok(module),

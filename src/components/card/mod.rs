@@ -15,9 +15,10 @@ use crate::content;
 use crate::i18n::Lang;
 use crate::knobs::check;
 use crate::route;
-use crate::runner::{NetStatus, RunEnd, RunOptions, bridge, use_net_status};
+use crate::runner::{NetStatus, Program, RunEnd, RunOptions, bridge, use_net_status};
 
 mod dom;
+mod editing;
 mod hooks;
 mod knob_fields;
 mod output;
@@ -87,6 +88,9 @@ pub struct CardProps {
     /// Told when a run starts and ends, and when a remote instruction is refused.
     #[prop_or_default]
     pub on_run_event: Callback<RunEvent>,
+    /// An edit to open in the card's editor (a share link's code).
+    #[prop_or_default]
+    pub shared_code: Option<String>,
 }
 
 #[component]
@@ -109,6 +113,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     // A snippet on the page's thread freezes the page: it runs only once the reader agrees.
     let consent = use_state(|| false);
     use_run_clock(&state);
+    let editor = editing::use_card_editor(editing::EditorSetup {
+        lesson: props.lesson,
+        snippet: props.snippet,
+        lang,
+        embedded,
+        shared_code: props.shared_code.clone(),
+    });
 
     let checks: Vec<Result<f64, String>> = snippet
         .knobs
@@ -134,13 +145,13 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     // Starts a run (in step mode if `stepping`) with the knobs as they are.
     // What a link to a moment asked that could not be done as asked, until the next run.
     let link_notes = use_state(Vec::<LinkNote>::new);
-    let start = {
+    let start_with = {
         let (state, link_notes) = (state.clone(), link_notes.clone());
         let checked = checked.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
         let on_run_event = props.on_run_event.clone();
-        Rc::new(move |stepping: bool| {
+        Rc::new(move |stepping: bool, program: Option<Program>| {
             link_notes.set(Vec::new());
             // An invalid knob: the message is already beside it.
             let Some(knobs) = checked.clone() else {
@@ -166,11 +177,19 @@ pub fn SnippetCard(props: &CardProps) -> Html {
                 virtual_time,
                 step_mode: stepping,
                 page_thread: snippet.page_thread,
+                program,
                 ..RunOptions::default()
             };
             launch(&state, (lesson, id), knobs, options, on_finished);
         })
     };
+    // An edited snippet is built first (or its last build reused), then run with that build.
+    let start = editing::use_edited_start(editing::EditedStart {
+        start_with,
+        editor: editor.editor.clone(),
+        lesson: props.lesson,
+        snippet: props.snippet,
+    });
     // Run (or, while stepping, run to the end): the Run button and Ctrl/Cmd+Enter.
     let run_now = {
         let (state, start) = (state.clone(), start.clone());
@@ -269,6 +288,10 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         }
     });
     let on_stop = Callback::from(move |_: MouseEvent| stop_now());
+    let on_edit = {
+        let open = editor.open.clone();
+        Callback::from(move |()| open.set(true))
+    };
 
     let total_ms = state.total_ms();
     let shown = state.cursor.unwrap_or(state.view_len);
@@ -344,6 +367,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let mark = (state.phase == Phase::Stepping || state.cursor.is_some())
         .then(|| exec.mark.clone())
         .flatten();
+    editing::use_editor_mark(&editor, mark.as_ref().map(|m| m.1));
 
     html! {
         <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}
@@ -363,7 +387,14 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             if snippet.blocking {
                 <p class="note blocking-note">{ t.blocking_note }</p>
             }
-            <SourceBox lesson={props.lesson} snippet={props.snippet} {mark} {lang} />
+            if *editor.open {
+                <div class="editor" ref={editor.host.clone()}></div>
+                if let Some(note) = &editor.waiting {
+                    <p class="note editor-loading" role="status">{ note }</p>
+                }
+            } else {
+                <SourceBox lesson={props.lesson} snippet={props.snippet} {mark} {lang} on_edit={on_edit} />
+            }
             <fieldset class="knobs" disabled={running}>
                 <legend>{ t.knobs }</legend>
                 { for snippet.knobs.iter().enumerate().map(|(i, knob)| {

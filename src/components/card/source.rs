@@ -1,5 +1,5 @@
-//! A card's source box: the highlighted code (the shown regions, or all of it), Copy, and
-//! while stepping or replaying the line of the latest `tutor::state!` mark.
+//! A card's source box: the highlighted code (the shown regions, or all of it), Copy, Edit,
+//! and while stepping or replaying the line of the latest `tutor::state!` mark.
 
 use std::rc::Rc;
 
@@ -17,6 +17,8 @@ pub struct SourceProps {
     /// The latest mark shown (its label and source line), while stepping or replaying.
     pub mark: Option<(String, u32)>,
     pub lang: Lang,
+    /// Opens the card's code editor.
+    pub on_edit: Callback<()>,
 }
 
 /// The source, in a box that can be opened and closed.
@@ -42,6 +44,7 @@ pub fn SourceBox(props: &SourceProps) -> Html {
         return Html::default();
     };
     let on_copy = Callback::from(move |_: MouseEvent| copy_to_clipboard(&snippet.source));
+    let on_edit = props.on_edit.reform(|_: MouseEvent| ());
     let shown_html = match &snippet.focus_html {
         Some(focus) if !*show_all => focus.as_str(),
         _ => snippet.html.as_str(),
@@ -63,6 +66,7 @@ pub fn SourceBox(props: &SourceProps) -> Html {
                             onclick={on_show_all}>{ t.show_all }</button>
                 }
                 <button type="button" class="copy-source" onclick={on_copy}>{ t.copy }</button>
+                <button type="button" class="edit-source" onclick={on_edit}>{ props.lang.edit().edit }</button>
             </div>
             // Focusable, so the code can be scrolled sideways with the keyboard.
             <pre class="code" data-lang="rust" tabindex="0" aria-label={t.source} ref={code_ref}
