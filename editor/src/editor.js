@@ -48,18 +48,15 @@ const regions = StateField.define({
   },
 });
 
-// Everything outside the regions is read-only: changes there are dropped.
+// Everything outside the regions is read-only: a change that reaches outside them (also text
+// put at the very start of a read-only part) is dropped whole.
 const guard = EditorState.changeFilter.of((tr) => {
   const ranges = tr.startState.field(regions);
-  const protectedRanges = [];
-  let at = 0;
-  for (const [from, to] of ranges) {
-    if (from > at) protectedRanges.push(at, from);
-    at = to;
-  }
-  const end = tr.startState.doc.length;
-  if (at < end) protectedRanges.push(at, end);
-  return protectedRanges.length ? protectedRanges : true;
+  let inside = true;
+  tr.changes.iterChangedRanges((fromA, toA) => {
+    if (!ranges.some(([from, to]) => from <= fromA && toA <= to)) inside = false;
+  });
+  return inside;
 });
 
 // The numbers `data-line="N"` in a card's highlighted HTML, in order.
@@ -302,7 +299,7 @@ export function serviceToken() {
  * views); `key` (where edits are kept; null: not kept); `link` (the course's address of the
  * snippet: a share link is it with `?code=…`); `home` (the hash route of the snippet: the
  * address once a share link's code is loaded); `shared` (a share link's code to open, or null);
- * `labels`; `onClose()`.
+ * `focus` (take the focus: the reader pressed Edit); `labels`; `onClose()`.
  */
 export function mount(host, o) {
   const L = o.labels;
@@ -452,6 +449,9 @@ export function mount(host, o) {
           const b = document.createElement("button");
           b.className = "cm-foldPlaceholder";
           b.type = "button";
+          // Not a Tab stop, so Escape then Tab leaves the editor; the keyboard unfolds with
+          // Ctrl+Shift+] (or Ctrl+Alt+] for all).
+          b.tabIndex = -1;
           b.textContent = L.folded.replace("{n}", lines);
           b.onclick = onclick;
           return b;
@@ -630,6 +630,7 @@ export function mount(host, o) {
     },
   };
   draw();
+  if (o.focus) view.focus();
   if (o.shared) {
     // Opened once: the address goes back to the card's, so a reload opens the kept edit.
     window.history.replaceState(window.history.state, "", o.home);

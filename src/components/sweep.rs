@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::content::{self, Knob};
 use crate::i18n::Lang;
-use crate::runner::{RunEnd, RunOptions, bridge};
+use crate::runner::{Program, RunEnd, RunOptions, bridge};
 
 mod plot;
 
@@ -115,6 +115,10 @@ pub struct SweepProps {
     pub current: Option<u32>,
     /// The card is running: the sweep waits.
     pub card_running: bool,
+    /// The program of the card's latest run when it was not the site's (an edited build): the
+    /// sweep runs the code the card ran.
+    #[prop_or_default]
+    pub program: Option<Program>,
     pub level: u8,
     pub lang: Lang,
 }
@@ -134,7 +138,7 @@ pub fn SweepPanel(props: &SweepProps) -> Html {
     let on_run = {
         let (sweep, stop_asked) = (sweep.clone(), stop_asked.clone());
         let knobs = props.knobs.clone();
-        let (lesson, snippet) = (props.lesson, props.snippet);
+        let (lesson, snippet, program) = (props.lesson, props.snippet, props.program);
         let values = values.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(knobs) = knobs.clone() else {
@@ -154,6 +158,7 @@ pub fn SweepPanel(props: &SweepProps) -> Html {
                     run_knobs.insert(knob.spec.name.to_owned(), f64::from(value));
                     let options = RunOptions {
                         virtual_time: true,
+                        program,
                         ..RunOptions::default()
                     };
                     let end = bridge()

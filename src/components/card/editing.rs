@@ -48,6 +48,19 @@ pub struct CardEditor {
     /// Loading, or why it could not be loaded; None once mounted.
     pub waiting: Option<String>,
     mounted: bool,
+    /// The reader pressed Edit: the editor takes the focus once mounted.
+    asked: Rc<RefCell<bool>>,
+}
+
+impl CardEditor {
+    /// The Edit button's action: opens the editor, focused once it is here.
+    pub fn opener(&self) -> Callback<()> {
+        let (open, asked) = (self.open.clone(), self.asked.clone());
+        Callback::from(move |()| {
+            *asked.borrow_mut() = true;
+            open.set(true);
+        })
+    }
 }
 
 /// Mounts the editor while the card has it open (loading its module on the first Edit).
@@ -65,6 +78,7 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
     let editor = use_mut_ref(|| None::<Editor>);
     let failed = use_state(|| None::<String>);
     let mounted = use_state(|| false);
+    let asked = use_mut_ref(|| false);
     {
         let (host, editor, failed, mounted) = (
             host.clone(),
@@ -72,6 +86,7 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
             failed.clone(),
             mounted.clone(),
         );
+        let asked = asked.clone();
         let close = open.clone();
         use_effect_with(*open, move |open| {
             let gone = Rc::new(Cell::new(false));
@@ -95,6 +110,7 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
                         at: (lesson, snippet),
                         embedded,
                         shared: shared_code,
+                        focus: asked.replace(false),
                         lang,
                     };
                     let mounted_now = module.mount(&element, &options.to_js(&on_close));
@@ -125,6 +141,7 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
         editor,
         waiting,
         mounted: *mounted,
+        asked,
     }
 }
 
@@ -146,6 +163,8 @@ struct MountOptions {
     at: (&'static str, &'static str),
     embedded: bool,
     shared: Option<String>,
+    /// Focus the text once mounted.
+    focus: bool,
     lang: Lang,
 }
 
@@ -201,6 +220,7 @@ impl MountOptions {
         set(&o, "shared", &shared);
         set(&o, "labels", &labels);
         set(&o, "onClose", on_close.as_ref());
+        set(&o, "focus", &self.focus.into());
         o.into()
     }
 }

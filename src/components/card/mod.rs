@@ -145,8 +145,11 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     // Starts a run (in step mode if `stepping`) with the knobs as they are.
     // What a link to a moment asked that could not be done as asked, until the next run.
     let link_notes = use_state(Vec::<LinkNote>::new);
+    // The program of the latest run, when it was an edited build (the sweep runs it too).
+    let ran_program = use_state(|| None::<Program>);
     let start_with = {
         let (state, link_notes) = (state.clone(), link_notes.clone());
+        let ran_program = ran_program.clone();
         let checked = checked.clone();
         let virtual_time = *virtual_time;
         let (lesson, id) = (props.lesson, props.snippet);
@@ -157,6 +160,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             let Some(knobs) = checked.clone() else {
                 return;
             };
+            ran_program.set(program);
             let ended = on_run_event.clone();
             let on_finished = Box::new(move |end: &RunEnd| {
                 ended.emit(match end {
@@ -260,7 +264,8 @@ pub fn SnippetCard(props: &CardProps) -> Html {
     let replayable = !matches!(state.phase, Phase::Running | Phase::Idle) && state.len > 0;
     // A link to the moment shown, once the run is over: the same knobs and clock, and this event.
     let link_copied = use_state(|| false);
-    let moment_link = (!state.phase.live() && !snippet.page_thread)
+    // (Not for a run of an edit: the link would run the original.)
+    let moment_link = (!state.phase.live() && !snippet.page_thread && ran_program.is_none())
         .then_some(state.report.as_ref())
         .flatten()
         .map(|report| {
@@ -288,10 +293,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         }
     });
     let on_stop = Callback::from(move |_: MouseEvent| stop_now());
-    let on_edit = {
-        let open = editor.open.clone();
-        Callback::from(move |()| open.set(true))
-    };
+    let on_edit = editor.opener();
 
     let total_ms = state.total_ms();
     let shown = state.cursor.unwrap_or(state.view_len);
@@ -516,7 +518,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
             if let Some(knob) = snippet.sweep {
                 <SweepPanel lesson={props.lesson} snippet={props.snippet} {knob} knobs={checked.clone()}
                             current={checked.as_ref().and_then(|k| k.get(knob)).map(|v| *v as u32)}
-                            card_running={running} level={props.level + 1} {lang} />
+                            card_running={running} program={*ran_program} level={props.level + 1} {lang} />
             }
         </section>
     }
