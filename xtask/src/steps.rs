@@ -59,6 +59,12 @@ pub const STEPS: &[Step] = &[
         plan: e2e,
     },
     Step {
+        name: "edit",
+        about: "node --test tests/edit: edited snippets built by `cargo xtask serve --release` (its \
+                compile service) and run in Chromium; after build, the site reuses its target dir",
+        plan: edit,
+    },
+    Step {
         name: "bench-smoke",
         about: "cargo xtask bench --smoke: the benchmarks at tiny sizes, no timing assertions",
         plan: bench_smoke,
@@ -352,6 +358,19 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
             )
             .env("SUBPATH", SUBPATH)
             .env("CHROMIUM", CHROMIUM),
+    ])
+}
+
+/// Edit and run against `cargo xtask serve`, which the test file starts and stops itself.
+fn edit(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
+    let files = e2e_files(&ctx.root, &ctx.root.join("tests").join("edit"));
+    if files.is_empty() {
+        return Err("no tests/edit/*.test.mjs files".into());
+    }
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(files.iter().map(String::as_str));
+    Ok(vec![
+        Invocation::new("edit", "node", &args, ctx, Parse::Node).env("CHROMIUM", CHROMIUM),
     ])
 }
 
