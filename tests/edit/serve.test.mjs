@@ -2,85 +2,32 @@
 // the card runs that build, with its timeline, pool workers, stepping and sweep; compile errors
 // and warnings land on the editor's lines. (The editor on a static host: tests/e2e/editor.test.mjs.)
 //
-// Starts `cargo xtask serve --release --no-install` on a free port, into a folder of its own,
-// and waits until its compile service is warm: after the `build` step the site reuses that
-// step's target directory; the compile service's own (target/compile-service) takes about
-// 2.5 minutes the first time on 2 cores, and seconds after.
+// Starts `cargo xtask serve` (tests/edit/serve.mjs): after the `build` step the site reuses that
+// step's target directory; the compile service's own (target/compile-service) takes about 2.5
+// minutes the first time on 2 cores, and seconds after.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import { launch, newPage, waitForNetwork } from "../e2e/browser.mjs";
+import { startServe } from "./serve.mjs";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 const READY_MS = 25 * 60 * 1000;
 const BUILD_MS = 120000;
 
-let serve;
+let served;
 let browser;
 let url;
-let dist;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
-  const port = await freePort();
-  dist = mkdtempSync(join(tmpdir(), "async-tutor-serve-"));
-  serve = spawn(
-    "cargo",
-    ["xtask", "serve", "--release", "--no-install", "--port", String(port), "--dist", dist],
-    { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let log = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve was not ready in time:\n${log.slice(-3000)}`)), READY_MS);
-    const seen = (chunk) => {
-      log += chunk;
-      if (/compile service warmed in/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-      if (/warming the compile service failed|could not start/.test(log)) {
-        clearTimeout(timer);
-        reject(new Error(`serve failed:\n${log.slice(-3000)}`));
-      }
-    };
-    serve.stdout.on("data", seen);
-    serve.stderr.on("data", seen);
-    serve.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}):\n${log.slice(-3000)}`));
-    });
-  });
-  url = `http://127.0.0.1:${port}/`;
+  served = await startServe(READY_MS);
+  url = served.url;
   browser = await launch();
 }, { timeout: READY_MS + 60000 });
 
 after(async () => {
   await browser?.close();
-  if (serve && serve.exitCode === null) {
-    serve.removeAllListeners("exit");
-    try {
-      process.kill(-serve.pid, "SIGTERM");
-    } catch {
-      // Gone already.
-    }
-  }
-  if (dist) rmSync(dist, { recursive: true, force: true });
+  served?.stop();
 });
 
 const card = (id) => `.card[data-snippet="${id}"]`;

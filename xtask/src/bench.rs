@@ -58,7 +58,11 @@ pub fn commands(root: &Path, smoke: bool) -> Vec<Command> {
         load.arg(root.join("tests").join("bench").join("page-load.mjs"))
             .arg(root.join(BIG_SITE))
             .env("CHROMIUM", CHROMIUM);
-        all.extend([site, big, load]);
+        // Edit → run with `cargo xtask serve` (which it starts), and the editor's size.
+        let mut edit = Command::new("node");
+        edit.arg(root.join("tests").join("bench").join("edit.mjs"))
+            .env("CHROMIUM", CHROMIUM);
+        all.extend([site, big, load, edit]);
     }
     for c in &mut all {
         c.current_dir(root);
@@ -130,10 +134,11 @@ mod tests {
         assert!(full[3].ends_with("trunk build --release --dist /r/target/bench-big-site"));
         assert!(full[4].ends_with("node /r/tests/bench/big-runs.mjs /r/target/bench-big-site"));
         assert!(full[5].ends_with("node /r/tests/bench/page-load.mjs /r/target/bench-big-site"));
+        assert!(full[6].ends_with("node /r/tests/bench/edit.mjs"));
         assert_eq!(
             plan.len(),
             3,
-            "--smoke skips the big runs and the page load"
+            "--smoke skips the big runs, the page load and edit → run"
         );
         for (from, _) in SITE_FILES {
             assert!(
