@@ -85,9 +85,15 @@ describe("edit and run with cargo xtask serve", () => {
     }
     const total = Number(await page.getAttribute(`${card("crawl")} .total`, "data-total-ms"));
     assert.ok(total >= 4 * 300, `total ${total} ms`);
-    // The same text runs again without a new build.
+    // The same text runs again without a new build, here on the virtual clock: exactly four
+    // latencies one after another.
+    await page.check(`${card("crawl")} input.virtual-time`);
     await page.click(`${card("crawl")} button.run`);
-    await page.waitForSelector(`${card("crawl")}[data-state="done"]`, { timeout: 30000 });
+    await page.waitForFunction((c) => {
+      const el = document.querySelector(c);
+      return el.dataset.state === "done" && /virtual/i.test(el.querySelector(".network-note")?.textContent ?? "");
+    }, card("crawl"), { timeout: 30000 });
+    assert.equal(Number(await page.getAttribute(`${card("crawl")} .total`, "data-total-ms")), 4 * 300);
     assert.match(await notes(page, "crawl"), /Built in/);
     assert.deepEqual(page.errors, []);
     await page.context().close();

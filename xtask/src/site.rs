@@ -88,7 +88,11 @@ pub fn finish(dir: &Path, dev: bool, editor: Option<&str>) -> Result<Finished, S
     files.push("embed.html".into());
     files.sort();
 
-    let sw = with_build_block(&sw, &build_block(&build, dev, &files))?;
+    // A page served with a compile token (`cargo xtask serve`, also --release) prefers the
+    // network as a dev build does: the token is new each time serve starts, and a page from
+    // the worker's cache would carry an old one, which the service refuses.
+    let prefer_network = dev || token.is_some();
+    let sw = with_build_block(&sw, &build_block(&build, prefer_network, &files))?;
     fs::write(dir.join("sw.js"), sw).map_err(|e| format!("sw.js: {e}"))?;
     Ok(Finished {
         build,
