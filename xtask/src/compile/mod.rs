@@ -4,7 +4,8 @@
 //! original there, builds only the `runner` crate for wasm32 with a fast profile in its own
 //! target directory, offline, runs `wasm-bindgen`, and hands back the module's folder or rustc's
 //! diagnostics on the snippet's lines (`diagnostics.rs`). One build runs at a time: a newer
-//! request stops the one running, and a build past the time limit is stopped.
+//! request stops the one running, and a build past the time limit is stopped. Another process
+//! using the same state folder (a second `serve`, a test) waits for the build to end.
 
 pub mod diagnostics;
 pub mod http;
@@ -36,10 +37,15 @@ const PROFILE: [&str; 8] = [
 /// A build that takes longer than this is stopped (a cold first build takes about 2 minutes).
 pub const TIME_LIMIT: Duration = Duration::from_secs(300);
 
+/// The modules kept: a page may still boot workers from an earlier build (another card's, or
+/// a card's last build it runs again), so the latest few stay.
+const MODULES_KEPT: usize = 8;
+
 /// A finished build: the module's folder and the warnings.
 #[derive(Debug)]
 pub struct Built {
-    /// Counts up with every request.
+    /// Counts up with every request, from the service's start time in milliseconds, so a page
+    /// open across a restart never mistakes a new build for one it had.
     pub id: u64,
     /// Holds `runner.js` and `runner_bg.wasm`.
     pub dir: PathBuf,
@@ -63,6 +69,8 @@ pub enum Failure {
 /// The service: one copy, one target directory, one build at a time.
 pub struct Service {
     workspace: Mutex<Workspace>,
+    /// Held while a build uses the copy and the target directory, across processes.
+    lock_file: PathBuf,
     target: PathBuf,
     out: PathBuf,
     limit: Duration,
@@ -76,13 +84,17 @@ impl Service {
     /// A service for the repository at `repo`, keeping its copy, target directory and modules
     /// under `state` (`target/compile-service` in `cargo xtask serve`).
     pub fn new(repo: &Path, state: &Path) -> Service {
+        let start_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         Service {
             workspace: Mutex::new(Workspace::new(repo, &state.join("workspace"))),
+            lock_file: state.join("lock"),
             target: state.join("target"),
             out: state.join("out"),
             limit: TIME_LIMIT,
             cargo: PathBuf::from("cargo"),
-            running: Mutex::new((0, None)),
+            running: Mutex::new((start_ms, None)),
         }
     }
 
@@ -118,6 +130,10 @@ impl Service {
         if lock(&self.running).0 != id {
             return Err(Failure::Superseded);
         }
+        let _held = self.hold_state()?;
+        if lock(&self.running).0 != id {
+            return Err(Failure::Superseded);
+        }
         let repo_snippet =
             SnippetPath::new(workspace.source(), lesson, snippet).map_err(Failure::Other)?;
         workspace.sync().map_err(Failure::Other)?;
@@ -143,6 +159,23 @@ impl Service {
             warnings: found,
             elapsed: started.elapsed(),
         })
+    }
+
+    /// Locks the state folder against other processes (released when the file is dropped).
+    fn hold_state(&self) -> Result<std::fs::File, Failure> {
+        let failed =
+            |e: std::io::Error| Failure::Other(format!("{}: {e}", self.lock_file.display()));
+        if let Some(dir) = self.lock_file.parent() {
+            std::fs::create_dir_all(dir).map_err(failed)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_file)
+            .map_err(failed)?;
+        file.lock().map_err(failed)?;
+        Ok(file)
     }
 
     /// Runs cargo for request `id`, stopping it when a newer request comes or time runs out.
@@ -201,7 +234,8 @@ impl Service {
         })
     }
 
-    /// `wasm-bindgen` over build `id`'s wasm into its own folder; older folders go.
+    /// `wasm-bindgen` over build `id`'s wasm into its own folder; all but the latest
+    /// [`MODULES_KEPT`] folders go.
     fn bindgen(&self, id: u64) -> Result<PathBuf, Failure> {
         let wasm = self
             .target
@@ -209,10 +243,16 @@ impl Service {
             .join("edit")
             .join("runner.wasm");
         let dir = self.module_dir(id);
-        if let Ok(entries) = std::fs::read_dir(&self.out) {
-            for entry in entries.flatten() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
+        let mut kept: Vec<(u64, PathBuf)> = std::fs::read_dir(&self.out)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path())))
+            .collect();
+        kept.sort();
+        let gone = kept.len().saturating_sub(MODULES_KEPT - 1);
+        for (_, old) in &kept[..gone] {
+            let _ = std::fs::remove_dir_all(old);
         }
         let output = Command::new("wasm-bindgen")
             .args(["--target", "web", "--out-name", "runner", "--out-dir"])
@@ -356,5 +396,44 @@ mod tests {
             Failure::Other("no snippet is called 08-async-await/../../etc".into())
         );
         let _ = fs::remove_dir_all(dir);
+    }
+
+    /// A real build, in `target/compile-service` as `cargo xtask serve` keeps it (about 2.5
+    /// minutes the first time on 2 cores, seconds after; the `edit` step then finds it warm).
+    #[test]
+    fn a_real_edit_builds_a_module_with_the_new_code_and_a_type_error_names_its_line() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let service = Service::new(repo, &repo.join("target").join("compile-service"));
+        let file = repo.join("lessons/08-async-await/crawl.rs");
+        let original = fs::read_to_string(&file).unwrap();
+        let edited = original.replace(
+            "println!(\"{} pages, {total} bytes\"",
+            "println!(\"{} pages, {total} bytes, said the edit\"",
+        );
+        assert_ne!(edited, original);
+        let built = service
+            .compile("08-async-await", "crawl", &edited)
+            .expect("the edit builds");
+        let wasm = fs::read(built.dir.join("runner_bg.wasm")).unwrap();
+        let needle = b"bytes, said the edit";
+        assert!(
+            wasm.windows(needle.len()).any(|w| w == needle),
+            "the module carries the edited text"
+        );
+        assert!(built.dir.join("runner.js").is_file());
+
+        let broken = original.replace("Ok(page.body.len())", "Ok(\"not a number\")");
+        let Err(Failure::Errors(found)) = service.compile("08-async-await", "crawl", &broken)
+        else {
+            panic!("a type error");
+        };
+        let error = found.iter().find(|d| d.level == "error").unwrap();
+        assert_eq!(error.code.as_deref(), Some("E0308"));
+        assert_eq!(error.span.map(|s| (s.line, s.column)), Some((24, 8)));
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            original,
+            "lessons/ is never written"
+        );
     }
 }
