@@ -40,6 +40,12 @@ extern "C" {
     /// Highlights a file line (a `tutor::state!` mark), or none.
     #[wasm_bindgen(method)]
     pub fn step(this: &Editor, line: Option<u32>);
+    /// Opens the edit in a share link's code (undoable), or says the code is damaged.
+    #[wasm_bindgen(method, js_name = openShared)]
+    pub fn open_shared(this: &Editor, code: &str);
+    /// New labels (the page's language changed).
+    #[wasm_bindgen(method)]
+    pub fn relabel(this: &Editor, labels: &JsValue);
     #[wasm_bindgen(method)]
     pub fn destroy(this: &Editor);
 }

@@ -298,8 +298,8 @@ export function serviceToken() {
  * `o`: `source`, `html`, `focusHtml` (the snippet as the card shows it, and its highlighted
  * views); `key` (where edits are kept; null: not kept); `link` (the course's address of the
  * snippet: a share link is it with `?code=…`); `home` (the hash route of the snippet: the
- * address once a share link's code is loaded); `shared` (a share link's code to open, or null);
- * `focus` (take the focus: the reader pressed Edit); `labels`; `onClose()`.
+ * address once a share link's code is loaded); `focus` (take the focus: the reader pressed
+ * Edit); `labels`; `onClose()`.
  */
 export function mount(host, o) {
   const L = o.labels;
@@ -330,6 +330,7 @@ export function mount(host, o) {
   let build = null;
   let ticker = null;
   const diff = new Compartment();
+  const named = new Compartment();
   let view;
   const current = () => ({ text: view.state.doc.toString(), regions: view.state.field(regions) });
   const edited = () => view.state.doc.toString() !== original;
@@ -352,41 +353,67 @@ export function mount(host, o) {
     if (role) p.setAttribute("role", role);
     return p;
   };
+  // Drawn again after every change, but a part is replaced only when it changed, so the focus
+  // stays on a button and a screen reader does not hear a note again at each key.
+  let toolsDrawn = null;
+  const noteNodes = new Map();
+  const noteNode = (key, make) => {
+    if (!noteNodes.has(key)) noteNodes.set(key, make());
+    return noteNodes.get(key);
+  };
   function draw() {
     const on = edited();
     host.dataset.edited = String(on);
-    const items = [];
-    if (on) {
-      const badge = document.createElement("span");
-      badge.className = "edited-badge";
-      badge.textContent = L.edited;
-      items.push(
-        badge,
-        button("show-changes", L.showChanges, () => api.showChanges(!showing), showing),
-        button("reset-code", L.reset, () => api.reset()),
-        button("share-code", L.share, () => api.shareLink()),
-      );
-    } else {
-      if (resettable()) items.push(button("undo-reset", L.undoReset, () => api.undoReset()));
-      items.push(button("close-editor", L.close, () => o.onClose?.()));
+    const canUndo = !on && Boolean(resettable());
+    const drawn = `${on}|${showing}|${canUndo}`;
+    if (drawn !== toolsDrawn) {
+      toolsDrawn = drawn;
+      const items = [];
+      if (on) {
+        const badge = document.createElement("span");
+        badge.className = "edited-badge";
+        badge.textContent = L.edited;
+        items.push(
+          badge,
+          button("show-changes", L.showChanges, () => api.showChanges(!showing), showing),
+          button("reset-code", L.reset, () => api.reset()),
+          button("share-code", L.share, () => api.shareLink()),
+        );
+      } else {
+        if (canUndo) items.push(button("undo-reset", L.undoReset, () => api.undoReset()));
+        items.push(button("close-editor", L.close, () => o.onClose?.()));
+      }
+      // Keep the focus on the toolbar button that was pressed, if it is drawn again.
+      const focused = tools.contains(document.activeElement) ? document.activeElement.className : null;
+      tools.replaceChildren(...items);
+      if (focused) tools.querySelector(`.${focused.split(" ")[0]}`)?.focus();
     }
-    // Keep the focus on the toolbar button that was pressed, if it is drawn again.
-    const focused = tools.contains(document.activeElement) ? document.activeElement.className : null;
-    tools.replaceChildren(...items);
-    if (focused) tools.querySelector(`.${focused.split(" ")[0]}`)?.focus();
     const lines = [];
-    if (on && stale) lines.push(say("editor-stale", L.stale));
-    if (note === "copied") lines.push(say("share-note", L.shareCopied, "status"));
-    if (note === "damaged") lines.push(say("share-note", L.shareDamaged, "alert"));
-    if (build) lines.push(...buildNotes(build));
-    notes.replaceChildren(...lines);
+    if (on && stale) lines.push(noteNode("stale", () => say("editor-stale", L.stale)));
+    if (note === "copied") lines.push(noteNode("copied", () => say("share-note", L.shareCopied, "status")));
+    if (note === "damaged") lines.push(noteNode("damaged", () => say("share-note", L.shareDamaged, "alert")));
+    if (note === "from-link" && on) lines.push(noteNode("from-link", () => say("share-note", L.fromLink, "status")));
+    if (build) lines.push(...(build.nodes ??= buildNotes(build)));
+    const same = lines.length === notes.children.length && lines.every((n, i) => notes.children[i] === n);
+    if (!same) notes.replaceChildren(...lines);
   }
 
   // What the latest build says: "Compiling… 2.8 s" while it runs, then what came of it.
   function buildNotes(b) {
     const seconds = (ms) => (ms / 1000).toFixed(1);
     const a = b.answer;
-    if (!a) return [say("build-status", L.compiling.replace("{s}", seconds(performance.now() - b.since)), "status")];
+    if (!a) {
+      // Said once ("Compiling…"); the seconds tick on in a part a screen reader skips.
+      const [before, after = ""] = L.compiling.split("{s}");
+      const status = say("build-status", before, "status");
+      const clock = document.createElement("span");
+      clock.setAttribute("aria-hidden", "true");
+      const tick = () => (clock.textContent = seconds(performance.now() - b.since) + after);
+      tick();
+      status.append(clock);
+      b.tick = tick;
+      return [status];
+    }
     const out = [];
     const messages = (list) => {
       if (!list || !list.length) return;
@@ -417,6 +444,9 @@ export function mount(host, o) {
       out.push(say("needs-server", L.needsServer, "alert"));
     } else if (a.kind === "superseded") {
       out.push(say("build-failed", L.superseded, "status"));
+    } else if (a.kind === "refused") {
+      // The service's own words: an edit it does not build, or a page it does not serve.
+      out.push(say("build-failed run-error", a.message, "alert"));
     } else {
       out.push(say("build-failed run-error", L.failed.replace("{why}", a.message || a.kind), "alert"));
     }
@@ -474,7 +504,7 @@ export function mount(host, o) {
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab]),
       theme,
       changed,
-      EditorView.contentAttributes.of({ "aria-label": L.editor }),
+      named.of(EditorView.contentAttributes.of({ "aria-label": L.editor })),
     ],
   });
   view = new EditorView({ state, parent: shadow, root: shadow });
@@ -563,6 +593,7 @@ export function mount(host, o) {
       mine.promise = compile(lesson, snippet, file).then((answer) => {
         if (build !== mine) return null;
         mine.answer = answer;
+        mine.nodes = null;
         clearInterval(ticker);
         if (answer.ok) api.diagnostics(answer.warnings);
         else if (answer.kind === "errors") api.diagnostics(answer.diagnostics);
@@ -573,7 +604,7 @@ export function mount(host, o) {
       note = null;
       delete host.dataset.build;
       clearInterval(ticker);
-      ticker = setInterval(draw, 100);
+      ticker = setInterval(() => mine.tick?.(), 100);
       draw();
       return mine.promise;
     },
@@ -622,6 +653,35 @@ export function mount(host, o) {
       view.dispatch({ effects: setStep.of(pos) });
       if (pos != null) view.dispatch({ effects: EditorView.scrollIntoView(pos, { y: "nearest" }) });
     },
+    /**
+     * Loads the edit in a share link's code (undoable), and puts the address back to the
+     * card's, so a reload opens the kept edit; a damaged code leaves the text as it is.
+     */
+    openShared(code) {
+      window.history.replaceState(window.history.state, "", o.home);
+      unpack(code)
+        .then((edit) => {
+          const ok = edit.regions.every((r) => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger)
+            && 0 <= r[0] && r[0] <= r[1] && r[1] <= edit.text.length);
+          if (!ok) throw new Error("damaged");
+          stale = !fits(edit, original, originalRegions);
+          note = "from-link";
+          replace(stale ? { text: edit.text, regions: [[0, edit.text.length]] } : edit);
+        })
+        .catch(() => {
+          note = "damaged";
+          draw();
+        });
+    },
+    /** The page's language changed: the toolbar, notes and names in the new one. */
+    relabel(labels) {
+      Object.assign(L, labels);
+      toolsDrawn = null;
+      noteNodes.clear();
+      if (build) build.nodes = null;
+      view.dispatch({ effects: named.reconfigure(EditorView.contentAttributes.of({ "aria-label": L.editor })) });
+      draw();
+    },
     focus: () => view.focus(),
     destroy() {
       clearInterval(ticker);
@@ -631,22 +691,6 @@ export function mount(host, o) {
   };
   draw();
   if (o.focus) view.focus();
-  if (o.shared) {
-    // Opened once: the address goes back to the card's, so a reload opens the kept edit.
-    window.history.replaceState(window.history.state, "", o.home);
-    unpack(o.shared)
-      .then((edit) => {
-        const ok = edit.regions.every((r) => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger)
-          && 0 <= r[0] && r[0] <= r[1] && r[1] <= edit.text.length);
-        if (!ok) throw new Error("damaged");
-        stale = !fits(edit, original, originalRegions);
-        replace(stale ? { text: edit.text, regions: [[0, edit.text.length]] } : edit);
-      })
-      .catch(() => {
-        note = "damaged";
-        draw();
-      });
-  }
   return api;
 }
 

@@ -20,6 +20,8 @@ pub struct EditStrings {
     pub needs_server: &'static str,
     pub stale: &'static str,
     pub share_damaged: &'static str,
+    /// A share link's code was opened: read it before running it.
+    pub from_link: &'static str,
     pub superseded: &'static str,
     pub diagnostics: &'static str,
     /// `{s}`: seconds so far.
@@ -50,6 +52,7 @@ const EN: EditStrings = EditStrings {
     needs_server: "Running edited code needs the local compile server: start the course with `cargo xtask serve`. Reset code runs the original again.",
     stale: "This edit was made on an earlier version of the snippet, so all of it is editable; Reset code shows the current version.",
     share_damaged: "The code in this link is damaged: the snippet opens as it was.",
+    from_link: "This code came from a link. Read it before you run it: Run builds it on your machine.",
     superseded: "A newer build replaced this one.",
     diagnostics: "Compiler messages",
     compiling: "Compiling… {s} s",
@@ -76,6 +79,7 @@ const ZH: EditStrings = EditStrings {
     needs_server: "运行修改后的代码需要本地编译服务：请用 `cargo xtask serve` 启动本课程。点“还原代码”即可再运行原来的代码。",
     stale: "这份修改基于该代码片段的旧版本，因此全部可编辑；点“还原代码”可查看当前版本。",
     share_damaged: "此链接中的代码已损坏：代码片段按原样打开。",
+    from_link: "这段代码来自一个链接。运行前请先读一读：“运行”会在你的机器上构建它。",
     superseded: "更新的一次构建取代了这一次。",
     diagnostics: "编译器信息",
     compiling: "正在编译… {s} 秒",

@@ -78,17 +78,13 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// The latch of `program`'s module (an edited one no longer kept: never set).
+    /// The latch of `program`'s module (for an edited one no longer kept, set to why not).
     pub(super) fn module(&self, program: Program) -> Latch<Module> {
         match program {
             Program::First => self.first.clone(),
             Program::Full => self.full.clone(),
             Program::Edited(_) => self
-                .edited
-                .borrow()
-                .iter()
-                .find(|e| e.program == program)
-                .map(|e| e.module.clone())
+                .edited(program, |e| e.module.clone())
                 .unwrap_or_else(|| {
                     let gone = Latch::new();
                     gone.set(Err(
@@ -106,14 +102,17 @@ impl Pool {
         match program {
             Program::First => app_glue().unwrap_or_default(),
             Program::Full => "runner.js".into(),
-            Program::Edited(_) => self
-                .edited
-                .borrow()
-                .iter()
-                .find(|e| e.program == program)
-                .map(|e| e.glue.clone())
-                .unwrap_or_default(),
+            Program::Edited(_) => self.edited(program, |e| e.glue.clone()).unwrap_or_default(),
         }
+    }
+
+    /// `f` of the kept edited program `program`, if it is kept.
+    fn edited<T>(&self, program: Program, f: impl FnOnce(&Edited) -> T) -> Option<T> {
+        self.edited
+            .borrow()
+            .iter()
+            .find(|e| e.program == program)
+            .map(f)
     }
 
     /// The program warm workers run: the full one once it is compiled (it has every

@@ -99,7 +99,7 @@ describe("edit and run with cargo xtask serve", () => {
     await page.context().close();
   });
 
-  test("a type error is marked at its line, in the file's numbers, and nothing runs", { timeout: 180000 }, async () => {
+  test("a type error is marked at its line, in the file's numbers, and nothing runs; include_str! is refused", { timeout: 180000 }, async () => {
     const page = await open("08-async-await", "crawl");
     await replaceLines(page, "crawl", "Ok(page.body.len())", 1, "    Ok(\"not a number\")\n");
     assert.equal(await build(page, "crawl"), "errors");
@@ -118,6 +118,11 @@ describe("edit and run with cargo xtask serve", () => {
     );
     assert.deepEqual(beside, ["24"]);
     assert.equal(await page.locator(`${card("crawl")} .cm-lint-marker-error`).count(), 1);
+    assert.equal(await page.getAttribute(card("crawl"), "data-state"), "idle");
+    // Reading a file of this machine into the build is refused before anything is built.
+    await replaceLines(page, "crawl", "Ok(\"not a number\")", 1, "    Ok(include_str!(\"/etc/hostname\").len())\n");
+    assert.equal(await build(page, "crawl"), "refused");
+    assert.match(await notes(page, "crawl"), /line 24: `include_str!` is not allowed in an edit/);
     assert.equal(await page.getAttribute(card("crawl"), "data-state"), "idle");
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -139,9 +144,21 @@ describe("edit and run with cargo xtask serve", () => {
     await page.click(`${card("crawl")} button.run`);
     await page.waitForSelector(`${card("crawl")} .build-status`);
     await replaceLines(page, "crawl", "println!(\"first edit\");", 1, "    println!(\"second edit\");\n");
+    // The card was done already: wait for the new run to start, then to end.
+    await page.evaluate((c) => {
+      window.__ran = false;
+      const el = document.querySelector(c);
+      new MutationObserver((_, observer) => {
+        if (el.dataset.state === "running") {
+          window.__ran = true;
+          observer.disconnect();
+        }
+      }).observe(el, { attributes: true, attributeFilter: ["data-state"] });
+    }, card("crawl"));
     await page.click(`${card("crawl")} button.run`);
-    await page.waitForSelector(`${card("crawl")} .editor[data-build="built"]`, { timeout: BUILD_MS });
+    await page.waitForFunction(() => window.__ran, null, { timeout: BUILD_MS });
     await page.waitForSelector(`${card("crawl")}[data-state="done"]`, { timeout: 30000 });
+    assert.equal(await page.getAttribute(`${card("crawl")} .editor`, "data-build"), "built");
     const output = await page.locator(`${card("crawl")} .output`).textContent();
     assert.match(output, /second edit/);
     assert.doesNotMatch(output, /first edit/);

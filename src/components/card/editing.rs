@@ -79,6 +79,7 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
     let failed = use_state(|| None::<String>);
     let mounted = use_state(|| false);
     let asked = use_mut_ref(|| false);
+    let pending = use_mut_ref(|| None::<String>);
     {
         let (host, editor, failed, mounted) = (
             host.clone(),
@@ -88,10 +89,14 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
         );
         let asked = asked.clone();
         let close = open.clone();
+        let pending = pending.clone();
         use_effect_with(*open, move |open| {
             let gone = Rc::new(Cell::new(false));
+            // The editor calls it until it is destroyed, here or when the card goes.
+            let on_close = Rc::new(RefCell::new(None::<Closure<dyn FnMut()>>));
             if *open {
                 let (gone, editor, mounted) = (gone.clone(), editor.clone(), mounted.clone());
+                let on_close = on_close.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let module = match edit::load().await {
                         Ok(module) => module,
@@ -104,18 +109,19 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
                     ) else {
                         return;
                     };
-                    let on_close = Closure::<dyn FnMut()>::new(move || close.set(false));
+                    let close = Closure::<dyn FnMut()>::new(move || close.set(false));
                     let options = MountOptions {
                         text,
                         at: (lesson, snippet),
                         embedded,
-                        shared: shared_code,
                         focus: asked.replace(false),
                         lang,
                     };
-                    let mounted_now = module.mount(&element, &options.to_js(&on_close));
-                    // Lives as long as the page: the editor may call it until it is destroyed.
-                    on_close.forget();
+                    let mounted_now = module.mount(&element, &options.to_js(&close));
+                    *on_close.borrow_mut() = Some(close);
+                    if let Some(code) = pending.borrow_mut().take() {
+                        mounted_now.open_shared(&code);
+                    }
                     *editor.borrow_mut() = Some(mounted_now);
                     mounted.set(true);
                 });
@@ -125,6 +131,23 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
                 if let Some(e) = editor.borrow_mut().take() {
                     e.destroy();
                     mounted.set(false);
+                }
+                on_close.borrow_mut().take();
+            }
+        });
+    }
+    {
+        // A share link's code (also one followed while the page is open): the editor opens
+        // with it, or takes it if it is open.
+        let (pending, open, editor) = (pending.clone(), open.clone(), editor.clone());
+        use_effect_with(shared_code, move |code| {
+            if let Some(code) = code.clone() {
+                match &*editor.borrow() {
+                    Some(e) => e.open_shared(&code),
+                    None => {
+                        *pending.borrow_mut() = Some(code);
+                        open.set(true);
+                    }
                 }
             }
         });
@@ -145,6 +168,17 @@ pub fn use_card_editor(setup: EditorSetup) -> CardEditor {
     }
 }
 
+/// Gives the editor the page's language when it changes.
+#[hook]
+pub fn use_editor_lang(editor: &CardEditor, lang: Lang) {
+    let e = editor.editor.clone();
+    use_effect_with((lang, editor.mounted), move |(lang, _)| {
+        if let Some(e) = &*e.borrow() {
+            e.relabel(&labels(*lang));
+        }
+    });
+}
+
 /// Highlights the line of the card's latest mark (a file line) in its editor, while stepping or
 /// replaying.
 #[hook]
@@ -162,7 +196,6 @@ struct MountOptions {
     text: &'static content::SnippetText,
     at: (&'static str, &'static str),
     embedded: bool,
-    shared: Option<String>,
     /// Focus the text once mounted.
     focus: bool,
     lang: Lang,
@@ -173,33 +206,7 @@ impl MountOptions {
         let set = |o: &js_sys::Object, key: &str, value: &JsValue| {
             let _ = js_sys::Reflect::set(o, &key.into(), value);
         };
-        let t = self.lang.edit();
-        let labels = js_sys::Object::new();
-        for (key, text) in [
-            ("editor", t.editor),
-            ("compiling", t.compiling),
-            ("built", t.built),
-            ("builtWarning", t.built_warning),
-            ("builtWarnings", t.built_warnings),
-            ("error", t.error),
-            ("errors", t.errors),
-            ("failed", t.failed),
-            ("needsServer", t.needs_server),
-            ("superseded", t.superseded),
-            ("diagnostics", t.diagnostics),
-            ("folded", t.folded),
-            ("edited", t.edited),
-            ("showChanges", t.show_changes),
-            ("reset", t.reset),
-            ("undoReset", t.undo_reset),
-            ("share", t.share),
-            ("shareCopied", t.share_copied),
-            ("shareDamaged", t.share_damaged),
-            ("stale", t.stale),
-            ("close", t.close),
-        ] {
-            set(&labels, key, &text.into());
-        }
+        let labels = labels(self.lang);
         let (lesson, snippet) = self.at;
         let home = route::href(lesson, Some(snippet));
         let o = js_sys::Object::new();
@@ -216,8 +223,6 @@ impl MountOptions {
         // Share links open the course's own page, also from an embed.
         set(&o, "link", &route::course_url(&home).into());
         set(&o, "home", &home.into());
-        let shared = self.shared.as_deref().map_or(JsValue::NULL, JsValue::from);
-        set(&o, "shared", &shared);
         set(&o, "labels", &labels);
         set(&o, "onClose", on_close.as_ref());
         set(&o, "focus", &self.focus.into());
@@ -262,4 +267,37 @@ pub fn use_edited_start(e: EditedStart) -> Rc<dyn Fn(bool)> {
             }
         });
     })
+}
+
+/// The editor's words in `lang`, as `mount` and `relabel` take them.
+fn labels(lang: Lang) -> JsValue {
+    let t = lang.edit();
+    let labels = js_sys::Object::new();
+    for (key, text) in [
+        ("editor", t.editor),
+        ("compiling", t.compiling),
+        ("built", t.built),
+        ("builtWarning", t.built_warning),
+        ("builtWarnings", t.built_warnings),
+        ("error", t.error),
+        ("errors", t.errors),
+        ("failed", t.failed),
+        ("needsServer", t.needs_server),
+        ("superseded", t.superseded),
+        ("diagnostics", t.diagnostics),
+        ("folded", t.folded),
+        ("edited", t.edited),
+        ("showChanges", t.show_changes),
+        ("reset", t.reset),
+        ("undoReset", t.undo_reset),
+        ("share", t.share),
+        ("shareCopied", t.share_copied),
+        ("shareDamaged", t.share_damaged),
+        ("fromLink", t.from_link),
+        ("stale", t.stale),
+        ("close", t.close),
+    ] {
+        let _ = js_sys::Reflect::set(&labels, &key.into(), &text.into());
+    }
+    labels.into()
 }

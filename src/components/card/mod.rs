@@ -370,6 +370,7 @@ pub fn SnippetCard(props: &CardProps) -> Html {
         .then(|| exec.mark.clone())
         .flatten();
     editing::use_editor_mark(&editor, mark.as_ref().map(|m| m.1));
+    editing::use_editor_lang(&editor, lang);
 
     html! {
         <section class={classes!("card", props.targeted.then_some("targeted"))} id={dom_id.clone()}

@@ -173,6 +173,7 @@ fn build(service: &Service, body: &[u8]) -> Answer {
             format!("the build took over {} s", super::TIME_LIMIT.as_secs()),
             &[],
         ),
+        Err(Failure::Refused(message)) => failed("refused", message, &[]),
         Err(Failure::Other(message)) => failed("failed", message, &[]),
     }
 }

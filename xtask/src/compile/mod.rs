@@ -8,6 +8,7 @@
 //! using the same state folder (a second `serve`, a test) waits for the build to end.
 
 pub mod diagnostics;
+pub mod guard;
 pub mod http;
 pub mod workspace;
 
@@ -37,6 +38,19 @@ const PROFILE: [&str; 8] = [
 /// A build that takes longer than this is stopped (a cold first build takes about 2 minutes).
 pub const TIME_LIMIT: Duration = Duration::from_secs(300);
 
+/// The environment a build keeps (the rest is cleared).
+const KEPT_ENV: [&str; 9] = [
+    "PATH",
+    "HOME",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "RUSTC_WRAPPER",
+    "TMPDIR",
+    "LANG",
+    "LC_ALL",
+];
+
 /// The modules kept: a page may still boot workers from an earlier build (another card's, or
 /// a card's last build it runs again), so the latest few stay.
 const MODULES_KEPT: usize = 8;
@@ -62,6 +76,8 @@ pub enum Failure {
     Superseded,
     /// The build ran past [`TIME_LIMIT`].
     TimedOut,
+    /// The edit does something an edit may not (`guard.rs`): why.
+    Refused(String),
     /// The request names no snippet, or a tool failed (its words).
     Other(String),
 }
@@ -136,6 +152,7 @@ impl Service {
         }
         let repo_snippet =
             SnippetPath::new(workspace.source(), lesson, snippet).map_err(Failure::Other)?;
+        guard::check(source).map_err(Failure::Refused)?;
         workspace.sync().map_err(Failure::Other)?;
         workspace
             .overlay(&repo_snippet, source)
@@ -181,6 +198,14 @@ impl Service {
     /// Runs cargo for request `id`, stopping it when a newer request comes or time runs out.
     fn cargo(&self, workspace: &Workspace, id: u64, started: Instant) -> Result<Output, Failure> {
         let mut cmd = Command::new(&self.cargo);
+        // Only what cargo and rustup need of the environment: `env!` in an edit finds nothing
+        // of the reader's.
+        cmd.env_clear();
+        for name in KEPT_ENV {
+            if let Some(value) = std::env::var_os(name) {
+                cmd.env(name, value);
+            }
+        }
         cmd.current_dir(workspace.root())
             .args(["build", "--offline", "--message-format=json"])
             .args(["--target", WASM_TARGET, "-p", "runner", "--bin", "runner"])
