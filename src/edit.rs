@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::runner::js_error_text;
 
-#[wasm_bindgen(module = "/www/editor-host.js")]
+#[wasm_bindgen(module = "/www/page-imports.js")]
 extern "C" {
     #[wasm_bindgen(js_name = loadEditor)]
     fn load_editor() -> js_sys::Promise;

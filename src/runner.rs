@@ -85,7 +85,7 @@ pub struct RunEvents {
     pub on_end: Box<dyn Fn(RunEnd)>,
 }
 
-#[wasm_bindgen(module = "/www/page-runner.js")]
+#[wasm_bindgen(module = "/www/page-imports.js")]
 extern "C" {
     /// Runs a snippet on this thread with a runner program (its wasm-bindgen script and
     /// compiled module): takes the request and resolves to `(report, batch)`, both as

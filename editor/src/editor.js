@@ -168,6 +168,31 @@ const theme = EditorView.theme({
   ".cm-button": { backgroundImage: "none", backgroundColor: "var(--panel)", color: "var(--text)", border: "1px solid var(--line)" },
 });
 
+// The editor's toolbar and notes are in the page (styled with the site's buttons and notes);
+// what is theirs alone comes with the editor, as a constructed style sheet the CSP allows.
+const PAGE_CSS = `
+.editor .source-tools { flex-wrap: wrap; align-items: center; margin: .2rem 0 .35rem; }
+.edited-badge {
+  margin-right: auto; font-size: .75rem; padding: .05rem .5rem; border-radius: 999px;
+  background: var(--accent); color: var(--accent-text);
+}
+.editor-notes p { margin: .35rem 0; }
+pre.diagnostics {
+  max-height: 20rem; overflow: auto; margin: .3rem 0; padding: .5rem .7rem; font-size: .8rem;
+  background: var(--code-bg); border-radius: var(--radius); border-left: 3px solid var(--fail);
+}
+.editor[data-build="built"] pre.diagnostics { border-left-color: var(--wait); }
+pre.diagnostics code { display: block; white-space: pre; }
+pre.diagnostics code + code { margin-top: .6rem; }
+`;
+let pageSheet = null;
+function adoptPageCss() {
+  if (pageSheet) return;
+  pageSheet = new CSSStyleSheet();
+  pageSheet.replaceSync(PAGE_CSS);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageSheet];
+}
+
 // Dims the read-only lines, so the reader sees where typing goes.
 const readonlyLines = EditorView.decorations.compute([regions, "doc"], (state) => {
   const ranges = state.field(regions);
@@ -302,6 +327,7 @@ export function serviceToken() {
  * Edit); `labels`; `onClose()`.
  */
 export function mount(host, o) {
+  adoptPageCss();
   const L = o.labels;
   host.replaceChildren();
   const tools = document.createElement("div");

@@ -15,7 +15,6 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use protocol::{RunError, RunnerProblem};
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -162,17 +161,6 @@ thread_local! {
     /// An `onerror` handler that only marks the error handled.
     static SWALLOW_ERROR: JsValue =
         Closure::<dyn FnMut(ErrorEvent)>::new(|e: ErrorEvent| e.prevent_default()).into_js_value();
-}
-
-/// The message that boots a runner worker (www/runner-boot.js).
-#[derive(Serialize)]
-#[serde(tag = "type", rename = "boot")]
-struct Boot {
-    /// The compiled `WebAssembly.Module`, passed as it is.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    module: JsValue,
-    /// The program's wasm-bindgen script, which instantiates it.
-    glue: String,
 }
 
 impl Bridge {
@@ -333,17 +321,12 @@ impl Bridge {
                 _on_error: on_error,
             }
         });
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let boot = Boot {
-            module,
-            glue: self.pool.glue(program),
-        }
-        .serialize(&serializer)
-        .map_err(|e| {
-            runner_error(RunnerProblem::Boot {
-                detail: e.to_string(),
-            })
-        })?;
+        // What www/runner-boot.js reads: the compiled module, and the script that instantiates it.
+        let boot = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&boot, &"type".into(), &"boot".into());
+        let _ = js_sys::Reflect::set(&boot, &"module".into(), &module);
+        let glue = JsValue::from(self.pool.glue(program));
+        let _ = js_sys::Reflect::set(&boot, &"glue".into(), &glue);
         worker.post_message(&boot).map_err(|e| {
             runner_error(RunnerProblem::Boot {
                 detail: js_error_text(&e),

@@ -12,7 +12,6 @@ use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::Reflect;
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -57,24 +56,33 @@ impl NetStatus {
 }
 
 /// A message to the service worker (see the MESSAGES part of www/sw.js).
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
 enum ToServiceWorker {
     /// Asks for a `pong` on the transferred port.
     Ping,
     /// Asks the worker to control this page, if it is of `build`.
-    Claim {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        build: Option<String>,
-    },
+    Claim { build: Option<String> },
     /// Lets a waiting worker take over.
     SkipWaiting,
 }
 
 impl ToServiceWorker {
+    /// The message as www/sw.js reads it: `{type: "ping" | "claim" | "skip-waiting", build?}`.
     fn to_js(&self) -> JsValue {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        self.serialize(&serializer).unwrap_or(JsValue::NULL)
+        let message = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = js_sys::Reflect::set(&message, &key.into(), value);
+        };
+        match self {
+            ToServiceWorker::Ping => set("type", &"ping".into()),
+            ToServiceWorker::Claim { build } => {
+                set("type", &"claim".into());
+                if let Some(build) = build {
+                    set("build", &build.into());
+                }
+            }
+            ToServiceWorker::SkipWaiting => set("type", &"skip-waiting".into()),
+        }
+        message.into()
     }
 }
 
