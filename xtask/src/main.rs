@@ -6,6 +6,7 @@ mod cmd;
 mod compile;
 mod editor;
 mod install;
+mod minify;
 #[cfg(test)]
 mod paths;
 mod site;
@@ -509,7 +510,12 @@ fn main() -> ExitCode {
             let root = repo_root();
             let finished = site::write_lessons(&dir, &root)
                 .and_then(|_| editor::bundle(&root, &dir))
-                .and_then(|editor| site::finish(&dir, dev, Some(&editor)));
+                .and_then(|editor| site::finish(&dir, dev, Some(&editor)))
+                // Release builds only: a dev build keeps its scripts readable.
+                .and_then(|done| match dev {
+                    true => Ok(done),
+                    false => minify::scripts(&root, &dir).map(|()| done),
+                });
             match finished {
                 Ok(done) => {
                     println!(

@@ -210,6 +210,13 @@ fn build_block(build: &str, dev: bool, files: &[String]) -> String {
 }
 
 fn with_build_block(sw: &str, block: &str) -> Result<String, String> {
+    let (begin, end) = build_block_span(sw)?;
+    Ok(format!("{}{block}{}", &sw[..begin], &sw[end..]))
+}
+
+/// Where sw.js's build block is: from the start of its `// build:begin` line to the end of
+/// its `// build:end` line.
+pub fn build_block_span(sw: &str) -> Result<(usize, usize), String> {
     let begin = sw
         .find(BEGIN)
         .ok_or_else(|| format!("sw.js has no `{BEGIN}` line"))?;
@@ -219,7 +226,7 @@ fn with_build_block(sw: &str, block: &str) -> Result<String, String> {
         .map(|i| begin + i)
         .ok_or_else(|| format!("sw.js has no `{END}` line after `{BEGIN}`"))?;
     let end = sw[end..].find('\n').map_or(sw.len(), |i| end + i + 1);
-    Ok(format!("{}{block}{}", &sw[..begin], &sw[end..]))
+    Ok((begin, end))
 }
 
 fn js_string(s: &str) -> String {
