@@ -185,6 +185,21 @@ describe("the code editor on a static host", () => {
     await page.context().close();
   });
 
+  test("switching the language speaks the open editor's words in the other one, and keeps the edit", { timeout: 60000 }, async () => {
+    const page = await open();
+    await openEditor(page);
+    await typeAfter(page, "let mut total = 0;", " // both");
+    await page.waitForSelector(`${CRAWL} .edited-badge`);
+    await page.click('.lang-switch button[lang="zh"]');
+    await page.waitForFunction((c) => document.querySelector(`${c} .edited-badge`)?.textContent === "已修改", CRAWL);
+    assert.equal(await page.locator(`${CRAWL} .reset-code`).textContent(), "还原代码");
+    const label = await page.locator(`${CRAWL} .cm-content`).getAttribute("aria-label");
+    assert.match(label, /代码编辑器/);
+    assert.equal(await page.locator(`${CRAWL} .cm-line`, { hasText: "// both" }).count(), 1);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test("keyboard only on a phone: Edit, type, Escape then Tab leaves the editor, Ctrl+Enter runs", { timeout: 60000 }, async () => {
     const page = await open("#/08-async-await/crawl", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await waitForNetwork(page);
