@@ -53,8 +53,10 @@ commands:
         print (the `python` step); LESSON picks lessons by id prefix (`03`, `08-async-await`)
   finish-site [DIR] [--dev]
         finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
-        after every build): name the build by its content, write embed.html and the service
-        worker's precache list. --dev (or TRUNK_PROFILE=debug): the worker prefers the network
+        after every build): write the lessons' content files and the code editor's bundle,
+        name the build by its content, write embed.html and the service worker's precache list,
+        and (release) minify the site's own scripts. --dev (or TRUNK_PROFILE=debug): the worker
+        prefers the network
   compile LESSON SNIPPET FILE
         build the runner with FILE laid over the snippet's file in lessons/, as the compile service
         of `serve` does for an edit (in a copy under target/compile-service, offline, a fast
