@@ -343,14 +343,8 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
             dist.display()
         ));
     }
-    let files = e2e_files(&ctx.root, &ctx.root.join("tests").join("e2e"));
-    if files.is_empty() {
-        return Err("no tests/e2e/*.test.mjs files".into());
-    }
-    let mut args = vec!["--test", "--test-concurrency=1"];
-    args.extend(files.iter().map(String::as_str));
     Ok(vec![
-        Invocation::new("e2e", "node", &args, ctx, Parse::Node)
+        node_tests(ctx, "e2e")?
             .env("DIST_DIR", dist.to_string_lossy())
             .env(
                 "SUBPATH_DIST_DIR",
@@ -363,15 +357,18 @@ fn e2e(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
 
 /// Edit and run against `cargo xtask serve`, which the test file starts and stops itself.
 fn edit(ctx: &Ctx) -> Result<Vec<Invocation>, String> {
-    let files = e2e_files(&ctx.root, &ctx.root.join("tests").join("edit"));
+    Ok(vec![node_tests(ctx, "edit")?.env("CHROMIUM", CHROMIUM)])
+}
+
+/// `node --test`, one file at a time, over `tests/<folder>/*.test.mjs`, labelled `folder`.
+fn node_tests(ctx: &Ctx, folder: &'static str) -> Result<Invocation, String> {
+    let files = e2e_files(&ctx.root, &ctx.root.join("tests").join(folder));
     if files.is_empty() {
-        return Err("no tests/edit/*.test.mjs files".into());
+        return Err(format!("no tests/{folder}/*.test.mjs files"));
     }
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(files.iter().map(String::as_str));
-    Ok(vec![
-        Invocation::new("edit", "node", &args, ctx, Parse::Node).env("CHROMIUM", CHROMIUM),
-    ])
+    Ok(Invocation::new(folder, "node", &args, ctx, Parse::Node))
 }
 
 /// The benchmarks at tiny sizes through `cargo xtask bench --smoke` (one check: it passes if
