@@ -7,7 +7,8 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn full(key: &str) -> String {
+/// The `localStorage` key of `key` (for JavaScript that reads and writes it itself).
+pub fn full(key: &str) -> String {
     format!("async-tutor.{key}")
 }
 

@@ -231,14 +231,19 @@ const stepLine = StateField.define({
 // ---------------------------------------------------------------------------------------------
 // Storage: `{v: 1, text, regions}` per snippet; the edit a Reset discarded is kept beside it.
 
+// An edit as storage and share links carry it: `{v: 1, text, regions}`, each region a pair of
+// offsets in order within the text.
+function wellFormed(edit) {
+  return Boolean(edit) && edit.v === 1 && typeof edit.text === "string" && Array.isArray(edit.regions)
+    && edit.regions.every((r) => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger)
+      && 0 <= r[0] && r[0] <= r[1] && r[1] <= edit.text.length);
+}
+
 function load(key) {
   if (!key) return null;
   try {
     const kept = JSON.parse(localStorage.getItem(key));
-    const ok = kept && kept.v === 1 && typeof kept.text === "string" && Array.isArray(kept.regions)
-      && kept.regions.every((r) => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger)
-        && 0 <= r[0] && r[0] <= r[1] && r[1] <= kept.text.length);
-    return ok ? kept : null;
+    return wellFormed(kept) ? kept : null;
   } catch {
     return null;
   }
@@ -298,7 +303,7 @@ export async function unpack(code) {
     const bytes = Uint8Array.from(raw, (c) => c.charCodeAt(0));
     const json = new TextDecoder().decode(await pipe(bytes, new DecompressionStream("deflate-raw")));
     const edit = JSON.parse(json);
-    if (edit && edit.v === 1 && typeof edit.text === "string" && Array.isArray(edit.regions)) return edit;
+    if (wellFormed(edit)) return edit;
   } catch {
     // Reported below.
   }
@@ -342,12 +347,14 @@ export function mount(host, o) {
   const original = o.source;
   const originalRegions = regionsOf(original, o.html, o.focusHtml);
   const kept = load(o.key);
-  let start = { text: original, regions: originalRegions };
+  // True when the edit shown was made on an earlier version of the snippet (its read-only
+  // parts differ from the original's): it is then editable everywhere.
   let stale = false;
-  if (kept) {
-    stale = !fits(kept, original, originalRegions);
-    start = stale ? { text: kept.text, regions: [[0, kept.text.length]] } : kept;
-  }
+  const place = (edit) => {
+    stale = !fits(edit, original, originalRegions);
+    return stale ? { text: edit.text, regions: [[0, edit.text.length]] } : edit;
+  };
+  const start = kept ? place(kept) : { text: original, regions: originalRegions };
   const RESET = o.key ? o.key + ":reset" : null;
   let discarded = null;
   let showing = false;
@@ -586,8 +593,7 @@ export function mount(host, o) {
       if (!edit) return;
       store(RESET, null);
       discarded = null;
-      stale = !fits(edit, original, originalRegions);
-      replace(edit);
+      replace(place(edit));
       view.focus();
     },
     /** Copies a link that opens the course with this edit. */
@@ -687,12 +693,8 @@ export function mount(host, o) {
       window.history.replaceState(window.history.state, "", o.home);
       unpack(code)
         .then((edit) => {
-          const ok = edit.regions.every((r) => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger)
-            && 0 <= r[0] && r[0] <= r[1] && r[1] <= edit.text.length);
-          if (!ok) throw new Error("damaged");
-          stale = !fits(edit, original, originalRegions);
           note = "from-link";
-          replace(stale ? { text: edit.text, regions: [[0, edit.text.length]] } : edit);
+          replace(place(edit));
         })
         .catch(() => {
           note = "damaged";

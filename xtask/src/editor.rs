@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::install::npm_packages;
+use crate::site::Fnv;
 
 /// The bundle's entry, relative to the repository.
 const ENTRY: &str = "editor/src/editor.js";
@@ -15,7 +16,7 @@ const ENTRY: &str = "editor/src/editor.js";
 pub fn bundle(root: &Path, dir: &Path) -> Result<String, String> {
     let editor = root.join("editor");
     npm_packages(&editor)?;
-    let esbuild = editor.join("node_modules").join(".bin").join("esbuild");
+    let esbuild = esbuild(root);
     let staged = dir.join("editor.js");
     let output = Command::new(&esbuild)
         .arg(root.join(ENTRY))
@@ -37,7 +38,9 @@ pub fn bundle(root: &Path, dir: &Path) -> Result<String, String> {
         ));
     }
     let body = fs::read(&staged).map_err(|e| format!("{}: {e}", staged.display()))?;
-    let name = format!("editor-{:016x}.js", fnv(&body));
+    let mut hash = Fnv::new();
+    hash.write(&body);
+    let name = format!("editor-{:016x}.js", hash.finish());
     // A second run over the same folder leaves one bundle.
     for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let file = entry.map_err(|e| e.to_string())?.file_name();
@@ -50,8 +53,10 @@ pub fn bundle(root: &Path, dir: &Path) -> Result<String, String> {
     Ok(name)
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// esbuild, from the editor's packages (also what minifies the site's scripts).
+pub fn esbuild(root: &Path) -> std::path::PathBuf {
+    root.join("editor")
+        .join("node_modules")
+        .join(".bin")
+        .join("esbuild")
 }

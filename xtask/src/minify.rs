@@ -44,7 +44,7 @@ pub fn scripts(root: &Path, dir: &Path) -> Result<(), String> {
 }
 
 fn esbuild(root: &Path, source: &str, kind: Kind) -> Result<String, String> {
-    let esbuild = root.join("editor/node_modules/.bin/esbuild");
+    let esbuild = crate::editor::esbuild(root);
     let mut cmd = Command::new(&esbuild);
     cmd.args([
         "--minify",

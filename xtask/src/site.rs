@@ -246,19 +246,19 @@ fn js_string(s: &str) -> String {
 }
 
 /// 64-bit FNV-1a: enough to tell builds apart (it names a cache; it guards nothing).
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Fnv {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
-    fn write(&mut self, bytes: &[u8]) {
+    pub fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
             self.0 ^= u64::from(*b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    fn finish(&self) -> u64 {
+    pub fn finish(&self) -> u64 {
         self.0
     }
 }

@@ -14,16 +14,17 @@ use crate::route;
 use crate::runner::Program;
 
 /// Where a snippet's edit is kept (the editor reads and writes it; see editor/src/editor.js).
-pub fn storage_key(lesson: &str, snippet: &str) -> String {
-    format!("async-tutor.edit.{lesson}.{snippet}")
+fn storage_key(lesson: &str, snippet: &str) -> String {
+    crate::store::full(&edit_key(lesson, snippet))
+}
+
+fn edit_key(lesson: &str, snippet: &str) -> String {
+    format!("edit.{lesson}.{snippet}")
 }
 
 /// True when an edit of the snippet is kept: its card opens with the editor.
 pub fn has_kept_edit(lesson: &str, snippet: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(&storage_key(lesson, snippet)).ok().flatten())
-        .is_some()
+    crate::store::get(&edit_key(lesson, snippet)).is_some()
 }
 
 /// What a card gives its editor.
