@@ -55,7 +55,8 @@ commands:
         finish a trunk build in DIR (default: trunk's TRUNK_STAGING_DIR; Trunk.toml runs this
         after every build): write the lessons' content files and the code editor's bundle,
         name the build by its content, write embed.html and the service worker's precache list,
-        and (release) minify the site's own scripts. --dev (or TRUNK_PROFILE=debug): the worker
+        and (release) minify the site's own scripts, the wasm-bindgen glue and the stylesheet
+        (index.html's integrity hashes follow). --dev (or TRUNK_PROFILE=debug): the worker
         prefers the network
   compile LESSON SNIPPET FILE
         build the runner with FILE laid over the snippet's file in lessons/, as the compile service
@@ -511,6 +512,11 @@ fn main() -> ExitCode {
         Cli::FinishSite(dir, dev) => {
             let root = repo_root();
             let finished = site::write_lessons(&dir, &root)
+                // Release builds only (as the scripts below): trunk's glue and stylesheet.
+                .and_then(|_| match dev {
+                    true => Ok(()),
+                    false => minify::trunk_output(&root, &dir),
+                })
                 .and_then(|_| editor::bundle(&root, &dir))
                 .and_then(|editor| site::finish(&dir, dev, Some(&editor)))
                 // Release builds only: a dev build keeps its scripts readable.

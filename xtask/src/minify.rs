@@ -1,10 +1,15 @@
-//! A release build's own scripts, minified with the editor's esbuild: the service worker, the
-//! slow web's rules and the start scripts, all loaded by a first visit (about 7 KB of gzip).
+//! A release build's files minified with the editor's esbuild: the site's own scripts (the
+//! service worker, the slow web's rules, the start scripts), and what trunk leaves readable (the
+//! wasm-bindgen glue of the page and the runner, the stylesheet), with index.html's integrity
+//! hashes made anew for the files it names. All but the runner's glue load on a first visit.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+use base64::Engine;
+use sha2::{Digest, Sha384};
 
 use crate::site::build_block_span;
 
@@ -15,6 +20,8 @@ enum Kind {
     Script,
     /// An ES module.
     Module,
+    /// A stylesheet.
+    Css,
 }
 
 /// The scripts minified in place, besides sw.js.
@@ -43,15 +50,76 @@ pub fn scripts(root: &Path, dir: &Path) -> Result<(), String> {
     fs::write(&path, small).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Minifies trunk's output in the site in `dir` (before `site::finish` hashes the files): every
+/// root-level `.js` or `.css` file index.html links with an `integrity` hash, which is then
+/// computed again, and the runner worker's glue (`runner.js`, which no page links).
+pub fn trunk_output(root: &Path, dir: &Path) -> Result<(), String> {
+    let index_path = dir.join("index.html");
+    let mut index =
+        fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
+    for (name, old) in linked_with_integrity(&index) {
+        let kind = match name.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("js") => Kind::Module,
+            Some("css") => Kind::Css,
+            _ => continue,
+        };
+        if name.contains('/') {
+            continue; // wasm-bindgen snippets: small, and served as they are
+        }
+        let path = dir.join(&name);
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let small = esbuild(root, &text, kind).map_err(|e| format!("{name}: {e}"))?;
+        fs::write(&path, &small).map_err(|e| format!("{}: {e}", path.display()))?;
+        index = index.replace(&old, &integrity(small.as_bytes()));
+    }
+    fs::write(&index_path, index).map_err(|e| format!("{}: {e}", index_path.display()))?;
+    let runner = dir.join("runner.js");
+    if runner.exists() {
+        let text = fs::read_to_string(&runner).map_err(|e| format!("runner.js: {e}"))?;
+        let small = esbuild(root, &text, Kind::Module).map_err(|e| format!("runner.js: {e}"))?;
+        fs::write(&runner, small).map_err(|e| format!("runner.js: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `(file, its integrity value)` for each tag of `html` with `href="./file"` (or without
+/// `./`) and `integrity="sha384-…"`.
+fn linked_with_integrity(html: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or_default();
+        let attr = |name: &str| {
+            let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            let len = tag[start..].find('"')?;
+            Some(&tag[start..start + len])
+        };
+        if let (Some(href), Some(hash)) = (attr("href"), attr("integrity"))
+            && hash.starts_with("sha384-")
+        {
+            let file = href.strip_prefix("./").unwrap_or(href);
+            found.push((file.to_owned(), hash.to_owned()));
+        }
+    }
+    found
+}
+
+/// A subresource integrity value: `sha384-` and the base64 of the SHA-384 of `bytes`.
+fn integrity(bytes: &[u8]) -> String {
+    let digest = Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 fn esbuild(root: &Path, source: &str, kind: Kind) -> Result<String, String> {
     let esbuild = crate::editor::esbuild(root);
     let mut cmd = Command::new(&esbuild);
-    cmd.args([
-        "--minify",
-        "--loader=js",
-        "--target=es2022",
-        "--log-level=warning",
-    ]);
+    cmd.args(["--minify", "--target=es2022", "--log-level=warning"]);
+    cmd.arg(match kind {
+        Kind::Css => "--loader=css",
+        Kind::Script | Kind::Module => "--loader=js",
+    });
     if let Kind::Module = kind {
         cmd.arg("--format=esm");
     }
@@ -122,6 +190,69 @@ mod tests {
         assert!(
             theme.contains("asyncTutorApplyTheme"),
             "the global it sets keeps its name"
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn integrity_values_are_sha384_in_base64() {
+        assert_eq!(
+            integrity(b"abc"),
+            "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+        );
+    }
+
+    #[test]
+    fn trunks_glue_and_stylesheet_shrink_and_index_names_their_new_hashes() {
+        crate::install::npm_packages(&root().join("editor")).unwrap();
+        let dir = std::env::temp_dir().join(format!("xtask-minify-trunk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("snippets")).unwrap();
+        let glue = "/** The app's entry: a long comment that minifying drops. */\n\
+                    export function greet(name) {\n    const greeting = `hello ${name}`;\n    \
+                    return greeting;\n}\nexport default greet;\n";
+        let css = "/* a comment */\n:root {\n  --accent: #b4461d;\n}\n\nbody   {\n  color: var(--accent);\n}\n";
+        let snippet = "export const kept = 'as it is';\n";
+        fs::write(dir.join("app-1.js"), glue).unwrap();
+        fs::write(dir.join("style-1.css"), css).unwrap();
+        fs::write(dir.join("snippets/s.js"), snippet).unwrap();
+        fs::write(dir.join("runner.js"), glue).unwrap();
+        let index = format!(
+            "<!doctype html>\n<link rel=\"stylesheet\" href=\"./style-1.css\" integrity=\"{}\"/>\n\
+             <link rel=\"modulepreload\" href=\"./app-1.js\" crossorigin=\"anonymous\" integrity=\"{}\">\
+             <link rel=\"modulepreload\" href=\"./snippets/s.js\" integrity=\"{}\">\n",
+            integrity(css.as_bytes()),
+            integrity(glue.as_bytes()),
+            integrity(snippet.as_bytes()),
+        );
+        fs::write(dir.join("index.html"), &index).unwrap();
+        trunk_output(root(), &dir).unwrap();
+        let html = fs::read_to_string(dir.join("index.html")).unwrap();
+        let linked = linked_with_integrity(&html);
+        assert_eq!(linked.len(), 3, "{linked:?}");
+        for (file, hash) in linked {
+            let body = fs::read(dir.join(&file)).unwrap();
+            assert_eq!(hash, integrity(&body), "{file}'s hash is its new one");
+        }
+        for name in ["app-1.js", "runner.js"] {
+            let small = fs::read_to_string(dir.join(name)).unwrap();
+            assert!(small.len() < glue.len() / 2, "{name}: {small}");
+            assert!(!small.contains("long comment"), "{name}: {small}");
+            assert!(
+                small.contains("export"),
+                "{name} is still a module: {small}"
+            );
+        }
+        let style = fs::read_to_string(dir.join("style-1.css")).unwrap();
+        assert!(
+            style.len() < css.len() * 2 / 3 && !style.contains("comment"),
+            "{style}"
+        );
+        assert!(style.contains("body{color:var(--accent)}"), "{style}");
+        assert_eq!(
+            fs::read_to_string(dir.join("snippets/s.js")).unwrap(),
+            snippet,
+            "wasm-bindgen snippets are left alone"
         );
         let _ = fs::remove_dir_all(dir);
     }

@@ -7,10 +7,10 @@ use std::process::{Command, Stdio};
 /// The first visit's target in gzip bytes (issue 17): not met yet, reported.
 pub const BUDGET: u64 = 250 * 1000;
 
-/// What `cargo xtask test` enforces meanwhile: the first visit as it is now (390 KB) plus 2 %, so
-/// nothing grows it while the target is out of reach. Lower it whenever the first visit
+/// What `cargo xtask test` enforces meanwhile: the first visit as it is now (385 KB) plus under
+/// 2 %, so nothing grows it while the target is out of reach. Lower it whenever the first visit
 /// shrinks; raising it needs a reason in the commit.
-pub const CEILING: u64 = 398 * 1000;
+pub const CEILING: u64 = 392 * 1000;
 
 /// Files the page or its workers load at start that `index.html` does not name: the runner
 /// worker's boot script (the first part's runner program is the page's own module), and the
