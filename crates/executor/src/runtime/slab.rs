@@ -151,6 +151,8 @@ pub(super) struct Tasks {
     /// Full chunks of [`CHUNK`] slots, then the last one, filling up.
     chunks: Vec<Vec<Slot>>,
     free: Vec<u32>,
+    /// Slots made so far, vacant ones too.
+    made: u32,
     /// The messages of panicked tasks whose handles have not taken them, by slot index.
     pub(super) panics: Vec<(u32, String)>,
     /// Occupied slots: tasks not finished, or finished with a result not yet taken.
@@ -158,6 +160,7 @@ pub(super) struct Tasks {
 }
 
 impl Tasks {
+    #[inline]
     pub(super) fn get_mut(&mut self, key: Key) -> Option<&mut Slot> {
         self.chunks
             .get_mut((key.index >> CHUNK_BITS) as usize)?
@@ -180,55 +183,57 @@ impl Tasks {
     /// # Panics
     /// If `id` is past `u32::MAX` (four billion tasks in one executor), or too many tasks are
     /// alive at once.
+    #[inline]
     pub(super) fn insert(&mut self, id: TaskId, cell: BoxCell) -> Key {
         let id = u32::try_from(id).expect("at most u32::MAX tasks in one executor");
-        let index = match self.free.pop() {
-            Some(i) => i,
-            None => self.grow(),
+        self.live += 1;
+        let Some(index) = self.free.pop() else {
+            return self.grow(id, cell);
         };
         let slot = &mut self.chunks[(index >> CHUNK_BITS) as usize][index as usize & (CHUNK - 1)];
+        // A vacant slot has no cell, no join waker, and no flags or wait left over.
         slot.status = Status::Scheduled;
-        slot.flags = 0;
         slot.self_wakes = 0;
         slot.wakers = 0;
         slot.id = id;
         slot.cell = Some(cell);
-        slot.set_wait(None);
-        self.live += 1;
         Key {
             index,
             generation: slot.generation,
         }
     }
 
-    /// Adds a vacant slot (and a chunk for it when the last one is full); returns its index.
-    fn grow(&mut self) -> u32 {
-        let count =
-            self.chunks.len().saturating_sub(1) * CHUNK + self.chunks.last().map_or(0, Vec::len);
-        assert!(count < MAX_TASKS, "too many live tasks");
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+    /// Moves a new task into a new slot (in a new chunk when the last one is full).
+    fn grow(&mut self, id: u32, cell: BoxCell) -> Key {
+        let index = self.made;
+        assert!((index as usize) < MAX_TASKS, "too many live tasks");
+        self.made += 1;
+        if index as usize & (CHUNK - 1) == 0 {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
+        let generation = NEXT_GEN.with(|g| g.get());
         let chunk = self.chunks.last_mut().expect("a chunk with room");
         chunk.push(Slot {
-            id: 0,
-            generation: NEXT_GEN.with(|g| g.get()),
+            id,
+            generation,
             wakers: 0,
-            cell: None,
+            cell: Some(cell),
             join_waker: None,
             wait_id: 0,
-            status: Status::Vacant,
+            status: Status::Scheduled,
             flags: 0,
             self_wakes: 0,
         });
-        count as u32
+        Key { index, generation }
     }
 
     /// Empties a task's slot and returns what it held.
+    #[inline]
     pub(super) fn remove(&mut self, key: Key) -> Option<Leftovers> {
         let slot = self.get_mut(key)?;
         slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
         slot.status = Status::Vacant;
+        slot.flags = 0;
         let leftovers = (slot.cell.take(), slot.join_waker.take());
         self.free.push(key.index);
         self.live -= 1;
