@@ -175,6 +175,12 @@ pub fn parked(
     })
 }
 
+/// The smallest of `values` (0 for none): the best round of a throughput benchmark, since a
+/// noisy machine only ever adds time to a round.
+pub fn best(values: &[f64]) -> f64 {
+    values.iter().copied().reduce(f64::min).unwrap_or(0.0)
+}
+
 /// The median of `values` (the mean of the two middle ones for an even count); 0 if empty.
 pub fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -302,6 +308,8 @@ mod tests {
     fn statistics() {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(best(&[4.0, 1.5, 2.0]), 1.5);
+        assert_eq!(best(&[]), 0.0);
         let hundred: Vec<f64> = (1..=100).map(f64::from).collect();
         assert_eq!(percentile(&hundred, 50.0), 50.0);
         assert_eq!(percentile(&hundred, 99.0), 99.0);
