@@ -107,7 +107,7 @@ try {
   const runs = EXTRA.only ? [EXTRA.only] : RUNS;
   for (const only of runs) rows.push(...(await runPage(browser, server.url, { ...SIZES, ...EXTRA, only })));
   const sizes = Object.entries({ ...SIZES, ...EXTRA }).map(([k, v]) => `${k}=${v}`).join(" ");
-  console.log(`\nexecutor benchmarks (${smoke ? "smoke" : "full"}: ${sizes}; medians; ratio = how many times better ours is)\n`);
+  console.log(`\nexecutor benchmarks (${smoke ? "smoke" : "full"}: ${sizes}; medians, throughput rows the best round; ratio = how many times better ours is)\n`);
   const merged = merge(rows);
   console.log(table(merged));
   const missed = merged.filter((r) => r.met === false).length;
