@@ -51,22 +51,24 @@ pub fn scripts(root: &Path, dir: &Path) -> Result<(), String> {
 }
 
 /// Minifies trunk's output in the site in `dir` (before `site::finish` hashes the files): every
-/// root-level `.js` or `.css` file index.html links with an `integrity` hash, which is then
-/// computed again, and the runner worker's glue (`runner.js`, which no page links).
+/// `.js` or `.css` file index.html links with an `integrity` hash but wasm-bindgen's snippets
+/// (the link's last path segment names it in `dir`, whatever the public URL), with the hash
+/// computed again; and the runner worker's glue (`runner.js`, which no page links).
 pub fn trunk_output(root: &Path, dir: &Path) -> Result<(), String> {
     let index_path = dir.join("index.html");
     let mut index =
         fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
-    for (name, old) in linked_with_integrity(&index) {
+    for (href, old) in linked_with_integrity(&index) {
+        if href.contains("snippets/") {
+            continue; // wasm-bindgen snippets: small, and served as they are
+        }
+        let name = href.rsplit('/').next().unwrap_or(&href);
         let kind = match name.rsplit_once('.').map(|(_, ext)| ext) {
             Some("js") => Kind::Module,
             Some("css") => Kind::Css,
             _ => continue,
         };
-        if name.contains('/') {
-            continue; // wasm-bindgen snippets: small, and served as they are
-        }
-        let path = dir.join(&name);
+        let path = dir.join(name);
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let small = esbuild(root, &text, kind).map_err(|e| format!("{name}: {e}"))?;
         fs::write(&path, &small).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -82,8 +84,8 @@ pub fn trunk_output(root: &Path, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `(file, its integrity value)` for each tag of `html` with `href="./file"` (or without
-/// `./`) and `integrity="sha384-…"`.
+/// `(href, its integrity value)` for each tag of `html` with an `href` and
+/// `integrity="sha384-…"`.
 fn linked_with_integrity(html: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for tag in html.split('<').skip(1) {
@@ -96,8 +98,7 @@ fn linked_with_integrity(html: &str) -> Vec<(String, String)> {
         if let (Some(href), Some(hash)) = (attr("href"), attr("integrity"))
             && hash.starts_with("sha384-")
         {
-            let file = href.strip_prefix("./").unwrap_or(href);
-            found.push((file.to_owned(), hash.to_owned()));
+            found.push((href.to_owned(), hash.to_owned()));
         }
     }
     found
@@ -218,7 +219,7 @@ mod tests {
         fs::write(dir.join("snippets/s.js"), snippet).unwrap();
         fs::write(dir.join("runner.js"), glue).unwrap();
         let index = format!(
-            "<!doctype html>\n<link rel=\"stylesheet\" href=\"./style-1.css\" integrity=\"{}\"/>\n\
+            "<!doctype html>\n<link rel=\"stylesheet\" href=\"/async-tutor/style-1.css\" integrity=\"{}\"/>\n\
              <link rel=\"modulepreload\" href=\"./app-1.js\" crossorigin=\"anonymous\" integrity=\"{}\">\
              <link rel=\"modulepreload\" href=\"./snippets/s.js\" integrity=\"{}\">\n",
             integrity(css.as_bytes()),
@@ -230,8 +231,11 @@ mod tests {
         let html = fs::read_to_string(dir.join("index.html")).unwrap();
         let linked = linked_with_integrity(&html);
         assert_eq!(linked.len(), 3, "{linked:?}");
-        for (file, hash) in linked {
-            let body = fs::read(dir.join(&file)).unwrap();
+        for (href, hash) in linked {
+            let file = href
+                .trim_start_matches("./")
+                .trim_start_matches("/async-tutor/");
+            let body = fs::read(dir.join(file)).unwrap();
             assert_eq!(hash, integrity(&body), "{file}'s hash is its new one");
         }
         for name in ["app-1.js", "runner.js"] {
